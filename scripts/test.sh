@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole suite: static checks, then pytest on SQLite, then on a throwaway PostgreSQL.
+# Outside CI a part that cannot run here is reported loudly as skipped; with CI=true
+# every part must run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+ci=false
+case "${CI:-}" in 1|true|TRUE|yes) ci=true ;; esac
+export CI=$ci
+failed=()
+skipped=()
+
+step() { echo; echo "==> $*"; }
+
+# Static checks run against a scratch data dir so they never touch ./data.
+export DATA_DIR
+DATA_DIR=$(mktemp -d /tmp/interviewprep-test.XXXXXX)
+trap 'rm -rf "$DATA_DIR"' EXIT
+
+step "Chromium for the browser tests"
+if ! scripts/ensure-chromium.sh; then
+  if $ci; then failed+=("chromium"); else skipped+=("browser tests: Chromium is not installed"); fi
+fi
+
+step "ruff"
+$bin/ruff check . && $bin/ruff format --check . || failed+=("ruff")
+
+step "migrations are up to date"
+$bin/python manage.py makemigrations --check --dry-run || failed+=("makemigrations --check")
+
+step "fixture matches the prep document"
+$bin/python manage.py build_fixtures --check || failed+=("build_fixtures --check")
+
+step "check --deploy on production settings"
+DEBUG=false HTTPS=true ALLOWED_HOSTS=prep.example.org \
+  SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+  $bin/python manage.py check --deploy --fail-level WARNING || failed+=("check --deploy")
+
+step "pytest on SQLite"
+env -u DATABASE_URL $bin/python -m pytest "$@" || failed+=("pytest (SQLite)")
+
+step "pytest on PostgreSQL"
+scripts/with-postgres.sh $bin/python -m pytest "$@"
+case $? in
+  0) ;;
+  3) if $ci; then failed+=("PostgreSQL: no server binaries"); else skipped+=("PostgreSQL suite: no server binaries"); fi ;;
+  *) failed+=("pytest (PostgreSQL)") ;;
+esac
+
+echo
+if [ ${#skipped[@]} -gt 0 ]; then
+  echo "!!!!!!!! SKIPPED — this run is incomplete:"
+  printf '!!!!!!!!   %s\n' "${skipped[@]}"
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "make test: all parts passed"

@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from themes.models import SampleQuestion, Section, Theme, ThemePoint
+
+TITLE_MAX = 200
+SECTION_MAX = 20_000
+# The fields a revision keeps: everything the user types as prose.
+TEXT_FIELDS = ["title", "summary", *Section.values, "reflection"]
+
+
+class StoryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def ready(self):
+        return self.filter(status=Story.Status.READY)
+
+    def drafts(self):
+        return self.filter(status=Story.Status.DRAFT)
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        READY = "ready", "Ready"
+        RETIRED = "retired", "Retired"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="The one-line hook you say first."
+    )
+    situation = models.TextField(blank=True, max_length=SECTION_MAX)
+    task = models.TextField(blank=True, max_length=SECTION_MAX)
+    action = models.TextField(blank=True, max_length=SECTION_MAX)
+    result = models.TextField(blank=True, max_length=SECTION_MAX)
+    reflection = models.TextField(
+        blank=True,
+        max_length=SECTION_MAX,
+        help_text="What you learned, and what you put in place afterwards.",
+    )
+    company = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    period = models.CharField(max_length=100, blank=True, help_text="A year or span.")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    themes = models.ManyToManyField(
+        Theme, through="StoryTheme", related_name="stories", blank=True
+    )
+    questions = models.ManyToManyField(
+        SampleQuestion, related_name="stories", blank=True
+    )
+    # The strong-answer framework and key points the user has ticked for this story.
+    checked_points = models.ManyToManyField(
+        ThemePoint, related_name="checked_by", blank=True
+    )
+    # Every save names the version it was based on; a mismatch is a lost update.
+    version = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        verbose_name_plural = "stories"
+        indexes = [
+            # The story list: one user's live stories, newest edit first.
+            models.Index(
+                fields=["owner", "deleted_at", "-updated"], name="story_owner_list_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("stories:detail", args=[self.pk])
+
+
+class StoryTheme(models.Model):
+    story = models.ForeignKey(Story, models.CASCADE, related_name="story_themes")
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="story_themes")
+    angle = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What to emphasise when this story answers this theme.",
+    )
+
+    class Meta:
+        ordering = ["theme__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "theme"], name="storytheme_unique_theme"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.story} → {self.theme}"
+
+
+class Revision(models.Model):
+    """The text of a story as it was before one save."""
+
+    story = models.ForeignKey(Story, models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.CharField(max_length=300, blank=True)
+    situation = models.TextField(blank=True)
+    task = models.TextField(blank=True)
+    action = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    reflection = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            # A story's history page and the pruning of old revisions.
+            models.Index(fields=["story", "-created"], name="revision_story_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.story} (version {self.version})"

@@ -1,0 +1,33 @@
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+
+def test_sign_up_open_a_theme_see_its_questions_and_log_out(page):
+    page.goto("/")
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Username").fill("dana")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Interview Prep — Behavioral Questions"
+    )
+    page.get_by_role(
+        "link", name="Technical Leadership & Cross-Team Collaboration"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Technical Leadership & Cross-Team Collaboration"
+    )
+    expect(
+        page.get_by_text("Describe a time you influenced a team that wasn't directly")
+    ).to_be_visible()
+    expect(
+        page.get_by_text("Tell me about a time you drove a technical decision")
+    ).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.goto("/themes/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")

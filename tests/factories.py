@@ -1,0 +1,18 @@
+from django.contrib.auth import get_user_model
+
+from stories.models import Story, StoryTheme
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username="alice", password=PASSWORD):
+    return get_user_model().objects.create_user(username=username, password=password)
+
+
+def make_story(owner, themes=(), questions=(), **fields):
+    fields.setdefault("title", "Rolled back a drifting detector")
+    story = Story.objects.create(owner=owner, **fields)
+    for theme in themes:
+        StoryTheme.objects.create(story=story, theme=theme)
+    story.questions.set(questions)
+    return story

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="themes:index"), name="home"),
     path("accounts/", include("accounts.urls")),
     path("themes/", include("themes.urls")),
+    path("", include("stories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,15 @@ TITLE_MAX = 200
 SECTION_MAX = 20_000
 # The fields a revision keeps: everything the user types as prose.
 TEXT_FIELDS = ["title", "summary", *Section.values, "reflection"]
+REVISIONS_KEPT = 50
+
+
+class StaleVersion(Exception):
+    """A save was based on a version that is no longer the latest."""
+
+    def __init__(self, current):
+        super().__init__(f"story {current.pk} is at version {current.version}")
+        self.current = current
 
 
 class StoryQuerySet(models.QuerySet):
@@ -89,6 +99,44 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("stories:detail", args=[self.pk])
+
+    def apply_edit(self, changes, based_on):
+        """Save `changes` only if the story is still at version `based_on`.
+
+        A compare-and-set UPDATE rather than select_for_update, which SQLite ignores:
+        of two saves based on the same version exactly one wins, and the other gets
+        StaleVersion carrying the text that beat it. The text being replaced is kept
+        as a revision.
+        """
+        with transaction.atomic():
+            rows = Story.objects.filter(pk=self.pk, version=based_on)
+            before = rows.values(*TEXT_FIELDS).first()
+            if before is None or not rows.update(
+                **changes, version=F("version") + 1, updated=timezone.now()
+            ):
+                raise StaleVersion(Story.objects.get(pk=self.pk))
+            if any(
+                changes.get(name, before[name]) != before[name] for name in TEXT_FIELDS
+            ):
+                Revision.objects.create(story=self, version=based_on, **before)
+                self.revisions.filter(
+                    pk__in=self.revisions.values("pk")[REVISIONS_KEPT:]
+                ).delete()
+        self.refresh_from_db()
+
+    def restore_revision(self, revision, based_on):
+        """Bring back an old text; the text it replaces becomes a revision in turn."""
+        self.apply_edit(
+            {name: getattr(revision, name) for name in TEXT_FIELDS}, based_on
+        )
+
+    def move_to_trash(self):
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore_from_trash(self):
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
 
 
 class StoryTheme(models.Model):

@@ -1,0 +1,59 @@
+import pytest
+
+from stories.models import REVISIONS_KEPT, Revision, StaleVersion, Story
+from tests.factories import make_story
+
+
+def test_an_edit_bumps_the_version_and_keeps_the_old_text(alice):
+    story = make_story(alice, situation="first")
+    story.apply_edit({"situation": "second"}, based_on=1)
+    assert story.version == 2
+    assert story.situation == "second"
+    revision = story.revisions.get()
+    assert (revision.version, revision.situation) == (1, "first")
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(alice):
+    story = make_story(alice, situation="first")
+    story.apply_edit({"situation": "from tab one"}, based_on=1)
+    with pytest.raises(StaleVersion) as stale:
+        story.apply_edit({"situation": "from tab two"}, based_on=1)
+    assert stale.value.current.situation == "from tab one"
+    story.refresh_from_db()
+    assert (story.version, story.situation) == (2, "from tab one")
+    assert story.revisions.count() == 1
+
+
+def test_a_status_change_bumps_the_version_without_a_revision(alice):
+    story = make_story(alice)
+    story.apply_edit({"status": Story.Status.READY}, based_on=1)
+    assert story.version == 2
+    assert not story.revisions.exists()
+
+
+def test_restoring_a_revision_is_itself_a_new_revision(alice):
+    story = make_story(alice, action="v1")
+    for version, text in enumerate(["v2", "v3", "v4"], start=1):
+        story.apply_edit({"action": text}, based_on=version)
+    first = story.revisions.get(version=1)
+    story.restore_revision(first, based_on=story.version)
+    assert story.action == "v1"
+    assert story.revisions.count() == 4
+    assert story.revisions.first().action == "v4"
+
+
+def test_only_the_latest_revisions_are_kept(alice):
+    story = make_story(alice)
+    for version in range(1, REVISIONS_KEPT + 6):
+        story.apply_edit({"result": f"text {version}"}, based_on=version)
+    assert story.revisions.count() == REVISIONS_KEPT
+    assert Revision.objects.filter(story=story).order_by("version").first().version == 6
+
+
+def test_trash_and_restore(alice):
+    story = make_story(alice)
+    story.move_to_trash()
+    assert not Story.objects.for_user(alice).alive().exists()
+    assert Story.objects.for_user(alice).trashed().get() == story
+    story.restore_from_trash()
+    assert Story.objects.for_user(alice).alive().get() == story

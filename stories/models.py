@@ -130,6 +130,14 @@ class Story(models.Model):
             {name: getattr(revision, name) for name in TEXT_FIELDS}, based_on
         )
 
+    def tag(self, theme, angle=""):
+        StoryTheme.objects.get_or_create(
+            story=self, theme=theme, defaults={"angle": angle}
+        )
+
+    def untag(self, theme):
+        StoryTheme.objects.filter(story=self, theme=theme).delete()
+
     def move_to_trash(self):
         self.deleted_at = timezone.now()
         self.save(update_fields=["deleted_at"])

@@ -57,3 +57,15 @@ def test_trash_and_restore(alice):
     assert Story.objects.for_user(alice).trashed().get() == story
     story.restore_from_trash()
     assert Story.objects.for_user(alice).alive().get() == story
+
+
+def test_tagging_twice_keeps_one_tag_and_untag_removes_it(alice, playbook):
+    from themes.models import Theme
+
+    story = make_story(alice)
+    theme = Theme.objects.get(number=2)
+    story.tag(theme)
+    story.tag(theme)
+    assert list(story.themes.all()) == [theme]
+    story.untag(theme)
+    assert not story.themes.exists()

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test fixtures lint format install
+.PHONY: run test fixtures lint format install bench loadtest
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ run: install
 
 test: install
 	scripts/test.sh
+
+# Each main page and htmx fragment against a bare authenticated page, at 1, 100 and
+# 1,000 stories, on a throwaway SQLite database; tables go to bench/results/.
+bench: install
+	$(BIN)/python -m bench
+
+# 20 users reading and autosaving at once against gunicorn (4 workers) on loopback,
+# on SQLite and then a throwaway PostgreSQL, beside a bare baseline page; fails on any
+# error or lost write. LOADTEST_SECONDS (default 30, at most 60) per database.
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 fixtures: install
 	$(BIN)/python manage.py build_fixtures

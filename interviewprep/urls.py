@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="themes:index"), name="home"),
+    path("", RedirectView.as_view(pattern_name="stories:coverage"), name="home"),
     path("accounts/", include("accounts.urls")),
     path("themes/", include("themes.urls")),
     path("", include("stories.urls")),

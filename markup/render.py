@@ -1,5 +1,7 @@
 """The one way user Markdown becomes HTML: Python-Markdown, then nh3 with an allowlist."""
 
+import threading
+
 import markdown
 import nh3
 
@@ -26,11 +28,24 @@ def sanitize(html):
     )
 
 
+_local = threading.local()
+
+
+def _converter():
+    # Building a Markdown instance loads its extensions, which costs far more than
+    # converting a section; one per thread is reused (an instance is not thread-safe).
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
+        )
+    return converter.reset()
+
+
 def render_markdown(text):
-    html = markdown.markdown(
-        text or "", extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
-    )
-    return sanitize(html)
+    if not text:
+        return ""
+    return sanitize(_converter().convert(text))
 
 
 def render_inline(text):

@@ -23,6 +23,21 @@ if ! scripts/ensure-chromium.sh; then
   if $ci; then failed+=("chromium"); else skipped+=("browser tests: Chromium is not installed"); fi
 fi
 
+step "Pango and fonts for the PDF prep sheet (WeasyPrint)"
+scripts/ensure-system-libs.sh || failed+=("system libraries for WeasyPrint")
+
+step "npm packages for the audits: axe-core, vnu-jar (Java runs vnu)"
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the
+# machine's own Java 17 runs the jar.
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  if ! npm ci --no-audit --no-fund --ignore-scripts; then
+    if $ci; then failed+=("npm ci"); else skipped+=("audits: npm ci failed"); fi
+  fi
+fi
+if ! command -v java >/dev/null; then
+  if $ci; then failed+=("java for vnu"); else skipped+=("markup audit: no java"); fi
+fi
+
 step "ruff"
 $bin/ruff check . && $bin/ruff format --check . || failed+=("ruff")
 

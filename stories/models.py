@@ -1,6 +1,9 @@
+import re
+from uuid import uuid4
+
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connections, models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +14,21 @@ SECTION_MAX = 20_000
 # The fields a revision keeps: everything the user types as prose.
 TEXT_FIELDS = ["title", "summary", *Section.values, "reflection"]
 REVISIONS_KEPT = 50
+# The story list searches these; a word may be in any of them.
+SEARCH_FIELDS = [*TEXT_FIELDS, "company", "role", "period"]
+# Letters and digits: what PostgreSQL's parser keeps as words (it splits on "_").
+SEARCH_WORD = re.compile(r"[^\W_]+")
+# What a row of the story list (or the trash) shows: never the long sections.
+LIST_FIELDS = [
+    "owner",
+    "title",
+    "summary",
+    "status",
+    "company",
+    "role",
+    "updated",
+    "deleted_at",
+]
 
 
 class StaleVersion(Exception):
@@ -37,6 +55,38 @@ class StoryQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Story.Status.DRAFT)
 
+    def search(self, q):
+        """Stories in which every word of `q` appears, in any text field.
+
+        PostgreSQL uses its full-text search with the "simple" configuration (no
+        stemming, no stop words), each word matching the start of a word in the
+        story; SQLite falls back to a regular expression that matches the same way,
+        so a plain word finds the same stories on both.
+        """
+        words = SEARCH_WORD.findall(q)
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            # Each word is letters and digits only, so quoting it is enough.
+            query = " & ".join(f"'{word}':*" for word in words)
+            return self.alias(
+                document=SearchVector(*SEARCH_FIELDS, config="simple")
+            ).filter(document=SearchQuery(query, config="simple", search_type="raw"))
+        matches = Q()
+        for word in words:
+            # SQLite runs REGEXP in Python, so (?i) folds case beyond ASCII too.
+            starts_a_word = Q()
+            for field in SEARCH_FIELDS:
+                starts_a_word |= Q(**{f"{field}__iregex": rf"\b{re.escape(word)}"})
+            matches &= starts_a_word
+        return self.filter(matches)
+
+    def with_list_data(self):
+        """What the story list shows, without loading the long Markdown sections."""
+        return self.only(*LIST_FIELDS).prefetch_related("themes")
+
 
 class Story(models.Model):
     class Status(models.TextChoices):
@@ -47,6 +97,9 @@ class Story(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="stories"
     )
+    # A stable id that survives export and import: a backup's stories are matched
+    # to the account's by it, never by the database id.
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     title = models.CharField(max_length=TITLE_MAX)
     summary = models.CharField(
         max_length=300, blank=True, help_text="The one-line hook you say first."
@@ -81,6 +134,13 @@ class Story(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The coach's readiness score, kept so coverage weighed by readiness need not
+    # render every story's Markdown on every request. Derived, never backed up:
+    # `readiness_key` fingerprints what the score was computed from (the spoken text,
+    # the themes, the ticked points, the prep document), and a score whose key no
+    # longer matches is recomputed (stories/coverage.py, `readiness_scores`).
+    readiness = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    readiness_key = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -191,3 +251,160 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.story} (version {self.version})"
+
+
+# The user's own additions to the prep sheet (issue 5).
+OWN_TEXT_MAX = 1000
+
+
+class OwnItemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+
+class OwnQuestion(models.Model):
+    """A question the user wants to ask the interviewer, beside the document's."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="own_questions"
+    )
+    text = models.CharField(max_length=OWN_TEXT_MAX)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = OwnItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class OwnNote(models.Model):
+    """A negotiation or offer note of the user's own, beside the document's."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="own_notes"
+    )
+    text = models.CharField(max_length=OWN_TEXT_MAX)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = OwnItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+# --- Practice (issue 6): each spoken round, and the spaced-repetition schedule. ---
+
+
+class PracticeSessionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+
+class PracticeSession(models.Model):
+    """One practice round: a question answered aloud against the clock, self-rated."""
+
+    class Rating(models.IntegerChoices):
+        BLANK = 1, "1 · Blanked"
+        SHAKY = 2, "2 · Shaky"
+        OK = 3, "3 · OK"
+        GOOD = 4, "4 · Good"
+        NAILED = 5, "5 · Nailed it"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="practice_sessions"
+    )
+    question = models.ForeignKey(
+        SampleQuestion, models.CASCADE, related_name="practice_sessions"
+    )
+    story = models.ForeignKey(
+        Story,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practice_sessions",
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    duration_seconds = models.PositiveIntegerField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    note = models.TextField(blank=True, max_length=2000)
+
+    objects = PracticeSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="practicesession_rating_1_to_5",
+            )
+        ]
+        indexes = [
+            # A user's practice history, newest first; a story's history.
+            models.Index(
+                fields=["owner", "-started_at"], name="practice_owner_recent_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} ({self.rating}/5)"
+
+
+class PracticeCardQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def due(self, today):
+        return self.filter(due_on__lte=today)
+
+
+class PracticeCard(models.Model):
+    """When a question (told with one story, or none yet) next comes up for practice.
+
+    The scheme lives in stories/scheduling.py.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="practice_cards"
+    )
+    question = models.ForeignKey(
+        SampleQuestion, models.CASCADE, related_name="practice_cards"
+    )
+    story = models.ForeignKey(
+        Story, models.CASCADE, null=True, blank=True, related_name="practice_cards"
+    )
+    box = models.PositiveSmallIntegerField(default=1)
+    due_on = models.DateField()
+    last_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_practised_on = models.DateField(null=True, blank=True)
+    times_practised = models.PositiveIntegerField(default=0)
+
+    objects = PracticeCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "box", "id"]
+        constraints = [
+            # One card per pair; NULLs are distinct in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["owner", "question", "story"],
+                condition=Q(story__isnull=False),
+                name="practicecard_unique_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "question"],
+                condition=Q(story__isnull=True),
+                name="practicecard_unique_storyless",
+            ),
+        ]
+        indexes = [
+            # The "due today" count in the navigation.
+            models.Index(fields=["owner", "due_on"], name="practicecard_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.question} → {self.story or 'no story'} (box {self.box})"

@@ -78,3 +78,15 @@ def test_pages_load_htmx_from_static_files_and_put_csrf_on_body(alice_client, pl
     assert '<script src="/static/django_htmx/htmx-2.min.js"' in page
     assert 'hx-headers=\'{"x-csrftoken": "' in page
     assert "https://" not in page.split("<body")[0]
+
+
+def test_theme_page_offers_to_draft_a_story_for_the_theme_and_each_question(
+    alice_client, playbook
+):
+    from themes.models import Theme
+
+    theme = Theme.objects.get(number=2)
+    page = alice_client.get(theme.get_absolute_url()).content.decode()
+    assert f"{reverse('stories:create')}?theme={theme.slug}" in page
+    for question in theme.questions.all():
+        assert f"{reverse('stories:create')}?question={question.pk}" in page

@@ -67,7 +67,8 @@ def logged_in_page(page, alice):
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/themes/")
+    # Home is the coverage dashboard.
+    page.wait_for_url("**/coverage/")
     return page
 
 

@@ -1,0 +1,1 @@
+"""`make bench`: each main page against a bare authenticated baseline, in one run."""

@@ -1,0 +1,344 @@
+"""`make bench` (python -m bench): time each main page and htmx fragment against a
+bare authenticated baseline page, at 1, 100 and 1,000 stories, in one run.
+
+Everything runs in-process through Django's test client, on a throwaway SQLite
+database in a temporary DATA_DIR with collected static files (production storage).
+Baseline and page requests alternate, so the ratio holds on a noisy machine.
+Results go to bench/results/ as JSON and a Markdown table.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+SIZES = (1, 100, 1000)
+# (label, URL name, needs a story id, htmx)
+PAGES = [
+    ("story list", "stories:list", False, False),
+    ("story editor", "stories:detail", True, False),
+    ("coverage", "stories:coverage", False, False),
+    ("matrix", "stories:matrix", False, False),
+    ("prep sheet preview", "stories:prep_sheet", False, False),
+    ("prep sheet print", "stories:prep_sheet_print", False, False),
+    ("Markdown export", "stories:prep_sheet_markdown", False, False),
+    ("PDF export", "stories:prep_sheet_pdf", False, False),
+    ("backup export", "stories:backup_export", False, False),
+    ("playbook", "themes:index", False, False),
+    ("practice", "stories:practice", False, False),
+    ("story list (htmx)", "stories:list", False, True),
+    ("coverage (htmx)", "stories:coverage", False, True),
+    ("coverage nav (htmx)", "stories:coverage_nav", False, True),
+    ("matrix (htmx)", "stories:matrix", False, True),
+    ("prep sheet preview (htmx)", "stories:prep_sheet", False, True),
+]
+# A page slower than this at one size is not timed at the next (the PDF export).
+SLOW_MS = 10_000
+RESULTS = Path(__file__).resolve().parent / "results"
+PARAGRAPH = (
+    "Our **fraud model** started drifting after a partner changed their schema; "
+    "alerts doubled and on-call lost trust in them. I traced it to a feature whose "
+    "units had silently changed, wrote the rollback plan, and ran it with the "
+    "partner team in a shared channel. - cut false alerts by 40% - restored the "
+    "weekly retrain - added a schema contract test to their pipeline.\n\n"
+)
+
+
+def setup_django(data_dir):
+    os.environ["DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interviewprep.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    clear_url_caches()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("loaddata", "playbook", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def make_bank(username, n):
+    """A user with n stories: tagged, with questions, ticked points, revisions,
+    practice sessions, about one in twenty in the trash, half of them ready."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from stories.models import Revision, Story, StoryTheme
+    from themes.models import SampleQuestion, Theme, ThemePoint
+
+    user = get_user_model().objects.create_user(username, password="bench pass 123")
+    themes = list(Theme.objects.all())
+    questions = list(SampleQuestion.objects.all())
+    points = list(ThemePoint.objects.all())
+    now = timezone.now()
+    stories = Story.objects.bulk_create(
+        Story(
+            owner=user,
+            title=f"Story {i}: rolled back a drifting detector",
+            summary="Cut false alerts by 40% by rolling back a drifting model.",
+            situation=PARAGRAPH,
+            task=PARAGRAPH[:300],
+            action=PARAGRAPH * 2,
+            result=PARAGRAPH[:400],
+            reflection=PARAGRAPH[:250],
+            company="Acme",
+            role="Staff engineer",
+            period="2024",
+            status=Story.Status.READY if i % 2 == 0 else Story.Status.DRAFT,
+            version=3,
+            updated=now - timezone.timedelta(minutes=i),
+            deleted_at=now if i % 20 == 19 else None,
+        )
+        for i in range(n)
+    )
+    StoryTheme.objects.bulk_create(
+        StoryTheme(story=s, theme=themes[(i + k) % len(themes)], angle="Ownership")
+        for i, s in enumerate(stories)
+        for k in (0, 3)
+    )
+    Story.questions.through.objects.bulk_create(
+        Story.questions.through(story=s, samplequestion=questions[i % len(questions)])
+        for i, s in enumerate(stories)
+    )
+    Story.checked_points.through.objects.bulk_create(
+        Story.checked_points.through(story=s, themepoint=points[i % len(points)])
+        for i, s in enumerate(stories)
+    )
+    Revision.objects.bulk_create(
+        Revision(story=s, version=v, title=s.title, situation=PARAGRAPH)
+        for s in stories
+        for v in (1, 2)
+    )
+    try:
+        from stories.models import PracticeSession
+    except ImportError:
+        PracticeSession = None
+    if PracticeSession is not None:
+        PracticeSession.objects.bulk_create(
+            PracticeSession(
+                owner=user,
+                question=questions[i % len(questions)],
+                story=s,
+                duration_seconds=120,
+                rating=3,
+            )
+            for i, s in enumerate(stories)
+        )
+    return user, stories[0]
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def timed(client, url, headers):
+    start = time.perf_counter()
+    response = client.get(url, headers=headers)
+    body(response)
+    return time.perf_counter() - start, response
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(client, url, htmx, baseline_url, budget):
+    """Alternate baseline and page requests; the ratio is of their medians."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = {"HX-Request": "true"} if htmx else {}
+    timed(client, baseline_url, {})
+    first, response = timed(client, url, headers)  # warm-up
+    if first > 5:
+        reps = 1
+    elif first > 2:
+        reps = 3
+    else:
+        reps = max(5, min(30, int(budget / max(first, 1e-4))))
+    page_times, base_times = [], []
+    for _ in range(reps):
+        base_times.append(timed(client, baseline_url, {})[0])
+        elapsed, response = timed(client, url, headers)
+        page_times.append(elapsed)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+        content = body(response)
+    median = statistics.median(page_times)
+    base = statistics.median(base_times)
+    return {
+        "status": response.status_code,
+        "content_type": response.get("Content-Type", ""),
+        "reps": reps,
+        "median_ms": round(median * 1000, 2),
+        "p95_ms": round(p95(page_times) * 1000, 2),
+        "baseline_median_ms": round(base * 1000, 2),
+        "ratio": round(median / base, 2),
+        "queries": len(queries),
+        "raw_bytes": len(content),
+        "gzip_bytes": len(gzip.compress(content)),
+    }
+
+
+def check_targets(results):
+    """The issue's targets, each with its verdict."""
+    by = {(r["page"], r["stories"]): r for r in results if "ratio" in r}
+    targets = []
+
+    def target(text, ok, detail):
+        targets.append({"target": text, "ok": ok, "detail": detail})
+
+    for page in ("story list", "coverage"):
+        r = by.get((page, 100))
+        if r:
+            target(
+                f"{page} at 100 stories ≤ 2× baseline",
+                r["ratio"] <= 2,
+                f"{r['ratio']}×",
+            )
+    for page in dict.fromkeys(r["page"] for r in results):
+        small, large = by.get((page, 100)), by.get((page, 1000))
+        if small and large:
+            target(
+                f"{page}: query count flat from 100 to 1,000 stories",
+                large["queries"] <= small["queries"],
+                f"{small['queries']} → {large['queries']}",
+            )
+            # Of the ratios to the baseline, so a busier machine at one size does
+            # not read as a slower page.
+            slowdown = large["ratio"] / small["ratio"]
+            target(
+                f"{page}: 100 → 1,000 stories at most 3× slower",
+                slowdown <= 3,
+                f"{slowdown:.2f}×",
+            )
+        if large and large["content_type"].startswith("text/html"):
+            limit = 10_000 if page.endswith("(htmx)") else 60_000
+            target(
+                f"{page}: HTML at 1,000 stories under {limit // 1000} KB",
+                large["raw_bytes"] < limit,
+                f"{large['raw_bytes'] / 1000:.1f} KB",
+            )
+    return targets
+
+
+def markdown(report):
+    lines = [
+        f"# Benchmark {report['generated']}",
+        "",
+        f"{report['machine']}; baseline: a bare authenticated page. Times are "
+        "server time in-process (Django test client), medians of alternating runs.",
+        "",
+        "| page | stories | median ms | p95 ms | × baseline | queries | KB | KB gzip |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in report["results"]:
+        if "error" in r:
+            lines.append(f"| {r['page']} | {r['stories']} | {r['error']} |||||")
+            continue
+        lines.append(
+            f"| {r['page']} | {r['stories']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f}"
+            f" | {r['ratio']:.2f} | {r['queries']} | {r['raw_bytes'] / 1000:.1f}"
+            f" | {r['gzip_bytes'] / 1000:.1f} |"
+        )
+    lines += ["", "| target | met | measured |", "| --- | --- | --- |"]
+    for t in report["targets"]:
+        lines.append(
+            f"| {t['target']} | {'yes' if t['ok'] else 'NO'} | {t['detail']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument(
+        "--budget", type=float, default=1.5, help="seconds of timing per page and size"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if a target is missed"
+    )
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="interviewprep-bench-") as data_dir:
+        setup_django(data_dir)
+        from django.test import Client
+        from django.urls import NoReverseMatch, reverse
+
+        baseline_url = reverse("bench_baseline")
+        results = []
+        slow = {}  # pages too slow to time again at a bigger bank
+        for size in args.sizes:
+            user, story = make_bank(f"bench{size}", size)
+            client = Client()
+            client.force_login(user)
+            for label, name, needs_story, htmx in PAGES:
+                row = {"page": label, "stories": size}
+                try:
+                    url = reverse(name, args=[story.pk] if needs_story else [])
+                except NoReverseMatch:
+                    continue  # a page this version of the app does not have
+                row["url"] = url
+                before = slow.get(label)
+                if before:
+                    row["error"] = f"skipped: {before:.0f} s at a smaller bank"
+                    results.append(row)
+                    print(f"{label:28} {size:5}  {row['error']}", flush=True)
+                    continue
+                try:
+                    row.update(measure(client, url, htmx, baseline_url, args.budget))
+                except Exception as e:  # one broken page must not hide the rest
+                    row["error"] = f"{type(e).__name__}: {e}"[:200]
+                results.append(row)
+                if row.get("median_ms", 0) > SLOW_MS:
+                    slow[label] = row["median_ms"] / 1000
+                print(
+                    f"{label:28} {size:5}  "
+                    + (
+                        row.get("error")
+                        or f"{row['median_ms']:8.1f} ms  {row['ratio']:6.2f}×  "
+                        f"{row['queries']:3} queries  {row['raw_bytes'] / 1000:7.1f} KB"
+                    ),
+                    flush=True,
+                )
+
+    report = {
+        "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": f"{platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, SQLite",
+        "results": results,
+        "targets": check_targets(results),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = report["generated"].replace(":", "")
+    for name in (f"bench-{stamp}", "latest"):
+        (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+        (RESULTS / f"{name}.md").write_text(markdown(report))
+    print()
+    print(markdown(report))
+    print(f"written to {RESULTS}/latest.json and latest.md")
+    missed = [t for t in report["targets"] if not t["ok"]]
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

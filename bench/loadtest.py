@@ -1,0 +1,589 @@
+"""`make loadtest` (python -m bench.loadtest): 20 users at once against gunicorn.
+
+For SQLite and then for a throwaway PostgreSQL (scripts/with-postgres.sh; skipped when
+the machine has no PostgreSQL), each in its own process with a fresh DATA_DIR: migrate,
+load the playbook, collect static files, create 20 accounts with a few stories each,
+start gunicorn (4 workers) on 127.0.0.1 and a free port, log each user in through the
+real log-in form, then drive it from 20 threads, one per user on their own account.
+Slices of a mix (story list, coverage, story page, autosave) alternate with slices of
+the same load on a bare authenticated baseline page, so the ratio holds on a noisy
+machine. Every acknowledged autosave is recorded client-side and checked against the
+database afterwards: the story's final text is the last acknowledged one, and no
+version went backwards.
+
+Exits non-zero on any error (a status other than the expected one, an exception, a
+traceback or "database is locked" in gunicorn's log) or any lost write.
+LOADTEST_SECONDS (default 30, at most 60) is the driving time per database, split
+evenly between the mix and the baseline.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+USERS = 20
+STORIES_PER_USER = 3
+WORKERS = 4
+DEFAULT_SECONDS = 30
+MAX_SECONDS = 60
+SLICE_SECONDS = 5
+# A client gives up on a request after this long (it counts as an error).
+TIMEOUT = 120
+PASSWORD = "load test password, not a secret"
+DATABASES = [("sqlite", "SQLite"), ("postgresql", "PostgreSQL")]
+# Share of the mix per kind of request; autosave is what a user typing does most.
+MIX = [("story list", 20), ("coverage", 15), ("story page", 25), ("autosave", 40)]
+KINDS = ["baseline", *(kind for kind, _ in MIX)]
+# Lines in gunicorn's log (its own and the workers' stderr) that count as errors.
+LOG_ERRORS = ["database is locked", "Traceback", "[CRITICAL]", "[ERROR]"]
+# The bare authenticated page the bench measures against (bench/urls.py), served by
+# pointing the workers' ROOT_URLCONF at it; the playbook index if it is missing.
+GUNICORN_CONF = """\
+def post_worker_init(worker):
+    from django.conf import settings
+    settings.ROOT_URLCONF = "bench.urls"
+"""
+PARAGRAPH = (
+    "I traced the alert storm to a feature whose units had silently changed, wrote "
+    "the rollback plan and ran it with the partner team; false alerts fell by 40%. "
+)
+
+
+def seconds_from_env():
+    seconds = int(os.environ.get("LOADTEST_SECONDS") or DEFAULT_SECONDS)
+    if not 2 <= seconds <= MAX_SECONDS:
+        raise SystemExit(f"LOADTEST_SECONDS must be between 2 and {MAX_SECONDS}")
+    return seconds
+
+
+# ---- The orchestrator: one child process per database ------------------------------
+
+
+def orchestrate(seconds):
+    results = []
+    failed = False
+    for database, label in DATABASES:
+        with tempfile.TemporaryDirectory(prefix="interviewprep-loadtest-") as tmp:
+            out = Path(tmp) / "result.json"
+            command = [
+                sys.executable,
+                "-m",
+                "bench.loadtest",
+                "--database",
+                database,
+                "--seconds",
+                str(seconds),
+                "--json",
+                str(out),
+            ]
+            if database == "postgresql":
+                command = [str(ROOT / "scripts" / "with-postgres.sh"), *command]
+            print(f"\n== {label} ==", flush=True)
+            code = subprocess.run(command, cwd=ROOT).returncode
+            if database == "postgresql" and code == 3 and not out.exists():
+                results.append({"database": label, "skipped": "no PostgreSQL"})
+                continue
+            if out.exists():
+                results.append(json.loads(out.read_text()))
+            else:
+                results.append({"database": label, "failed": f"exit code {code}"})
+            failed = failed or code != 0
+    print()
+    print(summary_table(results, seconds))
+    return 1 if failed else 0
+
+
+def summary_table(results, seconds):
+    lines = [
+        f"Load test: {USERS} users, gunicorn {WORKERS} workers on 127.0.0.1, "
+        f"{seconds} s per database (half mix, half baseline, alternating).",
+        "",
+        "| database | baseline req/s | mix req/s | × baseline | mix p50 / p95 / p99 ms "
+        "| errors | writes acked | lost | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in results:
+        if "skipped" in r or "failed" in r:
+            note = r.get("skipped") and f"SKIPPED ({r['skipped']})"
+            lines.append(
+                f"| {r['database']} | | | | | | | | {note or 'FAILED: ' + r['failed']} |"
+            )
+            continue
+        mix = r["mix"]
+        lines.append(
+            f"| {r['database']} | {r['kinds']['baseline']['rps']:.1f} "
+            f"| {mix['rps']:.1f} | {r['ratio']:.2f} "
+            f"| {mix['p50']:.0f} / {mix['p95']:.0f} / {mix['p99']:.0f} "
+            f"| {r['errors']} | {r['writes']} | {r['lost']} "
+            f"| {'ok' if r['ok'] else 'FAILED'} |"
+        )
+    return "\n".join(lines)
+
+
+# ---- One database: set up, serve, drive, verify ------------------------------------
+
+
+def run_database(database, seconds, json_out):
+    label = dict(DATABASES)[database]
+    if database == "postgresql" and not os.environ.get("DATABASE_URL"):
+        raise SystemExit("--database postgresql runs under scripts/with-postgres.sh")
+    if database == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    data_dir = Path(tempfile.mkdtemp(prefix="interviewprep-loadtest-"))
+    os.environ.update(
+        DATA_DIR=str(data_dir),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="interviewprep.settings",
+    )
+    server = None
+    try:
+        import django
+
+        django.setup()
+        accounts = prepare_database()
+        baseline_path = baseline_url()
+        server = Gunicorn(data_dir)
+        server.start()
+        result = drive(server.port, accounts, baseline_path, seconds)
+        server.stop()
+        result["log_errors"] = server.log_errors()
+        result["lost"], result["lost_detail"] = verify(result.pop("acks"))
+        result.update(summarise(result, seconds, label))
+        print(database_table(result, baseline_path))
+        if json_out:
+            Path(json_out).write_text(json.dumps(result, indent=1))
+        return 0 if result["ok"] else 1
+    finally:
+        if server:
+            server.stop()
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def prepare_database():
+    """Migrate, load the playbook, collect static; 20 users with a few stories each."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    from stories.models import Story, StoryTheme
+    from themes.models import Theme
+
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("loaddata", "playbook", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    # One hash for every account: the production hasher is slow on purpose.
+    password = make_password(PASSWORD)
+    User = get_user_model()
+    themes = list(Theme.objects.all())
+    accounts = []
+    for n in range(USERS):
+        user = User.objects.create(username=f"load{n:02d}", password=password)
+        stories = []
+        for s in range(STORIES_PER_USER):
+            story = Story.objects.create(
+                owner=user,
+                title=f"Story {s + 1} of {user.username}",
+                situation=PARAGRAPH,
+                result=PARAGRAPH,
+            )
+            for theme in themes[s : s + 2]:
+                StoryTheme.objects.create(story=story, theme=theme)
+            stories.append({"pk": story.pk, "version": story.version})
+        accounts.append({"username": user.username, "stories": stories})
+    print(
+        f"set up {USERS} users × {STORIES_PER_USER} stories "
+        f"in {time.monotonic() - started:.1f} s",
+        flush=True,
+    )
+    return accounts
+
+
+def baseline_url():
+    import importlib.util
+
+    if importlib.util.find_spec("bench.urls"):
+        return "/__bench__/baseline/"
+    return "/themes/"
+
+
+class Gunicorn:
+    def __init__(self, data_dir):
+        self.data_dir = data_dir
+        self.log_path = data_dir / "gunicorn.log"
+        self.process = None
+        self.port = free_port()
+
+    def start(self):
+        conf = self.data_dir / "gunicorn.conf.py"
+        conf.write_text(GUNICORN_CONF)
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "interviewprep.wsgi",
+                "--config",
+                str(conf),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/accounts/login/")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            self.log.close()
+
+    def log_errors(self):
+        """Error lines of the log; a traceback with the exception that ends it."""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        errors = []
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                end = (s for s in lines[i + 1 :] if s and not s[0].isspace())
+                errors.append(f"Traceback … {next(end, '')}")
+            elif any(e in line for e in LOG_ERRORS):
+                errors.append(line)
+        return errors
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---- The simulated users ------------------------------------------------------------
+
+
+class Browser:
+    """One user's cookies over http.client: session cookie and CSRF token."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.cookies = {}
+
+    def request(self, method, path, fields=None, headers=()):
+        headers = dict(headers)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.conn.request(method, path, body, headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=TIMEOUT
+            )
+            raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        return response.status, data
+
+    def log_in(self, username):
+        status, _ = self.request("GET", "/accounts/login/")
+        if status != 200 or "csrftoken" not in self.cookies:
+            raise RuntimeError(f"log-in page: {status}")
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.cookies["csrftoken"],
+            },
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"log-in of {username}: {status}")
+
+
+class User(threading.Thread):
+    def __init__(self, n, browser, account, baseline_path, schedule, fields):
+        super().__init__(daemon=True)
+        self.n = n
+        self.browser = browser
+        self.account = account
+        self.baseline_path = baseline_path
+        self.schedule = schedule
+        self.fields = fields
+        self.random = random.Random(n)
+        self.samples = []  # (kind, ms, ok)
+        self.errors = []
+        self.acks = {s["pk"]: [] for s in account["stories"]}
+        self.versions = {s["pk"]: s["version"] for s in account["stories"]}
+        self.writes = 0
+
+    def run(self):
+        for phase, start, end in self.schedule:
+            pause = start - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            while time.monotonic() < end:
+                kind = "baseline" if phase == "baseline" else self.pick()
+                self.one(kind)
+
+    def pick(self):
+        return self.random.choices(
+            [k for k, _ in MIX], weights=[w for _, w in MIX], k=1
+        )[0]
+
+    def one(self, kind):
+        pk = self.random.choice(list(self.versions))
+        started = time.perf_counter()
+        try:
+            if kind == "autosave":
+                ok, detail = self.autosave(pk)
+            else:
+                path = {
+                    "baseline": self.baseline_path,
+                    "story list": "/stories/",
+                    "coverage": "/coverage/",
+                    "story page": f"/stories/{pk}/",
+                }[kind]
+                status, _ = self.browser.request("GET", path)
+                ok, detail = status == 200, f"GET {path}: {status}"
+        except Exception as error:  # noqa: BLE001 (every failure is counted)
+            ok, detail = False, f"{kind}: {type(error).__name__}: {error}"
+        self.samples.append((kind, (time.perf_counter() - started) * 1000, ok))
+        if not ok:
+            self.errors.append(detail)
+
+    def autosave(self, pk):
+        """What the editor's script sends: the version it edits and the fields."""
+        self.writes += 1
+        field = self.random.choice(self.fields)
+        text = f"{self.account['username']} write {self.writes}: " + PARAGRAPH * (
+            1 + self.writes % 4
+        )
+        based_on = self.versions[pk]
+        status, body = self.browser.request(
+            "POST",
+            f"/stories/{pk}/autosave/",
+            {"version": based_on, field: text},
+            {
+                "X-CSRFToken": self.browser.cookies["csrftoken"],
+                "Accept": "application/json",
+            },
+        )
+        path = f"POST /stories/{pk}/autosave/"
+        if status != 200:
+            return False, f"{path}: {status}"
+        version = json.loads(body)["version"]
+        # Acknowledged: the server says this text is saved as this version.
+        self.acks[pk].append((version, field, text))
+        self.versions[pk] = version
+        if version != based_on + 1:
+            return False, f"{path}: version {based_on} → {version}"
+        return True, ""
+
+
+def drive(port, accounts, baseline_path, seconds):
+    from stories.forms import PROSE_FIELDS
+
+    # Through the real log-in form, as many at once as there are workers: the
+    # production password hasher is slow on purpose, and this is set-up, not load.
+    started = time.monotonic()
+    browsers = [Browser(port) for _ in accounts]
+    failures = []
+
+    def log_in(browser, account):
+        try:
+            browser.log_in(account["username"])
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(f"{account['username']}: {type(error).__name__}: {error}")
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(log_in, browsers, accounts))
+    if failures:
+        raise RuntimeError(f"could not log in: {'; '.join(sorted(failures))}")
+    print(f"logged in {len(accounts)} users in {time.monotonic() - started:.1f} s")
+
+    # Alternate baseline and mix slices of about SLICE_SECONDS, half the time each.
+    slices = max(2, 2 * round(seconds / (2 * SLICE_SECONDS)))
+    length = seconds / slices
+    t0 = time.monotonic() + 0.2
+    schedule = [
+        ("baseline" if i % 2 == 0 else "mix", t0 + i * length, t0 + (i + 1) * length)
+        for i in range(slices)
+    ]
+    users = [
+        User(n, browser, account, baseline_path, schedule, PROSE_FIELDS)
+        for n, (account, browser) in enumerate(zip(accounts, browsers, strict=True))
+    ]
+    for user in users:
+        user.start()
+    for user in users:
+        user.join()
+    return {
+        "samples": [s for u in users for s in u.samples],
+        "client_errors": [e for u in users for e in u.errors],
+        "acks": {pk: acks for u in users for pk, acks in u.acks.items()},
+        "phase_seconds": seconds / 2,
+    }
+
+
+def verify(acks):
+    """Every acknowledged write is in the database; no version went backwards.
+
+    `acks` maps a story's pk to its acknowledged writes in the order the client got
+    them: (version, field, text).
+    """
+    from stories.models import Story
+
+    problems = []
+    stories = Story.objects.in_bulk(list(acks))
+    for pk, history in acks.items():
+        story = stories.get(pk)
+        if story is None:
+            if history:
+                problems.append(f"story {pk}: gone from the database")
+            continue
+        versions = [v for v, _, _ in history]
+        if any(b <= a for a, b in zip(versions, versions[1:], strict=False)):
+            problems.append(f"story {story.pk}: versions went backwards {versions}")
+        if history and story.version != versions[-1]:
+            problems.append(
+                f"story {story.pk}: version {story.version}, last acked {versions[-1]}"
+            )
+        last = {field: text for _, field, text in history}
+        for field, text in last.items():
+            if getattr(story, field) != text:
+                problems.append(f"story {story.pk}: {field} is not the last acked text")
+    return len(problems), problems
+
+
+# ---- Numbers -------------------------------------------------------------------------
+
+
+def stats(times, seconds):
+    if not times:
+        return {"n": 0, "rps": 0.0, "p50": 0.0, "p95": 0.0, "p99": 0.0}
+    q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else []
+    pick = (lambda i: q[i - 1]) if q else (lambda i: times[0])
+    return {
+        "n": len(times),
+        "rps": len(times) / seconds,
+        "p50": pick(50),
+        "p95": pick(95),
+        "p99": pick(99),
+    }
+
+
+def summarise(result, seconds, label):
+    phase = result["phase_seconds"]
+    samples = result.pop("samples")
+    kinds = {
+        kind: stats([ms for k, ms, _ in samples if k == kind], phase) for kind in KINDS
+    }
+    mix = stats([ms for k, ms, _ in samples if k != "baseline"], phase)
+    errors = len(result["client_errors"]) + len(result["log_errors"])
+    writes = sum(1 for k, _, ok in samples if k == "autosave" and ok)
+    baseline_rps = kinds["baseline"]["rps"]
+    return {
+        "database": label,
+        "seconds": seconds,
+        "kinds": kinds,
+        "mix": mix,
+        "ratio": mix["rps"] / baseline_rps if baseline_rps else 0.0,
+        "errors": errors,
+        "writes": writes,
+        "ok": errors == 0 and result["lost"] == 0 and writes > 0,
+    }
+
+
+def database_table(r, baseline_path):
+    lines = [
+        f"{r['database']}: {r['seconds'] / 2:g} s mix, {r['seconds'] / 2:g} s baseline "
+        f"({baseline_path})",
+        "| requests | n | req/s | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    rows = [(k, r["kinds"][k]) for k in KINDS] + [("mix (all)", r["mix"])]
+    for name, s in rows:
+        lines.append(
+            f"| {name} | {s['n']} | {s['rps']:.1f} | {s['p50']:.0f} "
+            f"| {s['p95']:.0f} | {s['p99']:.0f} |"
+        )
+    lines.append(
+        f"mix throughput {r['ratio']:.2f}× baseline; errors {r['errors']}; "
+        f"acknowledged writes {r['writes']}, lost {r['lost']}"
+    )
+    for details in (r["client_errors"], r["log_errors"], r["lost_detail"]):
+        lines.extend(f"  {line}" for line in details[:10])
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=[d for d, _ in DATABASES])
+    parser.add_argument("--seconds", type=int)
+    parser.add_argument("--json", help="write this database's result here")
+    args = parser.parse_args(argv)
+    seconds = args.seconds or seconds_from_env()
+    if not args.database:
+        return orchestrate(seconds)
+    try:
+        return run_database(args.database, seconds, args.json)
+    except Exception as error:  # noqa: BLE001 (reported, never mistaken for exit 3)
+        print(f"load test on {args.database} failed: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

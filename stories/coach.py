@@ -1,0 +1,767 @@
+"""The story coach: what would make a story stronger, computed from its text alone.
+
+Everything here is deterministic and, except for `Guidance.load` and
+`readiness_for`, free of the database: `analyse()` takes plain text (a Story or any
+object with the same attributes, such as the unsaved fields the editor posts) and
+returns findings. The prep document's own words reach the findings through a
+`Guidance`, which the view layer loads once and passes in.
+
+The measurable habits (coaches broadly agree on them):
+- spoken in 1–2 minutes: at 150 words a minute, roughly 150–350 words;
+- most of the time on the Action (about half or more), the Situation shorter than it;
+- a Result that holds a number: a count, a percentage, a multiplier, a time, money,
+  or a before → after;
+- "I" more than "we" in the Action;
+- specific words rather than "helped with", "worked on", "etc.".
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from markup.render import render_markdown
+
+WORDS_PER_MINUTE = 150
+TARGET_WORDS = (150, 350)
+# About half the answer on the Action; flag it below this share.
+ACTION_SHARE_TARGET = 0.5
+ACTION_SHARE_FLOOR = 0.45
+# Shares and ownership are noise on a draft this short.
+MIN_WORDS_FOR_BALANCE = 40
+STAR = ("situation", "task", "action", "result")
+# What is spoken, in order: the STAR answer, then what you learned.
+SPOKEN = (*STAR, "reflection")
+LABELS = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "reflection": "Reflection",
+}
+
+
+class Severity:
+    HIGH = "high"  # the story is weaker for it in any interview
+    MEDIUM = "medium"
+    LOW = "low"  # guidance: worth a look
+
+
+SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Words of the prep document a finding rests on, and where they come from."""
+
+    kind: str  # "Guideline", "STAR prompt (Result)", "Key point to hit", ...
+    text: str
+    theme: str = ""  # "Theme 1", empty for document-wide guidelines
+
+    def __str__(self):
+        where = f"{self.theme} · {self.kind}" if self.theme else self.kind
+        return f"{where}: “{self.text}”"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    section: str  # the section the quote comes from, or "" for the whole story
+    quote: str
+    why: str
+    sources: tuple = ()
+
+    @property
+    def section_label(self):
+        return LABELS.get(self.section, "Whole story")
+
+
+@dataclass(frozen=True)
+class SectionStats:
+    name: str
+    words: int
+    seconds: int
+    share: float  # of all spoken words, 0..1
+
+    @property
+    def label(self):
+        return LABELS[self.name]
+
+    @property
+    def percent(self):
+        return round(self.share * 100)
+
+
+@dataclass
+class Report:
+    sections: list
+    words: int
+    seconds: int
+    findings: list
+    # What the story already does well, {rule: quoted words}: the UI shows them and
+    # the checklist uses them to suggest items.
+    strengths: dict = field(default_factory=dict)
+
+    @property
+    def minutes_label(self):
+        return format_duration(self.seconds)
+
+    @property
+    def within_target(self):
+        return TARGET_WORDS[0] <= self.words <= TARGET_WORDS[1]
+
+    def has(self, rule):
+        return any(f.rule == rule for f in self.findings)
+
+    def section(self, name):
+        return next(s for s in self.sections if s.name == name)
+
+
+def format_duration(seconds):
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def speaking_seconds(words):
+    return round(words * 60 / WORDS_PER_MINUTE)
+
+
+# --- Text -----------------------------------------------------------------------
+
+BLOCK_TAGS = re.compile(
+    r"</?(?:p|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|thead|tbody|tr|th|td)\b[^>]*>",
+    re.I,
+)
+ANY_TAG = re.compile(r"<[^>]+>")
+BLOCKQUOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S | re.I)
+WORD = re.compile(r"\S*\w\S*")
+
+
+def plain_text(markdown_text, keep_blockquotes=True):
+    """The words a reader sees: Markdown rendered, then every tag dropped."""
+    rendered = render_markdown(markdown_text or "")
+    if not keep_blockquotes:
+        rendered = BLOCKQUOTE.sub(" ", rendered)
+    text = BLOCK_TAGS.sub(" ", rendered)
+    text = ANY_TAG.sub("", text)
+    return " ".join(html.unescape(text).split())
+
+
+def count_words(text):
+    return len(WORD.findall(text))
+
+
+# A quotation: straight or curly double quotes, or single quotes that open after a
+# non-word character and close before one, so "we'd" and "didn't" are not quotes.
+QUOTATIONS = re.compile(
+    r"\"[^\"]*\"|“[^”]*”|(?<!\w)'.*?'(?!\w)|(?<!\w)‘.*?’(?!\w)|«[^»]*»", re.S
+)
+
+
+def without_quotations(text):
+    return QUOTATIONS.sub(" ", text)
+
+
+def excerpt(text, start, end, around=6):
+    """The words around text[start:end], with … where the text goes on."""
+    # Widen to whole words, so a quote never cuts "4.25×" or "50ms" in two.
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    before = text[:start].split()
+    after = text[end:].split()
+    head = ("… " if len(before) > around else "") + " ".join(before[-around:])
+    tail = " ".join(after[:around]) + (" …" if len(after) > around else "")
+    return " ".join(part for part in (head, text[start:end], tail) if part)
+
+
+def opening(text, words=12):
+    split = text.split()
+    return " ".join(split[:words]) + (" …" if len(split) > words else "")
+
+
+# --- Numbers ----------------------------------------------------------------------
+
+NUM = r"\d+(?:[.,]\d+)*"
+UNITS_OF_TIME = (
+    r"(?:ms|milliseconds?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?"
+    r"|days?|weeks?|wks?|months?|quarters?|years?|yrs?|sprints?)"
+)
+NUMBER_KINDS = [
+    # Order matters: the first kind that matches names the number.
+    (
+        "before → after",
+        re.compile(
+            rf"\bfrom\s+[$€£]?~?{NUM}\S*\s+(?:\w+\s+){{0,3}}?to\s+[$€£]?~?{NUM}"
+            rf"|{NUM}\S*\s*(?:→|->|⟶|=>)\s*[$€£]?{NUM}",
+            re.I,
+        ),
+    ),
+    ("percentage", re.compile(rf"{NUM}\s?(?:%|percent\b|per cent\b|pp\b)", re.I)),
+    (
+        "multiplier",
+        re.compile(rf"(?<![\w.]){NUM}\s?[×x](?![\w])|[×x]{NUM}\b", re.I),
+    ),
+    (
+        "money",
+        re.compile(
+            rf"[$€£¥]\s?{NUM}(?:\s?(?:k|m|bn|million|billion|thousand)\b)?"
+            rf"|{NUM}\s?(?:k|m|bn)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b",
+            re.I,
+        ),
+    ),
+    ("time", re.compile(rf"(?<![\w.]){NUM}\s?-?{UNITS_OF_TIME}\b", re.I)),
+    # A year on its own ("in 2021") is a date, not an outcome.
+    ("count", re.compile(rf"(?<![\w.])(?!(?:19|20)\d\d\b){NUM}(?:\s?[kKmM]\b)?")),
+    (
+        "count",
+        re.compile(
+            r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty"
+            r"|thirty|forty|fifty|hundreds?|thousands?|millions?|dozens?|half|halved"
+            r"|doubled|tripled|quadrupled|twice|zero)\b",
+            re.I,
+        ),
+    ),
+]
+
+
+def find_number(text):
+    """The most telling number in `text` as (kind, quoted words), or None."""
+    for kind, pattern in NUMBER_KINDS:
+        match = pattern.search(text)
+        if match:
+            return kind, excerpt(text, match.start(), match.end(), around=3)
+    return None
+
+
+# --- Ownership and vague words ----------------------------------------------------------
+
+# "I'm", "I've" count through \bI\b; "us" stays lower case so "the US" is not a team.
+FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|myself|mine)\b")
+TEAM = re.compile(r"\b(?i:we|our|ours|ourselves)\b|\bus\b")
+
+VAGUE_PHRASES = [
+    "helped with",
+    "helped out",
+    "was involved in",
+    "were involved in",
+    "got involved in",
+    "worked on",
+    "assisted with",
+    "participated in",
+    "contributed to",
+    "etc.",
+    "and so on",
+    "various",
+    "some",
+    "stuff",
+]
+VAGUE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in VAGUE_PHRASES)
+    + r")(?!\w)",
+    re.I,
+)
+
+# Words that show the story says what was learned or changed afterwards.
+LESSON = re.compile(
+    r"\b(?:learn(?:ed|t|ing)?|lessons?|afterwards?|since then|from then on|next time"
+    r"|differently|in hindsight|looking back|put in place|to prevent|prevents?"
+    r"|now (?:I|we) (?:always|check|run|add|use))\b",
+    re.I,
+)
+# What in a theme's prompt or points asks for that.
+ASKS_FOR_LESSON = re.compile(r"learn|afterward|differently|prevent", re.I)
+ASKS_FOR_NUMBER = re.compile(r"quantif|\bnumbers?\b", re.I)
+ASKS_FOR_OWNERSHIP = re.compile(r"ownership|\byour (?:part|role)\b", re.I)
+ASKS_FOR_SPECIFICS = re.compile(r"specific|generali[sz]", re.I)
+
+
+# --- The prep document's words ----------------------------------------------------------
+
+
+@dataclass
+class Guidance:
+    """The prep document's words for each rule, for the themes a story serves.
+
+    `by_rule` maps a rule id to the Sources to cite; `lesson_asks` lists what the
+    story's themes ask about learning or change (drives the missing-Reflection rule).
+    Build one with `Guidance.load(themes)`, or by hand in tests.
+    """
+
+    by_rule: dict = field(default_factory=dict)
+    lesson_asks: list = field(default_factory=list)
+
+    def cite(self, rule):
+        return tuple(self.by_rule.get(rule, ()))
+
+    @classmethod
+    def from_playbook(cls, playbook, theme_ids):
+        by_rule = {}
+        lesson_asks = []
+
+        def add(rule, source):
+            if source not in by_rule.setdefault(rule, []):
+                by_rule[rule].append(source)
+
+        for guideline in playbook.guidelines:
+            if ASKS_FOR_NUMBER.search(guideline.text):
+                add("result_number", Source("Guideline", guideline.text))
+        for theme_id in sorted(theme_ids, key=playbook.theme_number):
+            label = f"Theme {playbook.theme_number(theme_id)}"
+            for prompt in playbook.prompts.get(theme_id, ()):
+                kind = f"STAR prompt ({prompt.get_section_display()})"
+                source = Source(kind, prompt.text, label)
+                if prompt.section == "result" and ASKS_FOR_NUMBER.search(prompt.text):
+                    add("result_number", source)
+                if prompt.section == "result" and ASKS_FOR_LESSON.search(prompt.text):
+                    lesson_asks.append(source)
+            for point in playbook.points.get(theme_id, ()):
+                source = Source(point.get_kind_display(), point.text, label)
+                if ASKS_FOR_NUMBER.search(point.text):
+                    add("result_number", source)
+                if ASKS_FOR_OWNERSHIP.search(point.text):
+                    add("ownership", source)
+                if ASKS_FOR_SPECIFICS.search(point.text):
+                    add("vague", source)
+                if ASKS_FOR_LESSON.search(point.text):
+                    lesson_asks.append(source)
+        return cls(by_rule=by_rule, lesson_asks=lesson_asks)
+
+    @classmethod
+    def load(cls, theme_ids):
+        return cls.from_playbook(Playbook.load(), theme_ids)
+
+
+class Playbook:
+    """The parts of the prep document the coach reads, loaded in four queries.
+
+    The document is small (five themes), so one load serves any number of stories.
+    """
+
+    def __init__(self, themes, guidelines, prompts, points):
+        self.themes = {t.pk: t for t in themes}
+        self.guidelines = list(guidelines)
+        self.prompts = {}
+        for prompt in prompts:
+            self.prompts.setdefault(prompt.theme_id, []).append(prompt)
+        self.points = {}
+        for point in points:
+            self.points.setdefault(point.theme_id, []).append(point)
+
+    def theme_number(self, theme_id):
+        theme = self.themes.get(theme_id)
+        return theme.number if theme else 0
+
+    def checklist_points(self, theme_id):
+        """The strong-answer framework and the key points: what a story should hit."""
+        return [
+            p
+            for p in self.points.get(theme_id, ())
+            if p.kind in ("framework", "key_point")
+        ]
+
+    @classmethod
+    def load(cls):
+        from themes.models import Guideline, StarPrompt, Theme, ThemePoint
+
+        return cls(
+            Theme.objects.all(),
+            Guideline.objects.all(),
+            StarPrompt.objects.all(),
+            ThemePoint.objects.all(),
+        )
+
+
+# --- The analysis ----------------------------------------------------------------------
+
+
+def _texts(story):
+    texts = {name: plain_text(getattr(story, name, "") or "") for name in SPOKEN}
+    # Ownership reads the Action without quoted speech, blockquotes included.
+    texts["action_own_words"] = without_quotations(
+        plain_text(getattr(story, "action", "") or "", keep_blockquotes=False)
+    )
+    return texts
+
+
+def analyse(story, guidance=None):
+    """Measure a story and list what would make it stronger.
+
+    `story` is anything with situation/task/action/result/reflection attributes
+    holding Markdown.
+    """
+    guidance = guidance or Guidance()
+    texts = _texts(story)
+    counts = {name: count_words(texts[name]) for name in SPOKEN}
+    total = sum(counts.values())
+    sections = [
+        SectionStats(
+            name,
+            counts[name],
+            speaking_seconds(counts[name]),
+            counts[name] / total if total else 0.0,
+        )
+        for name in SPOKEN
+    ]
+    findings = []
+    strengths = {}
+    findings += _length(total)
+    findings += _balance(texts, counts, total)
+    findings += _result_number(texts, guidance, strengths)
+    findings += _ownership(texts, guidance)
+    findings += _vague(texts, guidance)
+    findings += _reflection(texts, guidance, strengths)
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return Report(
+        sections=sections,
+        words=total,
+        seconds=speaking_seconds(total),
+        findings=findings,
+        strengths=strengths,
+    )
+
+
+def _length(total):
+    low, high = TARGET_WORDS
+    time = format_duration(speaking_seconds(total))
+    if total == 0:
+        return [
+            Finding(
+                "empty",
+                Severity.HIGH,
+                "",
+                "",
+                "There is nothing to say yet: write the Situation, Task, Action and Result.",
+            )
+        ]
+    if total < low:
+        return [
+            Finding(
+                "too_short",
+                Severity.MEDIUM,
+                "",
+                "",
+                f"{total} words is about {time} spoken. "
+                f"A spoken answer should last 1–2 minutes: at {WORDS_PER_MINUTE} words a "
+                f"minute that is roughly {low}–{high} words. Add the detail that shows "
+                "what you did.",
+            )
+        ]
+    if total > high:
+        return [
+            Finding(
+                "too_long",
+                Severity.MEDIUM,
+                "",
+                "",
+                f"{total} words is about {time} spoken. "
+                f"A spoken answer should last 1–2 minutes (roughly {low}–{high} words at "
+                f"{WORDS_PER_MINUTE} a minute); past that the interviewer stops "
+                "listening. Cut the Situation first.",
+            )
+        ]
+    return []
+
+
+def _balance(texts, counts, total):
+    findings = []
+    if not counts["action"] and total:
+        findings.append(
+            Finding(
+                "action_missing",
+                Severity.HIGH,
+                "action",
+                "",
+                "The Action is what the interviewer scores: say what you did, step "
+                "by step.",
+            )
+        )
+        return findings
+    if total < MIN_WORDS_FOR_BALANCE:
+        return findings
+    if counts["situation"] > counts["action"]:
+        findings.append(
+            Finding(
+                "situation_outweighs_action",
+                Severity.MEDIUM,
+                "situation",
+                opening(texts["situation"]),
+                f"The Situation ({counts['situation']} words) is longer than the "
+                f"Action ({counts['action']} words). Set the scene in a sentence or "
+                "two and spend the time on what you did.",
+            )
+        )
+    share = counts["action"] / total
+    if share < ACTION_SHARE_FLOOR:
+        findings.append(
+            Finding(
+                "action_share_low",
+                Severity.LOW,
+                "action",
+                opening(texts["action"]),
+                f"Guidance: aim for about half or more of the answer on the Action "
+                f"(now {round(share * 100)}%). That is where your judgement and skill show.",
+            )
+        )
+    return findings
+
+
+def _result_number(texts, guidance, strengths):
+    result = texts["result"]
+    if not result:
+        return [
+            Finding(
+                "result_missing",
+                Severity.HIGH,
+                "result",
+                "",
+                "Say how it ended: what changed, by how much.",
+                guidance.cite("result_number"),
+            )
+        ]
+    found = find_number(result)
+    if found:
+        strengths["result_number"] = found[1]
+        return []
+    return [
+        Finding(
+            "result_number",
+            Severity.HIGH,
+            "result",
+            opening(result),
+            "The Result holds no number. Quantify it: a count, a percentage, a "
+            "multiplier (3×), a time saved, money, or a before → after "
+            "(“from 8 to 34 FPS”). A number in the Situation does not count.",
+            guidance.cite("result_number"),
+        )
+    ]
+
+
+def _ownership(texts, guidance):
+    action = texts["action_own_words"]
+    mine = FIRST_PERSON.findall(action)
+    ours = list(TEAM.finditer(action))
+    if len(ours) <= len(mine):
+        return []
+    first = ours[0]
+    return [
+        Finding(
+            "ownership",
+            Severity.MEDIUM,
+            "action",
+            excerpt(action, first.start(), first.end()),
+            f"The Action says “we” {len(ours)} time{'s' if len(ours) != 1 else ''} "
+            f"and “I” {len(mine)}. The interviewer is hiring you: say what you did, "
+            "and keep “we” for what the team did.",
+            guidance.cite("ownership"),
+        )
+    ]
+
+
+def _vague(texts, guidance):
+    findings = []
+    for name in SPOKEN:
+        text = without_quotations(texts[name])
+        for match in VAGUE.finditer(text):
+            phrase = " ".join(match.group(0).split())
+            findings.append(
+                Finding(
+                    "vague",
+                    Severity.LOW,
+                    name,
+                    excerpt(text, match.start(), match.end(), around=4),
+                    f"“{phrase}” is vague: name exactly what you did, which parts, "
+                    "how many.",
+                    guidance.cite("vague"),
+                )
+            )
+    return findings
+
+
+def _reflection(texts, guidance, strengths):
+    if texts["reflection"]:
+        strengths["reflection"] = opening(texts["reflection"], 8)
+        return []
+    lesson = LESSON.search(texts["result"])
+    if lesson:
+        strengths["reflection"] = excerpt(
+            texts["result"], lesson.start(), lesson.end(), 4
+        )
+        return []
+    if not guidance.lesson_asks:
+        return []
+    return [
+        Finding(
+            "reflection_missing",
+            Severity.MEDIUM,
+            "reflection",
+            guidance.lesson_asks[0].text,
+            "The theme asks what you changed or learned, and the story does not say. "
+            "Add a Reflection: what you put in place afterwards, or would do "
+            "differently.",
+            tuple(guidance.lesson_asks),
+        )
+    ]
+
+
+# --- Readiness ----------------------------------------------------------------------
+
+COACH_POINTS = 60
+CHECKLIST_POINTS = 40
+# What each rule costs, once per rule at its worst: ten vague words are one habit.
+PENALTY = {Severity.HIGH: 20, Severity.MEDIUM: 10, Severity.LOW: 4}
+RULE_SUMMARY = {
+    "empty": "the story is empty",
+    "too_short": "shorter than a 1-minute answer",
+    "too_long": "longer than a 2-minute answer",
+    "action_missing": "no Action",
+    "situation_outweighs_action": "the Situation outweighs the Action",
+    "action_share_low": "the Action is under about half the answer",
+    "result_missing": "no Result",
+    "result_number": "the Result holds no number",
+    "ownership": "more “we” than “I” in the Action",
+    "vague": "vague wording",
+    "reflection_missing": "no Reflection where the theme asks for one",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    point: object  # a themes.ThemePoint
+    theme_number: int
+    ticked: bool
+    # Why the coach suggests this item is met, or "" when it cannot tell.
+    detected: str = ""
+
+    @property
+    def done(self):
+        return self.ticked or bool(self.detected)
+
+
+@dataclass
+class Readiness:
+    score: int
+    explanation: list
+    checklist: list
+    report: Report
+
+    @property
+    def label(self):
+        if self.score >= 80:
+            return "Ready to tell"
+        if self.score >= 50:
+            return "Nearly there"
+        return "Needs work"
+
+
+def _detect(point, report):
+    if ASKS_FOR_NUMBER.search(point.text) and "result_number" in report.strengths:
+        return f"The Result holds a number: “{report.strengths['result_number']}”"
+    if ASKS_FOR_LESSON.search(point.text) and "reflection" in report.strengths:
+        return f"The story says what changed: “{report.strengths['reflection']}”"
+    return ""
+
+
+def readiness(story, playbook=None, text=None):
+    """Score a story 0–100 from the coach's findings and its themes' checklists.
+
+    60 points come from the coach (each rule that fires costs 20, 10 or 4 by
+    severity, once per rule), 40 from the checklist (the strong-answer framework and
+    key points of every theme the story serves, ticked by the user or detected by
+    the coach). `text` analyses unsaved text (an object with the story's text
+    attributes) against the story's saved themes and ticks. Pass one `playbook`
+    (`Playbook.load()`) and prefetch "themes" and "checked_points" to score many
+    stories in a fixed number of queries; see `readiness_for`.
+    """
+    playbook = playbook or Playbook.load()
+    theme_ids = [theme.pk for theme in story.themes.all()]
+    checked = {point.pk for point in story.checked_points.all()}
+    report = analyse(text or story, Guidance.from_playbook(playbook, theme_ids))
+
+    explanation = []
+    worst = {}
+    for finding in report.findings:
+        if finding.rule not in worst or (
+            SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[worst[finding.rule]]
+        ):
+            worst[finding.rule] = finding.severity
+    lost = 0
+    for rule, severity in worst.items():
+        penalty = PENALTY[severity]
+        lost += penalty
+        times = sum(1 for f in report.findings if f.rule == rule)
+        suffix = f" ({times}×)" if times > 1 else ""
+        explanation.append(f"−{penalty}: {RULE_SUMMARY.get(rule, rule)}{suffix}")
+    coach_score = max(0, COACH_POINTS - lost)
+    explanation.insert(
+        0,
+        f"Coach: {coach_score} of {COACH_POINTS}"
+        + (" — nothing to fix." if not worst else ", after:"),
+    )
+
+    checklist = []
+    for theme_id in sorted(theme_ids, key=playbook.theme_number):
+        for point in playbook.checklist_points(theme_id):
+            checklist.append(
+                ChecklistItem(
+                    point,
+                    playbook.theme_number(theme_id),
+                    point.pk in checked,
+                    _detect(point, report),
+                )
+            )
+    if not theme_ids:
+        checklist_score = 0
+        explanation.append(
+            f"Checklist: 0 of {CHECKLIST_POINTS} — tag a theme to get its checklist."
+        )
+    elif not checklist:
+        checklist_score = CHECKLIST_POINTS
+        explanation.append(
+            f"Checklist: {CHECKLIST_POINTS} of {CHECKLIST_POINTS} — the prep document "
+            "gives these themes no framework or key points to tick."
+        )
+    else:
+        done = sum(1 for item in checklist if item.done)
+        ticked = sum(1 for item in checklist if item.ticked)
+        detected = done - ticked
+        checklist_score = round(CHECKLIST_POINTS * done / len(checklist))
+        how = f"{ticked} ticked" + (
+            f", {detected} detected by the coach" if detected else ""
+        )
+        explanation.append(
+            f"Checklist: {checklist_score} of {CHECKLIST_POINTS} — {done} of "
+            f"{len(checklist)} points hit ({how})."
+        )
+    return Readiness(coach_score + checklist_score, explanation, checklist, report)
+
+
+def readiness_for(stories):
+    """{story pk: Readiness} for many stories: a fixed number of queries (six, plus the stories themselves)."""
+    from django.db.models import prefetch_related_objects
+
+    stories = list(stories)
+    prefetch_related_objects(stories, "themes", "checked_points")
+    playbook = Playbook.load()
+    return {story.pk: readiness(story, playbook) for story in stories}
+
+
+def key_numbers(story, limit=4):
+    """The numbers a story's Result (then Action) holds, quoted: a crib for practice."""
+    found = []
+    for name in ("result", "action"):
+        text = plain_text(getattr(story, name, "") or "")
+        taken = []
+        for _kind, pattern in NUMBER_KINDS:
+            for match in pattern.finditer(text):
+                if any(
+                    match.start() < end and start < match.end() for start, end in taken
+                ):
+                    continue
+                taken.append((match.start(), match.end()))
+        for start, end in sorted(taken):
+            quote = excerpt(text, start, end, around=2)
+            if quote not in found:
+                found.append(quote)
+    return found[:limit]

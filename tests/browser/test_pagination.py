@@ -1,0 +1,62 @@
+"""Page links of the story list and the matrix swap in place with htmx, keep the
+filters, and put the page in the address bar."""
+
+import re
+
+from playwright.sync_api import expect
+
+from stories.models import Story
+from themes.models import Theme
+
+
+def bank(owner, count):
+    theme = Theme.objects.order_by("number").first()
+    stories = Story.objects.bulk_create(
+        Story(owner=owner, title=f"Story {i:03}", status=Story.Status.READY)
+        for i in range(count)
+    )
+    for story in stories:
+        story.tag(theme)
+    return theme
+
+
+def test_the_story_list_pages_in_place_and_keeps_the_filter(logged_in_page, alice):
+    page = logged_in_page
+    bank(alice, 30)
+    page.goto("/stories/?sort=title")
+    page.evaluate("window.notReloaded = true")
+    results = page.locator("#story-results")
+    expect(results.get_by_role("heading", level=2)).to_have_count(25)
+    expect(page.locator("#result-count")).to_have_text("30 stories, showing 1–25")
+
+    page.get_by_role("navigation", name="Pages of stories").get_by_role(
+        "link", name="Next page"
+    ).click()
+    expect(results.get_by_role("heading", level=2)).to_have_count(5)
+    expect(results.get_by_role("heading", level=2).first).to_have_text("Story 025")
+    expect(page.locator("#result-count")).to_have_text("30 stories, showing 26–30")
+    expect(page).to_have_url(re.compile(r"\?sort=title&page=2$"))
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_matrix_pages_in_place_and_a_cell_stays_on_its_page(logged_in_page, alice):
+    page = logged_in_page
+    theme = bank(alice, 25)
+    page.goto("/coverage/matrix/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("navigation", name="Pages of the matrix").get_by_role(
+        "link", name="Page 2"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/coverage/matrix/\?page=2$"))
+    rows = page.locator("th.matrix-story")
+    expect(rows).to_have_count(5)
+    last = Story.objects.get(title="Story 024")
+    page.get_by_role(
+        "button", name=f"Untag “{last.title}” from theme {theme.number}"
+    ).click()
+    expect(
+        page.get_by_role("button", name=f"Tag “{last.title}” with theme {theme.number}")
+    ).to_be_focused()
+    expect(rows).to_have_count(5)
+    assert page.evaluate("window.notReloaded") is True
+    assert not last.themes.exists()

@@ -1,0 +1,63 @@
+"""The prep sheet builder in real Chromium: live preview, then the two downloads."""
+
+import io
+from pathlib import Path
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from stories.models import Story
+from tests.factories import make_story
+from themes.models import Theme
+
+
+def test_a_compact_sheet_for_two_themes_downloads_as_markdown_and_pdf(
+    logged_in_page, alice
+):
+    page = logged_in_page
+    one, two, three = Theme.objects.order_by("number")[:3]
+    make_story(
+        alice,
+        themes=[one],
+        title="Caught a silent drift",
+        summary="Found in a day.",
+        situation="A long situation that only the full sheet shows.",
+        result="Recall from 71% to 94%.",
+        status=Story.Status.READY,
+    )
+    make_story(
+        alice, themes=[two], title="Led the migration", status=Story.Status.READY
+    )
+    make_story(
+        alice, themes=[three], title="Scoped a vague ask", status=Story.Status.READY
+    )
+
+    page.goto("/prep-sheet/")
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("Scoped a vague ask")
+    # Untick every theme but the first two; each change refreshes the preview.
+    for theme in Theme.objects.order_by("number")[2:]:
+        page.get_by_role("checkbox", name=str(theme), exact=True).uncheck()
+    page.get_by_role("radio", name="Compact", exact=False).check()
+    expect(preview).not_to_contain_text("Scoped a vague ask")
+    expect(preview).to_contain_text("Key numbers: 71% to 94%")
+    expect(preview).not_to_contain_text("A long situation")
+    assert "layout=compact" in page.url  # the URL follows, so a reload keeps it
+
+    with page.expect_download() as markdown_download:
+        page.get_by_role("button", name="Download Markdown").click()
+    markdown = Path(markdown_download.value.path()).read_text()
+    assert markdown_download.value.suggested_filename.endswith(".md")
+    assert "### Caught a silent drift" in markdown
+    assert "### Led the migration" in markdown
+    assert "**Key numbers:** 71% to 94%" in markdown
+    assert "Scoped a vague ask" not in markdown
+    assert "A long situation" not in markdown
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Download PDF").click()
+    assert pdf_download.value.suggested_filename.endswith(".pdf")
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Caught a silent drift" in text and "Led the migration" in text
+    assert "Scoped a vague ask" not in text

@@ -1,0 +1,200 @@
+import re
+
+from playwright.sync_api import expect
+
+from stories.models import Story
+from tests.factories import make_story
+from themes.models import Theme
+
+SAVED = re.compile(r"Saved at \d\d:\d\d:\d\d")
+# Autosave waits a second after the last keystroke, and longer while retrying.
+SLOW = 15_000
+
+
+def test_create_from_a_theme_write_all_four_sections_with_autosave_and_reload(
+    logged_in_page,
+):
+    page = logged_in_page
+    theme = Theme.objects.get(number=1)
+    page.goto(f"/stories/new/?theme={theme.slug}")
+    expect(page.get_by_role("checkbox", name=theme.title, exact=True)).to_be_checked()
+    situation_prompt = theme.star_prompts.get(section="situation").text
+    expect(page.locator("#prompts-situation")).to_contain_text(situation_prompt)
+
+    page.get_by_label("Title").fill("Caught a drifting fraud model")
+    page.get_by_role("button", name="Create story").first.click()
+    page.wait_for_url(re.compile(r"/stories/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Caught a drifting fraud model"
+    )
+
+    sections = {
+        "Situation": "Precision fell **overnight** after a feature change.",
+        "Task": "I owned the on-call response.",
+        "Action": "- rolled back\n- bisected the pipeline",
+        "Result": "Recall back to 0.93 within an hour.",
+    }
+    for label, text in sections.items():
+        page.get_by_role("textbox", name=label, exact=True).fill(text)
+    expect(page.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+    # The live preview renders the Markdown the way the export will.
+    expect(page.locator("#preview-situation strong")).to_have_text("overnight")
+    expect(page.locator("#preview-action li")).to_have_count(2)
+
+    page.reload()
+    for label, text in sections.items():
+        expect(page.get_by_role("textbox", name=label, exact=True)).to_have_value(text)
+    story = Story.objects.get()
+    assert story.result == sections["Result"]
+    assert list(story.themes.all()) == [theme]
+
+
+def test_a_section_saves_in_place_and_tags_update_without_a_page_load(
+    logged_in_page, alice
+):
+    page = logged_in_page
+    story = make_story(alice, themes=[Theme.objects.get(number=1)])
+    page.goto(f"/stories/{story.pk}/")
+    page.evaluate("window.editorMarker = 'same page'")
+
+    page.get_by_role("textbox", name="Action", exact=True).fill(
+        "Bisected the feature pipeline"
+    )
+    page.get_by_role("button", name="Save action").click()
+    expect(page.locator("#feedback-action")).to_contain_text("Action saved at")
+    expect(page.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+
+    mentorship = Theme.objects.get(number=5)
+    page.get_by_role("checkbox", name=mentorship.title, exact=True).check()
+    expect(page.locator("#guidance")).to_contain_text(mentorship.title)
+    expect(page.locator("#prompts-task")).to_contain_text(
+        mentorship.star_prompts.get(section="task").text
+    )
+
+    assert page.evaluate("window.editorMarker") == "same page"
+    story.refresh_from_db()
+    assert story.action == "Bisected the feature pipeline"
+    assert story.version == 2
+    assert mentorship in story.themes.all()
+    expect(page.locator("#id_version")).to_have_value("2")
+
+
+def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
+    logged_in_page, alice
+):
+    story = make_story(alice, result="Recall recovered.")
+    tab_one = logged_in_page
+    tab_two = tab_one.context.new_page()
+    for tab in (tab_one, tab_two):
+        tab.goto(f"/stories/{story.pk}/")
+
+    tab_one.get_by_role("textbox", name="Result", exact=True).fill(
+        "Recall back to 0.93."
+    )
+    expect(tab_one.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+
+    tab_two.get_by_role("textbox", name="Result", exact=True).fill(
+        "Recall recovered in an hour."
+    )
+    conflict = tab_two.locator("#conflict")
+    expect(conflict).to_be_visible(timeout=SLOW)
+    expect(conflict).to_contain_text("Recall back to 0.93.")
+    expect(conflict).to_contain_text("Recall recovered in an hour.")
+    expect(tab_two.locator("#save-status")).to_contain_text("Not saved")
+    story.refresh_from_db()
+    assert (story.result, story.version) == ("Recall back to 0.93.", 2)
+
+    # Merging: the user keeps their text, now based on the newer version.
+    tab_two.get_by_role("button", name="Done merging: save my text").click()
+    expect(conflict).to_have_count(0)
+    expect(tab_two.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+    story.refresh_from_db()
+    assert (story.result, story.version) == ("Recall recovered in an hour.", 3)
+
+
+def test_autosave_retries_until_the_server_can_be_reached(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice)
+    page.goto(f"/stories/{story.pk}/")
+    page.route("**/autosave/", lambda route: route.abort())
+
+    page.get_by_role("textbox", name="Task", exact=True).fill("Written while offline")
+    expect(page.locator("#save-status")).to_contain_text(
+        "Not saved — retrying", timeout=SLOW
+    )
+    story.refresh_from_db()
+    assert story.task == ""
+
+    page.unroute("**/autosave/")
+    expect(page.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+    story.refresh_from_db()
+    assert story.task == "Written while offline"
+
+
+def test_without_javascript_the_editor_is_a_plain_form_that_refuses_stale_saves(
+    browser, live_server, playbook, alice
+):
+    from tests.factories import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto("/stories/new/")
+        page.get_by_label("Title").fill("Plain form story")
+        page.get_by_role("textbox", name="Situation", exact=True).fill("No script")
+        page.get_by_role("button", name="Create story").first.click()
+        page.wait_for_url(re.compile(r"/stories/\d+/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Plain form story")
+        story = Story.objects.get()
+        assert story.situation == "No script"
+
+        # Someone saves in another tab; this page's save is now stale.
+        story.apply_edit({"task": "From the other tab"}, based_on=story.version)
+        page.get_by_role("textbox", name="Task", exact=True).fill("From this page")
+        page.get_by_role("button", name="Save", exact=True).first.click()
+        expect(page.locator("#conflict")).to_contain_text("From the other tab")
+        expect(page.get_by_role("textbox", name="Task", exact=True)).to_have_value(
+            "From this page"
+        )
+        story.refresh_from_db()
+        assert story.task == "From the other tab"
+
+        # The form on the conflict page is based on the new version: saving merges.
+        page.get_by_role("button", name="Save", exact=True).first.click()
+        page.wait_for_url(re.compile(r"/stories/\d+/$"))
+        expect(page.locator(".messages")).to_contain_text("Saved at")
+        story.refresh_from_db()
+        assert story.task == "From this page"
+    finally:
+        context.close()
+
+
+def test_leaving_with_unsaved_text_asks_first(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice)
+    page.goto(f"/stories/{story.pk}/")
+    page.route("**/autosave/", lambda route: route.abort())
+    page.get_by_role("textbox", name="Result", exact=True).fill("Not saved yet")
+    expect(page.locator("#save-status")).to_contain_text("Not saved", timeout=SLOW)
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+
+def test_move_to_trash_from_the_editor_ends_on_the_list(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice, title="Soon gone")
+    page.goto(f"/stories/{story.pk}/")
+    page.get_by_role("button", name="Move to trash").click()
+    page.wait_for_url("**/stories/")
+    story.refresh_from_db()
+    assert story.deleted_at is not None
+    expect(page.get_by_role("link", name="Soon gone")).to_have_count(0)

@@ -1,0 +1,71 @@
+import re
+
+from playwright.sync_api import expect
+
+from stories.models import Story
+from tests.factories import make_story
+
+
+def mark_the_page(page):
+    # Survives htmx swaps; a full page load would wipe it.
+    page.evaluate("window.notReloaded = true")
+
+
+def still_the_same_page(page):
+    return page.evaluate("window.notReloaded === true")
+
+
+def test_typing_a_search_filters_the_list_in_place(logged_in_page, alice):
+    page = logged_in_page
+    make_story(alice, title="Rolled back a drifting detector", result="recall")
+    make_story(alice, title="Cut inference cost", action="quantised the model")
+    page.goto("/stories/")
+    mark_the_page(page)
+    results = page.locator("#story-results")
+    expect(results.get_by_role("heading", level=2)).to_have_count(2)
+
+    page.get_by_label("Search").press_sequentially("drifting recall")
+    expect(results.get_by_role("heading", level=2)).to_have_text(
+        ["Rolled back a drifting detector"]
+    )
+    expect(page.get_by_role("status")).to_have_text("1 story matches")
+    expect(page).to_have_url(re.compile(r"q=drifting(\+|%20)recall"))
+    page.get_by_label("Status").select_option("all")
+    expect(page).to_have_url(re.compile(r"status=all"))
+    assert still_the_same_page(page)
+
+
+def test_move_to_trash_and_undo_in_place(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice, title="Rolled back a drifting detector")
+    page.goto("/stories/")
+    mark_the_page(page)
+
+    page.get_by_role("button", name="Move to trash").click()
+    expect(page.get_by_text("is in the trash")).to_be_visible()
+    undo = page.get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    assert Story.objects.trashed().filter(pk=story.pk).exists()
+
+    undo.press("Enter")
+    expect(page.get_by_text("Restored from the trash.")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Rolled back a drifting detector", exact=True)
+    ).to_be_visible()
+    assert Story.objects.alive().filter(pk=story.pk).exists()
+    assert still_the_same_page(page)
+
+
+def test_restore_an_old_version_from_the_history_in_place(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice, title="Drift", situation="first text")
+    story.apply_edit({"situation": "second text"}, based_on=1)
+    page.goto(f"/stories/{story.pk}/history/")
+    mark_the_page(page)
+
+    page.get_by_role("button", name="Restore version 1").click()
+    expect(page.get_by_text("Restored version 1.")).to_be_visible()
+    expect(page.get_by_role("row", name="3 (current)")).to_be_visible()
+    story.refresh_from_db()
+    assert (story.version, story.situation) == (3, "first text")
+    assert still_the_same_page(page)

@@ -1,0 +1,629 @@
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from stories.coverage import Coverage, Status, Summary
+from stories.models import Story, StoryTheme
+from tests.factories import make_story
+from themes.models import SampleQuestion, Theme
+
+READY = Story.Status.READY
+DRAFT = Story.Status.DRAFT
+
+
+@pytest.fixture
+def themes(playbook):
+    return list(Theme.objects.order_by("number"))
+
+
+def theme_coverage(user, theme):
+    return next(t for t in Coverage(user).themes if t.theme == theme)
+
+
+@pytest.mark.parametrize(
+    ("ready", "status", "label"),
+    [
+        (0, Status.MISSING, "missing"),
+        (1, Status.NEEDS_MORE, "needs 1 more"),
+        (2, Status.COVERED, "covered"),
+        (3, Status.COVERED, "covered"),
+        (4, Status.MORE_THAN_ENOUGH, "more than enough"),
+    ],
+)
+def test_a_themes_status_follows_its_ready_stories(alice, themes, ready, status, label):
+    theme = themes[0]
+    for i in range(ready):
+        make_story(alice, themes=[theme], title=f"Ready {i}", status=READY)
+    coverage = theme_coverage(alice, theme)
+    assert (coverage.ready, coverage.status, coverage.status_label) == (
+        ready,
+        status,
+        label,
+    )
+
+
+def test_the_status_uses_the_themes_own_target(alice, themes):
+    theme = themes[0]
+    Theme.objects.filter(pk=theme.pk).update(target_min=3, target_max=4)
+    theme.refresh_from_db()
+    for i in range(2):
+        make_story(alice, themes=[theme], title=f"Ready {i}", status=READY)
+    assert theme_coverage(alice, theme).status_label == "needs 1 more"
+    make_story(alice, themes=[theme], title="Four", status=READY)
+    make_story(alice, themes=[theme], title="Five", status=READY)
+    assert theme_coverage(alice, theme).status == Status.COVERED
+
+
+def test_drafts_are_counted_apart_and_do_not_cover_a_theme(alice, themes):
+    theme = themes[1]
+    make_story(alice, themes=[theme], title="Ready", status=READY)
+    for i in range(3):
+        make_story(alice, themes=[theme], title=f"Draft {i}", status=DRAFT)
+    coverage = theme_coverage(alice, theme)
+    assert (coverage.ready, coverage.drafts) == (1, 3)
+    assert coverage.status_label == "needs 1 more"
+
+
+def test_other_users_trashed_and_retired_stories_never_count(alice, bob, themes):
+    theme = themes[0]
+    question = theme.questions.first()
+    make_story(bob, themes=[theme], questions=[question], status=READY)
+    make_story(bob, themes=[theme], questions=[question], status=READY)
+    make_story(
+        alice, themes=[theme], questions=[question], status=READY
+    ).move_to_trash()
+    make_story(alice, themes=[theme], questions=[question], status=Story.Status.RETIRED)
+    coverage = Coverage(alice).with_questions()
+    counted = coverage.themes[0]
+    assert (counted.ready, counted.drafts, counted.status) == (0, 0, Status.MISSING)
+    assert counted.questions[0].stories == []
+    assert coverage.stories == []
+    assert Summary.for_user(alice).covered == 0
+    assert Summary.for_user(bob).covered == 1
+
+
+def test_the_page_shows_status_words_and_the_overall_line(alice_client, alice, themes):
+    for i in range(2):
+        make_story(alice, themes=[themes[0]], title=f"Ready {i}", status=READY)
+    make_story(alice, themes=[themes[1]], title="Half", status=READY)
+    make_story(alice, themes=[themes[1]], title="Draft one", status=DRAFT)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    assert "1 of 5 themes covered, 0 of 9 questions answered" in page
+    assert 'data-theme-status="handling-model-failures-in-production">covered<' in page
+    assert (
+        'data-theme-status="technical-leadership-cross-team-collaboration">'
+        "needs 1 more<"
+    ) in page
+    assert 'data-theme-status="mentorship-growing-others">missing<' in page
+    assert "1 ready · 1 draft · target 2–3" in page
+
+
+def test_the_overall_line_counts_from_the_data(alice_client, alice, themes):
+    Theme.objects.filter(pk=themes[4].pk).update(target_min=1, target_max=1)
+    SampleQuestion.objects.filter(pk=themes[0].questions.first().pk).delete()
+    make_story(alice, themes=[themes[4]], status=READY)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    assert "1 of 5 themes covered, 0 of 8 questions answered" in page
+
+
+def test_unanswered_questions_are_marked_and_answered_ones_show_their_stories(
+    alice_client, alice, themes
+):
+    answered, *others = SampleQuestion.objects.filter(theme=themes[1])
+    make_story(
+        alice, questions=[answered], title="Won the migration vote", status=READY
+    )
+    coverage = Coverage(alice).with_questions()
+    assert coverage.questions_answered == 1
+    rows = {q.question: q for q in coverage.questions}
+    assert [s.title for s in rows[answered].stories] == ["Won the migration vote"]
+    assert not any(rows[q].answered for q in others)
+
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    assert "0 of 5 themes covered, 1 of 9 questions answered" in page
+    assert page.count('class="is-answered"') == 1
+    assert page.count('class="is-unanswered"') == 8
+    assert page.count('<strong class="unanswered">Unanswered</strong>') == 8
+    assert "Won the migration vote</a>" in page
+
+
+def test_a_question_answered_only_by_a_draft_is_not_yet_answered(alice, themes):
+    question = themes[0].questions.first()
+    make_story(alice, questions=[question], title="Half told", status=DRAFT)
+    row = Coverage(alice).with_questions().questions[0]
+    assert [s.title for s in row.stories] == ["Half told"]
+    assert not row.answered
+
+
+def make_many_stories(user, themes, count):
+    """`count` stories, each tagged with two themes and answering one question."""
+    questions = list(SampleQuestion.objects.all())
+    stories = Story.objects.bulk_create(
+        Story(
+            owner=user,
+            title=f"Story {i}",
+            status=READY if i % 3 else DRAFT,
+        )
+        for i in range(count)
+    )
+    StoryTheme.objects.bulk_create(
+        StoryTheme(story=story, theme=themes[(i + k) % len(themes)])
+        for i, story in enumerate(stories)
+        for k in range(2)
+    )
+    Story.questions.through.objects.bulk_create(
+        Story.questions.through(
+            story=story, samplequestion=questions[i % len(questions)]
+        )
+        for i, story in enumerate(stories)
+    )
+
+
+# Queries, whatever the number of stories: the session, the user, then the coverage:
+# the themes with their ready and draft counts (one aggregate), the first few stories
+# answering each question with their counts (one query, window functions) and the
+# sample questions; the practice history per theme; the nav's "due today" count. The
+# nav summary reuses the page's numbers.
+COVERAGE_QUERIES = 7
+# Weighed by readiness, eight more: the stories, their tags and the themes instead
+# of the aggregate, every answer instead of the first few (two more), the ready
+# stories' theme ids and ticked point ids, and the prep document the coach reads
+# (themes, guidelines, STAR prompts, points).
+# The first request after a story changes also scores it again and stores the score:
+# its themes and ticked points for the coach (two prefetches) and one UPDATE per
+# batch of a few hundred stale scores.
+WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 8
+# The matrix needs no questions: session, user, the themes with their counts (one
+# aggregate, for the column totals), the page's count, its stories and their tags,
+# the stretched stories (one aggregate), and the nav's "due today" count.
+MATRIX_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_the_coverage_page_runs_a_fixed_number_of_queries(
+    alice_client, alice, themes, django_assert_num_queries, count
+):
+    make_many_stories(alice, themes, count)
+    with django_assert_num_queries(COVERAGE_QUERIES):
+        response = alice_client.get(reverse("stories:coverage"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    if count == 1:
+        assert "Story 0</a>" in page
+    else:
+        # Each question names a few stories and links to the rest.
+        assert len(re.findall(r'<a href="/stories/\d+/">', page)) == 9 * 3
+        assert 'more<span class="visually-hidden"> stories on' in page
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_the_matrix_runs_a_fixed_number_of_queries(
+    alice_client, alice, themes, django_assert_num_queries, count
+):
+    make_many_stories(alice, themes, count)
+    with django_assert_num_queries(MATRIX_QUERIES):
+        response = alice_client.get(reverse("stories:matrix"))
+    assert response.status_code == 200
+    # One page of rows, however many stories.
+    assert response.content.decode().count('class="cell-button') == min(count, 20) * 5
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_the_nav_summary_costs_one_query_on_any_page(
+    alice_client, alice, themes, django_assert_num_queries, count
+):
+    make_many_stories(alice, themes, count)
+    # The playbook index with the nav: session, user, the page's own queries
+    # (playbook, guidelines, themes, questions), one for the nav summary and one for
+    # the nav's "due today" count.
+    with django_assert_num_queries(8):
+        page = alice_client.get(reverse("themes:index")).content.decode()
+    covered = Coverage(alice).summary.covered
+    assert f'<span class="nav-count">{covered}/5</span>' in page
+
+
+def test_the_coverage_page_has_two_renderings(alice_client, alice, themes):
+    make_story(alice, themes=[themes[0]], title="Rolled back", status=READY)
+    full = alice_client.get(reverse("stories:coverage")).content.decode()
+    fragment = alice_client.get(
+        reverse("stories:coverage"), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" in full and '<nav aria-label="Main">' in full
+    assert "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="coverage-live"')
+    assert 'hx-trigger="storyChanged from:body"' in fragment
+    assert "0 of 5 themes covered" in fragment
+    # The matrix has its own page; coverage links to it rather than embedding it.
+    assert 'id="story-matrix"' not in full
+    assert f'href="{reverse("stories:matrix")}"' in full
+
+
+def test_the_matrix_has_two_renderings(alice_client, alice, themes):
+    make_story(alice, themes=[themes[0]], title="Rolled back", status=READY)
+    full = alice_client.get(reverse("stories:matrix")).content.decode()
+    fragment = alice_client.get(
+        reverse("stories:matrix"), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" in full and "<h1>Story matrix</h1>" in full
+    assert "<html" not in fragment
+    assert fragment.lstrip().startswith('<section id="story-matrix"')
+
+
+def test_the_matrix_marks_ready_and_draft_stories_distinguishably(
+    alice_client, alice, themes
+):
+    ready = make_story(alice, themes=[themes[0]], title="Ready one", status=READY)
+    draft = make_story(alice, themes=[themes[0]], title="Draft one", status=DRAFT)
+    page = alice_client.get(reverse("stories:matrix")).content.decode()
+    cell = f'id="cell-{ready.pk}-{themes[0].pk}" class="cell-button mark-ready">'
+    assert cell + '\n              <span aria-hidden="true">●</span>' in page
+    cell = f'id="cell-{draft.pk}-{themes[0].pk}" class="cell-button mark-draft">'
+    assert cell + '\n              <span aria-hidden="true">◐</span>' in page
+    assert f"Untag “Ready one” from theme {themes[0].number}" in page
+    assert f"Tag “Draft one” with theme {themes[1].number}" in page
+    # Column totals against the target, ready and drafts apart.
+    assert '<td>1 <span class="meta">of 2–3</span></td>' in page
+
+
+def test_the_matrix_warns_of_a_theme_on_one_story_and_a_stretched_story(
+    alice_client, alice, themes
+):
+    make_story(alice, themes=themes[:4], title="Everything story", status=READY)
+    make_story(alice, themes=themes[:3], title="Broad story", status=READY)
+    page = alice_client.get(reverse("stories:matrix")).content.decode()
+    assert f"{escape(themes[3].title)} rests on a single story." in page
+    assert f"{escape(themes[0].title)} rests on a single story." not in page
+    assert "“Everything story” is stretched over 4 themes" in page
+    assert "“Broad story” is stretched" not in page
+
+
+def test_a_cell_tags_and_untags_then_redirects_back(alice_client, alice, themes):
+    story = make_story(alice, title="Rolled back", status=READY)
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[2].slug])
+    response = alice_client.post(
+        url, {"tagged": "1", "next": reverse("stories:coverage")}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:coverage")
+    assert list(story.themes.all()) == [themes[2]]
+    response = alice_client.post(url, {"tagged": "0"})
+    assert response["Location"] == reverse("stories:matrix")
+    assert list(story.themes.all()) == []
+
+
+def test_a_cell_never_redirects_off_site(alice_client, alice, themes):
+    story = make_story(alice, status=READY)
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[2].slug])
+    response = alice_client.post(url, {"tagged": "1", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("stories:matrix")
+
+
+def test_a_cell_with_htmx_returns_the_matrix_and_announces_the_change(
+    alice_client, alice, themes
+):
+    story = make_story(alice, title="Rolled back", status=READY)
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[2].slug])
+    response = alice_client.post(
+        url,
+        {"tagged": "1", "next": reverse("stories:coverage")},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == '{"storyChanged": {}}'
+    body = response.content.decode()
+    assert "<html" not in body and body.lstrip().startswith(
+        '<section id="story-matrix"'
+    )
+    assert f"Untag “Rolled back” from theme {themes[2].number}" in body
+    assert f'name="next" value="{reverse("stories:coverage")}"' in body
+    assert list(story.themes.all()) == [themes[2]]
+
+
+def test_tagging_twice_keeps_one_tag(alice_client, alice, themes):
+    story = make_story(alice, status=READY)
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[2].slug])
+    alice_client.post(url, {"tagged": "1"})
+    alice_client.post(url, {"tagged": "1"})
+    assert StoryTheme.objects.filter(story=story).count() == 1
+
+
+def test_bob_cannot_toggle_alices_story(bob_client, alice, themes):
+    story = make_story(alice, themes=[themes[0]], status=READY)
+    for theme, tagged in [(themes[0], "0"), (themes[1], "1")]:
+        url = reverse("stories:matrix_toggle", args=[story.pk, theme.slug])
+        assert bob_client.post(url, {"tagged": tagged}).status_code == 404
+    assert list(story.themes.all()) == [themes[0]]
+
+
+def test_a_trashed_story_cannot_be_toggled(alice_client, alice, themes):
+    story = make_story(alice, status=READY)
+    story.move_to_trash()
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[0].slug])
+    assert alice_client.post(url, {"tagged": "1"}).status_code == 404
+    assert not story.themes.exists()
+
+
+def test_a_cell_needs_a_post(alice_client, alice, themes):
+    story = make_story(alice, status=READY)
+    url = reverse("stories:matrix_toggle", args=[story.pk, themes[0].slug])
+    assert alice_client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "name", ["stories:coverage", "stories:matrix", "stories:coverage_nav"]
+)
+def test_coverage_pages_need_a_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_nav_summary_is_not_shown_to_logged_out_visitors(
+    client, themes, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        page = client.get(reverse("login")).content.decode()
+    assert "coverage-nav" not in page
+
+
+def test_the_nav_fragment_reloads_the_summary(alice_client, alice, themes):
+    for i in range(2):
+        make_story(alice, themes=[themes[3]], title=f"Ready {i}", status=READY)
+    fragment = alice_client.get(
+        reverse("stories:coverage_nav"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/coverage/"},
+    ).content.decode()
+    assert fragment.startswith('<li id="coverage-nav"')
+    assert 'hx-trigger="storyChanged from:body"' in fragment
+    assert '<span class="nav-count">1/5</span>' in fragment
+    assert 'aria-current="page"' in fragment
+
+
+def test_home_is_the_coverage_dashboard(alice_client):
+    assert alice_client.get("/")["Location"] == reverse("stories:coverage")
+
+
+def test_the_chart_is_inline_svg_with_a_text_equivalent(alice_client, alice, themes):
+    make_story(alice, themes=[themes[0]], status=READY)
+    make_story(alice, themes=[themes[0]], status=DRAFT)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title"' in svg
+    assert 'aria-describedby="chart-desc"' in svg
+    assert (
+        f"Theme 1, {escape(themes[0].title)}: 1 ready, 1 draft, target 2–3, "
+        "needs 1 more."
+    ) in svg
+    assert 'class="chart-band"' in svg and 'class="chart-draft"' in svg
+    assert "style=" not in svg and "<script>" not in page
+
+
+def test_a_draft_link_carries_the_theme_or_the_question(alice_client, alice, themes):
+    create = reverse("stories:create")
+    question = SampleQuestion.objects.get(theme=themes[4], position=1)
+    make_story(alice, themes=[themes[0]], title="One", status=READY)
+    make_story(alice, themes=[themes[0]], title="Two", status=READY)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    assert f'href="{create}?theme={themes[4].slug}"' in page
+    assert f'href="{create}?question={question.pk}"' in page
+    # A covered theme asks for nothing more.
+    assert f'href="{create}?theme={themes[0].slug}"' not in page
+
+
+def checked(page, name):
+    return {
+        int(v) for v in re.findall(rf'name="{name}" value="(\d+)"[^>]* checked', page)
+    }
+
+
+@pytest.mark.parametrize("gap", ["theme", "question"])
+def test_following_a_draft_link_creates_a_story_tagged_with_the_gap(
+    alice_client, alice, themes, gap
+):
+    theme = themes[4]
+    question = SampleQuestion.objects.get(theme=theme, position=2)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    target = f"?theme={theme.slug}" if gap == "theme" else f"?question={question.pk}"
+    link = re.search(rf'href="([^"]*{re.escape(target)})"', page).group(1)
+
+    editor = alice_client.get(link).content.decode()
+    form = {"title": "Paired with a new hire", "status": "draft"}
+    form["themes"] = sorted(checked(editor, "themes"))
+    form["questions"] = sorted(checked(editor, "questions"))
+    assert alice_client.post(link, form).status_code == 302
+
+    story = Story.objects.get(owner=alice, title="Paired with a new hire")
+    assert list(story.themes.all()) == [theme]
+    if gap == "question":
+        assert list(story.questions.all()) == [question]
+    assert Coverage(alice).themes[4].drafts == 1
+
+
+def test_other_users_stories_never_appear_on_the_pages(
+    alice_client, alice, bob, themes
+):
+    question = themes[0].questions.first()
+    make_story(bob, themes=[themes[0]], questions=[question], title="Bob's secret")
+    make_story(
+        alice,
+        themes=[themes[0]],
+        questions=[question],
+        title="Retired one",
+        status=Story.Status.RETIRED,
+    )
+    for name in ["stories:coverage", "stories:matrix"]:
+        page = alice_client.get(reverse(name)).content.decode()
+        assert "Bob&#x27;s secret" not in page and "Bob's secret" not in page
+        assert "Retired one" not in page
+    assert (
+        "0 of 5 themes covered, 0 of 9 questions answered"
+        in alice_client.get(reverse("stories:coverage")).content.decode()
+    )
+
+
+# Weighed by readiness, and practised (issue 6) -------------------------------------
+
+WEAK = dict(action="We worked on it.", result="It went fine.")
+GOOD_TEXT = dict(
+    action="I profiled the decoder, found the upsampler, and replaced it myself.",
+    result="Frames went from 8 to 34 FPS, and the crash rate fell by 60%.",
+)
+
+
+def strong_story(user, theme, **fields):
+    """A story the coach scores 100: the good text, every checklist point ticked."""
+    from tests.test_coach import GOOD
+
+    story = make_story(user, themes=[theme], status=READY, **{**GOOD, **fields})
+    story.checked_points.set(
+        theme.points.filter(kind__in=["framework", "key_point"]).all()
+    )
+    return story
+
+
+def test_two_weak_ready_stories_cover_a_theme_only_until_weighed_by_readiness(
+    alice, themes
+):
+    theme = themes[0]
+    for i in range(theme.target_min):
+        make_story(alice, themes=[theme], title=f"Weak {i}", status=READY, **WEAK)
+    make_story(alice, themes=[theme], title="Half told", status=DRAFT)
+    assert theme_coverage(alice, theme).status == Status.COVERED
+
+    weighed = next(t for t in Coverage(alice, 80).themes if t.theme == theme)
+    assert (weighed.ready, weighed.weak, weighed.drafts) == (0, theme.target_min, 1)
+    assert weighed.status == Status.MISSING
+    assert weighed.total == theme.target_min + 1
+
+
+def test_a_strong_ready_story_still_counts_when_weighed(alice, themes):
+    theme = themes[0]
+    strong_story(alice, theme, title="Strong")
+    make_story(alice, themes=[theme], title="Weak", status=READY, **WEAK)
+    coverage = Coverage(alice, 80)
+    assert coverage.scores[Story.objects.get(title="Strong").pk] == 100
+    assert coverage.scores[Story.objects.get(title="Weak").pk] < 80
+    weighed = next(t for t in coverage.themes if t.theme == theme)
+    assert (weighed.ready, weighed.weak) == (1, 1)
+    # The bar is the user's to move: at 0 every ready story counts again.
+    zero = next(t for t in Coverage(alice, 0).themes if t.theme == theme)
+    assert (zero.ready, zero.weak) == (2, 0)
+
+
+def test_weighed_a_question_answered_only_by_a_weak_story_is_unanswered(alice, themes):
+    question = themes[0].questions.first()
+    make_story(alice, questions=[question], title="Thin", status=READY, **WEAK)
+    assert Coverage(alice).with_questions().questions[0].answered
+    assert not Coverage(alice, 80).with_questions().questions[0].answered
+
+
+def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
+    alice_client, alice, themes
+):
+    theme = themes[0]
+    for i in range(theme.target_min):
+        make_story(alice, themes=[theme], title=f"Weak {i}", status=READY, **WEAK)
+    plain = alice_client.get(reverse("stories:coverage")).content.decode()
+    assert 'name="min_readiness" value="80" id="min-readiness">' in plain
+    assert "Count only interview-ready stories (readiness ≥ 80)" in plain
+    assert f'data-theme-status="{theme.slug}">covered<' in plain
+    assert "data-weighed" not in plain
+
+    url = reverse("stories:coverage") + "?min_readiness=80"
+    page = alice_client.get(url).content.decode()
+    assert 'name="min_readiness" value="80" id="min-readiness" checked>' in page
+    assert f'data-theme-status="{theme.slug}">missing<' in page
+    assert "0 of 5 themes covered" in page
+    assert f"{theme.target_min} marked ready but below readiness 80" in page
+    # The navigation counts what the user marked Ready, as on every other page.
+    assert '<span class="nav-count">1/5</span>' in page
+
+    fragment = alice_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    # The live section reloads itself weighed the same way.
+    assert f'hx-get="{url}"' in fragment
+    assert f'data-theme-status="{theme.slug}">missing<' in fragment
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-5", "80.5"])
+def test_a_bad_readiness_bar_is_ignored(alice_client, alice, themes, value):
+    response = alice_client.get(reverse("stories:coverage"), {"min_readiness": value})
+    assert response.status_code == 200
+    assert not response.context["coverage"].weighed
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_weighed_coverage_runs_a_fixed_number_of_queries(
+    alice_client, alice, themes, django_assert_num_queries, count
+):
+    make_many_stories(alice, themes, count)
+    Story.objects.filter(owner=alice).update(status=READY, **GOOD_TEXT)
+    # The first request scores every story and stores the scores.
+    with django_assert_num_queries(WEIGHED_COVERAGE_QUERIES + 3):
+        response = alice_client.get(reverse("stories:coverage"), {"min_readiness": 80})
+    assert response.status_code == 200
+    assert len(response.context["coverage"].scores) == count
+    with django_assert_num_queries(WEIGHED_COVERAGE_QUERIES):
+        again = alice_client.get(reverse("stories:coverage"), {"min_readiness": 80})
+    assert again.context["coverage"].scores == response.context["coverage"].scores
+
+
+def test_weighed_coverage_scores_each_story_once_until_it_changes(
+    alice, themes, monkeypatch
+):
+    import stories.coverage
+
+    scored = []
+    real = stories.coverage.readiness
+
+    def counting(story, playbook=None, text=None):
+        scored.append(story.pk)
+        return real(story, playbook, text)
+
+    monkeypatch.setattr(stories.coverage, "readiness", counting)
+    theme = themes[0]
+    strong = strong_story(alice, theme, title="Strong")
+    other = make_story(alice, themes=[theme], title="Weak", status=READY, **WEAK)
+
+    def score(story):
+        return Coverage(alice, 80).scores[story.pk]
+
+    assert score(strong) == 100
+    assert sorted(scored) == sorted([strong.pk, other.pk])
+    scored.clear()
+    assert score(strong) == 100 and scored == []  # stored, not recomputed
+
+    # Any change to what the score rests on makes it stale: the text...
+    strong.apply_edit({"result": "It went fine."}, based_on=strong.version)
+    assert score(strong) < 100 and scored == [strong.pk]
+    Story.objects.filter(pk=strong.pk).update(result=GOOD_TEXT["result"])
+    assert score(strong) == 100
+    # ...the ticked points, and the themes.
+    strong.checked_points.clear()
+    assert score(strong) < 100
+    tagged = score(strong)
+    strong.untag(theme)
+    # Without a theme there is no checklist, not even the points the coach detects.
+    assert score(strong) < tagged
+    assert Story.objects.get(pk=strong.pk).readiness == score(strong)
+    assert scored == [strong.pk] * 4
+
+
+def test_each_theme_shows_how_it_has_been_practised(alice_client, alice, bob, themes):
+    from stories.scheduling import record_practice
+
+    theme = themes[0]
+    question = theme.questions.first()
+    for rating in [2, 3, 5]:
+        record_practice(alice, question, None, rating, 90)
+    record_practice(bob, themes[1].questions.first(), None, 5, 90)
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    practised = page.split(f'data-practice="{theme.slug}">')[1].split("</p>")[0]
+    assert "Practised 3 times" in practised
+    assert "2 → 3 → 5" in practised and "(improving)" in practised
+    assert f"mode=theme&amp;theme={theme.pk}" in practised
+    # Bob's rounds are his own: alice has not practised the second theme.
+    other = page.split(f'data-practice="{themes[1].slug}">')[1].split("</p>")[0]
+    assert "Not practised yet." in other

@@ -1,0 +1,398 @@
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+
+from stories import prepsheet
+from stories.models import OwnNote, OwnQuestion, Story, StoryTheme
+from tests.factories import make_story
+from themes.models import NegotiationNote, QuestionToAsk, SampleQuestion, Theme
+
+READY = Story.Status.READY
+DRAFT = Story.Status.DRAFT
+
+
+@pytest.fixture
+def themes(playbook):
+    return list(Theme.objects.order_by("number"))
+
+
+@pytest.fixture
+def bank(alice, bob, themes):
+    """Alice's stories across three themes, one serving two; Bob's story beside them."""
+    one, two, three = themes[0], themes[1], themes[2]
+    both = make_story(
+        alice,
+        themes=[one, two],
+        questions=[one.questions.first(), three.questions.first()],
+        title="Caught a silent drift in the fraud model",
+        summary="Found it in a day, fixed it in a week.",
+        situation="A *drifting* detector.\n\n# My own heading\n\nMore text.",
+        result="Recall back from 71% to 94%, 3× fewer pages, saved $2M in 2023.",
+        status=READY,
+    )
+    StoryTheme.objects.filter(story=both, theme=two).update(angle="Leading the fix")
+    make_story(alice, themes=[one], title="Rolled back a bad embedding", status=READY)
+    make_story(alice, themes=[one], title="Half-written outage story", status=DRAFT)
+    make_story(alice, themes=[three], title="Scoped a vague ask", status=READY)
+    make_story(bob, themes=[one], title="Bob's secret story", status=READY)
+    return both
+
+
+def options(themes, **kwargs):
+    return prepsheet.Options(themes=list(themes), **kwargs)
+
+
+def parse(markdown):
+    return MarkdownIt("commonmark").parse(markdown)
+
+
+def plain(inline):
+    """The text a reader sees in one inline token: escapes resolved, markup gone."""
+    return "".join(
+        child.content
+        for child in inline.children
+        if child.type in ("text", "code_inline", "softbreak")
+    )
+
+
+def headings(tokens):
+    """(level, text) of every heading, as a CommonMark parser sees them."""
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            found.append((int(token.tag[1]), plain(tokens[i + 1])))
+    return found
+
+
+def text_of(tokens):
+    return "\n".join(plain(t) for t in tokens if t.type == "inline")
+
+
+def test_a_story_serving_two_themes_is_told_once_and_cross_referenced(
+    alice, themes, bank
+):
+    sheet = prepsheet.build(alice, options(themes[:2]))
+    one, two = sheet.themes
+    assert [s.title for s in one.stories] == [
+        "Caught a silent drift in the fraud model",
+        "Rolled back a bad embedding",
+    ]
+    assert two.stories == []
+    assert [(r.title, r.angle) for r in two.cross_refs] == [
+        ("Caught a silent drift in the fraud model", "Leading the fix")
+    ]
+    assert one.stories[0].also_serves == [str(themes[1])]
+
+
+def test_the_markdown_is_commonmark_with_every_chosen_title_and_question(
+    alice, themes, bank
+):
+    own = OwnQuestion.objects.create(
+        owner=alice, text="What would *I* own in month one?"
+    )
+    OwnQuestion.objects.create(owner=alice, text="An unchosen question of mine")
+    asked = list(QuestionToAsk.objects.all()[:2])
+    unasked = QuestionToAsk.objects.exclude(pk__in=[q.pk for q in asked])
+    sheet = prepsheet.build(
+        alice,
+        options(themes[:2], questions_to_ask=asked, own_questions=[own]),
+    )
+    markdown = prepsheet.to_markdown(sheet)
+    tokens = parse(markdown)
+    found = headings(tokens)
+    text = text_of(tokens)
+
+    assert (1, "Interview prep sheet") in found
+    assert (2, str(themes[0])) in found and (2, str(themes[1])) in found
+    assert (3, "Caught a silent drift in the fraud model") in found
+    assert (3, "Rolled back a bad embedding") in found
+    # The user's own "# heading" sits below the STAR section heading (level 4).
+    assert (5, "My own heading") in found
+    for question in asked:
+        assert question.text in text
+    # The user's asterisks are shown, not turned into emphasis.
+    assert "What would *I* own in month one?" in text
+    # Nothing from the unchosen theme, the unchosen questions, drafts or Bob.
+    assert str(themes[2]) not in markdown
+    assert "Scoped a vague ask" not in markdown
+    assert SampleQuestion.objects.filter(theme=themes[2]).first().text not in markdown
+    assert "An unchosen question of mine" not in markdown
+    assert "Half-written outage story" not in markdown
+    assert "Bob's secret story" not in markdown
+    for question in unasked:
+        assert question.text not in markdown
+
+
+def test_drafts_come_in_when_asked_for(alice, themes, bank):
+    sheet = prepsheet.build(alice, options(themes[:1], include_drafts=True))
+    assert "Half-written outage story" in prepsheet.to_markdown(sheet)
+
+
+def test_a_compact_sheet_has_the_key_numbers_and_no_star_sections(alice, themes, bank):
+    sheet = prepsheet.build(alice, options(themes[:1], compact=True))
+    markdown = prepsheet.to_markdown(sheet)
+    assert "**Key numbers:** 71% to 94%, 3×, $2M" in markdown
+    assert "Found it in a day, fixed it in a week." in markdown
+    assert "#### Situation" not in markdown
+    assert "A *drifting* detector" not in markdown
+    # The questions it answers, from chosen themes only.
+    assert themes[0].questions.first().text in markdown
+    assert themes[2].questions.first().text not in markdown
+
+
+@pytest.mark.parametrize(
+    ("result", "numbers"),
+    [
+        ("Cut p99 latency from 800ms to 120ms", ["800ms to 120ms"]),
+        ("Recall rose 12% and cost fell 3x over 6 weeks", ["12%", "3x", "6 weeks"]),
+        ("Saved $1.2M a year; 4 teams adopted it in 2021", ["$1.2M", "4 teams"]),
+        ("On-call pages went from 8 to 2 a week", ["8 to 2"]),
+        ("Nothing measurable.", []),
+    ],
+)
+def test_key_numbers_are_read_from_the_result(result, numbers):
+    assert prepsheet.key_numbers(result) == numbers
+
+
+def test_a_users_markdown_cannot_break_the_sheets_structure(alice, themes):
+    make_story(
+        alice,
+        themes=[themes[0]],
+        title="A story with an unclosed fence",
+        status=READY,
+        action="```python\nprint('never closed')",
+        result="Setext heading\n===\n\n<!-- an open comment",
+    )
+    make_story(alice, themes=[themes[0]], title="The story after it", status=READY)
+    sheet = prepsheet.build(alice, options(themes[:1], negotiation=True))
+    found = headings(parse(prepsheet.to_markdown(sheet)))
+    assert (3, "The story after it") in found
+    assert (5, "Setext heading") in found
+    assert (2, "Negotiation and offer notes") in found
+
+
+def test_titles_are_escaped_so_they_read_as_written(alice, themes):
+    make_story(
+        alice, themes=[themes[0]], title="1. *Not* a list [or link]", status=READY
+    )
+    sheet = prepsheet.build(alice, options(themes[:1]))
+    assert (3, "1. *Not* a list [or link]") in headings(
+        parse(prepsheet.to_markdown(sheet))
+    )
+
+
+def test_negotiation_notes_include_the_users_own_only_when_chosen(alice, bob, themes):
+    OwnNote.objects.create(owner=alice, text="Ask about the refresher grant")
+    OwnNote.objects.create(owner=bob, text="Bob's walk-away number")
+    with_notes = prepsheet.to_markdown(
+        prepsheet.build(alice, options(themes[:1], negotiation=True))
+    )
+    assert NegotiationNote.objects.first().text in with_notes
+    assert "Ask about the refresher grant" in with_notes
+    assert "Bob's walk-away number" not in with_notes
+    without = prepsheet.to_markdown(
+        prepsheet.build(alice, options(themes[:1], negotiation=False))
+    )
+    assert "Ask about the refresher grant" not in without
+    assert "Negotiation" not in without
+
+
+def test_the_pdf_holds_every_story_title_as_real_text(alice, themes, bank):
+    sheet = prepsheet.build(alice, options(themes, include_drafts=True))
+    pdf = prepsheet.to_pdf(sheet)
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    for title in Story.objects.for_user(alice).values_list("title", flat=True):
+        assert title in text
+    assert "Bob's secret story" not in text
+
+
+def test_a_full_pdf_starts_each_theme_on_a_new_page(alice, themes, bank):
+    pdf = prepsheet.to_pdf(prepsheet.build(alice, options(themes[:3])))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert pages[0].startswith(f"Interview prep sheet\n{themes[0]}")
+    assert pages[1].startswith(str(themes[1]))
+    assert pages[2].startswith(str(themes[2]))
+    assert pages[3].startswith("Negotiation and offer notes")
+
+
+# The builder page and the downloads ---------------------------------------------
+
+
+def query(themes, **extra):
+    params = {"built": "1", "themes": [t.slug for t in themes], "layout": "full"}
+    params.update(extra)
+    return params
+
+
+def test_the_builder_page_shows_a_full_preview_with_every_theme_by_default(
+    alice_client, themes, bank
+):
+    response = alice_client.get(reverse("stories:prep_sheet"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html and "<h1>Prep sheet</h1>" in html
+    for theme in themes:
+        assert escape(str(theme)) in html
+    assert "Caught a silent drift in the fraud model" in html
+    assert "Bob&#x27;s secret story" not in html and "Bob's secret story" not in html
+
+
+def test_an_htmx_request_gets_only_the_preview(alice_client, themes, bank):
+    response = alice_client.get(
+        reverse("stories:prep_sheet"),
+        query([themes[2]], layout="compact"),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="preview"' in html
+    assert "Scoped a vague ask" in html
+    assert "Caught a silent drift" not in html
+    # The download links carry the same options.
+    assert "sheet.md?built=1" in html and "layout=compact" in html
+
+
+def test_a_user_without_stories_is_pointed_to_the_playbook(alice_client, playbook):
+    html = alice_client.get(reverse("stories:prep_sheet")).content.decode()
+    assert "You have no stories yet" in html
+    assert reverse("themes:index") in html
+
+
+def test_the_markdown_download_follows_the_options(alice_client, themes, bank):
+    response = alice_client.get(
+        reverse("stories:prep_sheet_markdown"), query([themes[2]])
+    )
+    assert response["Content-Type"].startswith("text/markdown")
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode()
+    assert "Scoped a vague ask" in body
+    assert "Caught a silent drift" not in body
+
+
+def test_the_print_view_has_no_navigation_and_a_print_stylesheet(
+    alice_client, themes, bank
+):
+    html = alice_client.get(
+        reverse("stories:prep_sheet_print"), query(themes[:2])
+    ).content.decode()
+    assert "Caught a silent drift in the fraud model" in html
+    assert "site-header" not in html and "<nav" not in html
+    assert "css/prep_sheet_print.css" in html
+
+
+def test_the_pdf_download_is_a_pdf(alice_client, themes, bank):
+    response = alice_client.get(reverse("stories:prep_sheet_pdf"), query(themes[:1]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["stories:prep_sheet", "stories:prep_sheet_markdown", "stories:prep_sheet_print"],
+)
+def test_another_users_stories_never_appear(bob_client, themes, bank, name):
+    body = bob_client.get(reverse(name), query(themes)).content.decode()
+    assert "Bob" in body
+    assert "Caught a silent drift" not in body
+
+
+def test_malformed_options_fall_back_instead_of_failing(alice_client, themes, bank):
+    response = alice_client.get(
+        reverse("stories:prep_sheet"),
+        {"built": "1", "themes": ["no-such-theme"], "ask": ["x"], "layout": "odd"},
+    )
+    assert response.status_code == 200
+
+
+def test_naming_another_users_own_question_does_not_show_it(bob_client, alice, themes):
+    theirs = OwnQuestion.objects.create(owner=alice, text="Alice's private question")
+    body = bob_client.get(
+        reverse("stories:prep_sheet_markdown"),
+        query(themes, own=[theirs.pk], negotiation="on"),
+    ).content.decode()
+    assert "Alice's private question" not in body
+    # The other options still apply.
+    assert str(themes[0]) in body and "Negotiation and offer notes" in body
+
+
+def test_logged_out_visitors_are_sent_to_log_in(client, playbook):
+    response = client.get(reverse("stories:prep_sheet_pdf"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# The user's own questions and notes --------------------------------------------
+
+
+def test_adding_an_own_question_keeps_the_options_and_ticks_it(
+    alice_client, alice, themes
+):
+    options_query = "built=1&themes=" + themes[0].slug + "&layout=compact"
+    response = alice_client.post(
+        reverse("stories:own_add", args=["question"]),
+        {"text": "  How is on-call shared?  ", "options": options_query},
+    )
+    question = OwnQuestion.objects.get(owner=alice)
+    assert question.text == "How is on-call shared?"
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?{options_query}&own={question.pk}")
+
+
+def test_adding_an_own_note_returns_to_the_options_in_the_address_bar(
+    alice_client, themes
+):
+    # After htmx has pushed newer options into the URL than the page was rendered with.
+    response = alice_client.post(
+        reverse("stories:own_add", args=["note"]),
+        {"text": "Ask about remote days", "options": "built=1&layout=full"},
+        headers={"Referer": "http://testserver/prep-sheet/?built=1&layout=compact"},
+    )
+    assert response["Location"] == "/prep-sheet/?built=1&layout=compact"
+
+
+def test_an_empty_own_note_is_refused(alice_client, alice, playbook):
+    alice_client.post(reverse("stories:own_add", args=["note"]), {"text": "  "})
+    assert not OwnNote.objects.exists()
+
+
+def test_nobody_can_delete_another_users_note(bob_client, alice, playbook):
+    note = OwnNote.objects.create(owner=alice, text="Mine")
+    response = bob_client.post(reverse("stories:own_delete", args=["note", note.pk]))
+    assert response.status_code == 404
+    assert OwnNote.objects.filter(pk=note.pk).exists()
+
+
+def test_a_user_deletes_their_own_question(alice_client, alice, playbook):
+    question = OwnQuestion.objects.create(owner=alice, text="Mine")
+    alice_client.post(reverse("stories:own_delete", args=["question", question.pk]))
+    assert not OwnQuestion.objects.exists()
+
+
+def test_the_sheets_queries_do_not_grow_with_the_number_of_stories(
+    alice_client, alice, themes
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("stories:prep_sheet_markdown")
+    params = query(themes, layout="full", negotiation="on")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert alice_client.get(url, params).status_code == 200
+        return len(queries)
+
+    make_story(alice, themes=themes[:2], status=READY)
+    few = count()
+    for i in range(6):
+        make_story(alice, themes=themes[i % 3 : i % 3 + 2], title=f"S{i}", status=READY)
+    # Session and user, the form's choices (themes, questions to ask, own questions),
+    # then the sheet: stories, their tags, their questions, key points, negotiation
+    # notes, own notes, and whether any story exists.
+    assert count() == few
+    assert few <= 13, few

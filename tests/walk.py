@@ -1,0 +1,235 @@
+"""Every URL the project defines, filled with one user's ids, for the walks that
+must cover pages nobody remembered to list (isolation, CSRF, audits, bench).
+
+The patterns come from the URL resolver, so a new view is walked as soon as it is
+routed. Its keyword arguments are filled by name from KWARG_VALUES; a name the walk
+does not know fails loudly, so that whoever adds `<int:log_pk>` also says here what
+goes in it.
+"""
+
+import itertools
+import re
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import ForeignKey, OneToOneField, Q
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from stories.models import TEXT_FIELDS, Story
+from tests.factories import make_story
+from themes.models import SampleQuestion, Theme, ThemePoint
+
+# Not the project's own pages: Django's admin and the static files.
+SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"))
+# The apps whose rows the walks snapshot: the project's own, not Django's.
+PROJECT_APPS = {"accounts", "themes", "stories", "markup"}
+SECRET = "ALICE-SECRET"
+METHODS = ["get", "post", "put", "patch", "delete"]
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def url_patterns():
+    """(route, name) for every path() the project routes, in resolver order."""
+
+    def walk(patterns, prefix, namespace):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                yield from walk(p.url_patterns, route, ns)
+            elif isinstance(p, URLPattern):
+                if route.startswith("^") or "(?P" in route:
+                    raise AssertionError(f"re_path routes are not walked: {route!r}")
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                yield route, name
+
+    return list(walk(get_resolver().url_patterns, "", None))
+
+
+def kwarg_names(route):
+    return [m["name"] for m in PARAMETER.finditer(route)]
+
+
+def fill(route, values):
+    return "/" + PARAMETER.sub(lambda m: str(values[m["name"]]), route)
+
+
+# Arguments that name no user's row: every value the views accept.
+NAMED_VALUES = {
+    "section": TEXT_FIELDS,
+    "kind": ["question", "note"],  # the prep sheet's own items
+}
+
+
+# What each kind of keyword argument can hold, from the data `make_bank` made.
+# "user" kinds are a user's rows: another user must get 404 for them.
+def _kind(name):
+    if name in ("pk", "id") or name.endswith(("_pk", "_id")):
+        return "user"
+    if name == "slug" or name.endswith("_slug"):
+        return "slug"
+    if name in NAMED_VALUES:
+        return "named"
+    return None
+
+
+def candidates(name, bank):
+    kind = _kind(name)
+    if kind is None:
+        raise AssertionError(
+            f"the URL walk does not know what goes in <{name}>: add it to "
+            "NAMED_VALUES in tests/walk.py (or teach _kind) so the new view is walked"
+        )
+    if kind == "user":
+        return bank["user_pks"]
+    if kind == "slug":
+        return bank["theme_slugs"]
+    return NAMED_VALUES[name]
+
+
+def combos(route, bank):
+    """Every way to fill the route's arguments from the bank; [{}] if it has none."""
+    names = kwarg_names(route)
+    options = [candidates(n, bank) for n in names]
+    return [
+        dict(zip(names, values, strict=True)) for values in itertools.product(*options)
+    ]
+
+
+def touches_user_rows(route):
+    return any(_kind(n) == "user" for n in kwarg_names(route))
+
+
+def _owner_path(model, depth=0):
+    """The lookup from `model` to its owning user ("owner", "story__owner"), if any."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    if model is user_model:
+        return "pk"
+    if depth > 3:
+        return None
+    links = [
+        f
+        for f in model._meta.get_fields()
+        if isinstance(f, ForeignKey | OneToOneField) and f.concrete
+    ]
+    for field in links:
+        if field.related_model is user_model:
+            return field.name
+    for field in links:
+        if field.related_model._meta.app_label in PROJECT_APPS:
+            rest = _owner_path(field.related_model, depth + 1)
+            if rest is not None:
+                return f"{field.name}__{rest}"
+    return None
+
+
+def project_models(include_auto_created=True):
+    return [
+        m
+        for m in apps.get_models(include_auto_created=include_auto_created)
+        if m._meta.app_label in PROJECT_APPS
+    ]
+
+
+def snapshot(user):
+    """Every project row the user owns, and every row nobody owns (the playbook)."""
+    rows = {}
+    for model in project_models():
+        path = _owner_path(model)
+        qs = model._default_manager.all()
+        if path is not None:
+            qs = qs.filter(Q(**{path: user.pk}))
+        rows[model._meta.label] = list(qs.order_by("pk").values())
+    user_row = type(user)._default_manager.filter(pk=user.pk).values().get()
+    user_row.pop("last_login")
+    rows["user"] = user_row
+    return rows
+
+
+def user_pks(user):
+    """The primary keys of every row the user owns, in any project model."""
+    pks = set()
+    # Not the many-to-many link tables: no URL names their rows.
+    for model in project_models(include_auto_created=False):
+        path = _owner_path(model)
+        if path is not None and path != "pk":
+            pks.update(
+                model._default_manager.filter(**{path: user.pk}).values_list(
+                    "pk", flat=True
+                )
+            )
+    return sorted(pks)
+
+
+def _create(model_name, **fields):
+    try:
+        model = apps.get_model("stories", model_name)
+    except LookupError:
+        return None
+    return model.objects.create(**fields)
+
+
+def make_bank(user):
+    """A user with a bit of everything: tagged, revised, ready and trashed stories.
+
+    Needs the playbook loaded. Every text contains SECRET, so a page that leaks it
+    to another user is caught by a plain substring check.
+    """
+    themes = list(Theme.objects.all()[:3])
+    story = make_story(
+        user,
+        themes=themes[:2],
+        questions=SampleQuestion.objects.filter(theme=themes[0])[:2],
+        title=f"{SECRET} rolled back a drifting detector",
+        summary=f"{SECRET} summary",
+        situation=f"{SECRET} situation: the **detector** drifted.",
+        task=f"{SECRET} task",
+        action=f"{SECRET} action",
+        result=f"{SECRET} result: 40% fewer pages",
+        reflection=f"{SECRET} reflection",
+        company="Acme",
+        role="SRE",
+        period="2024",
+    )
+    story.checked_points.set(ThemePoint.objects.filter(theme=themes[0])[:2])
+    story.apply_edit({"result": f"{SECRET} result: 45% fewer pages"}, story.version)
+    ready = make_story(
+        user,
+        themes=themes[1:3],
+        title=f"{SECRET} shipped the migration",
+        situation=f"{SECRET} situation two",
+        status=Story.Status.READY,
+    )
+    trashed = make_story(user, themes=themes[:1], title=f"{SECRET} trashed story")
+    trashed.move_to_trash()
+    question = SampleQuestion.objects.filter(theme=themes[0]).first()
+    # Rows of other features; a model that is gone is skipped, and a route that
+    # then has nothing of alice's to reach fails the walk's own check.
+    _create("OwnQuestion", owner=user, text=f"{SECRET} own question")
+    _create("OwnNote", owner=user, text=f"{SECRET} own note")
+    _create(
+        "PracticeSession",
+        owner=user,
+        question=question,
+        story=story,
+        duration_seconds=95,
+        rating=3,
+        note=f"{SECRET} practice note",
+    )
+    _create(
+        "PracticeCard",
+        owner=user,
+        question=question,
+        story=story,
+        due_on=timezone.localdate(),
+    )
+    return {
+        "story": story,
+        "ready": ready,
+        "trashed": trashed,
+        "user_pks": user_pks(user),
+        "theme_slugs": [themes[0].slug],
+    }

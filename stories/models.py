@@ -39,10 +39,14 @@ class StaleVersion(Exception):
         self.current = current
 
 
-class StoryQuerySet(models.QuerySet):
+class OwnedQuerySet(models.QuerySet):
+    """Every model a user owns is fetched through its owner."""
+
     def for_user(self, user):
         return self.filter(owner=user)
 
+
+class StoryQuerySet(OwnedQuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True)
 
@@ -257,53 +261,38 @@ class Revision(models.Model):
 OWN_TEXT_MAX = 1000
 
 
-class OwnItemQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
+class OwnText(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="%(class)ss"
+    )
+    text = models.CharField(max_length=OWN_TEXT_MAX)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text
 
 
-class OwnQuestion(models.Model):
+class OwnQuestion(OwnText):
     """A question the user wants to ask the interviewer, beside the document's."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="own_questions"
-    )
-    text = models.CharField(max_length=OWN_TEXT_MAX)
-    created = models.DateTimeField(default=timezone.now)
-
-    objects = OwnItemQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created", "id"]
-
-    def __str__(self):
-        return self.text
+    class Meta(OwnText.Meta):
+        pass
 
 
-class OwnNote(models.Model):
+class OwnNote(OwnText):
     """A negotiation or offer note of the user's own, beside the document's."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="own_notes"
-    )
-    text = models.CharField(max_length=OWN_TEXT_MAX)
-    created = models.DateTimeField(default=timezone.now)
-
-    objects = OwnItemQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created", "id"]
-
-    def __str__(self):
-        return self.text
+    class Meta(OwnText.Meta):
+        pass
 
 
 # --- Practice (issue 6): each spoken round, and the spaced-repetition schedule. ---
-
-
-class PracticeSessionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
 
 
 class PracticeSession(models.Model):
@@ -334,7 +323,7 @@ class PracticeSession(models.Model):
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     note = models.TextField(blank=True, max_length=2000)
 
-    objects = PracticeSessionQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -355,10 +344,7 @@ class PracticeSession(models.Model):
         return f"{self.question} ({self.rating}/5)"
 
 
-class PracticeCardQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
-
+class PracticeCardQuerySet(OwnedQuerySet):
     def due(self, today):
         return self.filter(due_on__lte=today)
 

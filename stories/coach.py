@@ -697,7 +697,7 @@ def readiness(story, playbook=None, text=None):
     explanation.insert(
         0,
         f"Coach: {coach_score} of {COACH_POINTS}"
-        + (" — nothing to fix." if not worst else ", after:"),
+        + (" — nothing to fix." if not worst else ", points taken off for:"),
     )
 
     checklist = []

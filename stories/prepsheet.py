@@ -57,6 +57,11 @@ class StoryEntry:
     questions: list  # the chosen themes' sample questions this story answers
     also_serves: list  # titles of the other chosen themes it is cross-referenced under
 
+    @property
+    def facts(self):
+        """The line under the title: a draft's status, then company, role, period."""
+        return [fact for fact in (self.status, *self.meta) if fact]
+
 
 @dataclass
 class CrossRef:
@@ -73,6 +78,10 @@ class ThemeBlock:
     stories: list  # [StoryEntry]
     cross_refs: list  # [CrossRef]
     key_points: list  # [str], the document's reminders; empty on a compact sheet
+
+    @property
+    def is_empty(self):
+        return not self.stories and not self.cross_refs
 
 
 @dataclass
@@ -109,6 +118,16 @@ class Sheet:
     @property
     def stories_left_out(self):
         return self.all_story_count - self.story_count
+
+    @property
+    def shown_themes(self):
+        """The themes with something to tell: a page of "nothing here" helps no one."""
+        return [block for block in self.themes if not block.is_empty]
+
+    @property
+    def empty_themes(self):
+        """Titles of the chosen themes without a story, named in one line instead."""
+        return [block.title for block in self.themes if block.is_empty]
 
     @property
     def include_negotiation(self):
@@ -168,7 +187,10 @@ def build(user, options, limit=None):
                 anchor=anchor,
                 title=one_line(story.title),
                 summary=one_line(story.summary),
-                status=story.get_status_display(),
+                # Only a draft says so: "Ready" on every story of a sheet is noise.
+                status=""
+                if story.status == Story.Status.READY
+                else story.get_status_display(),
                 meta=[
                     one_line(v)
                     for v in (story.company, story.role, story.period)
@@ -350,22 +372,23 @@ def to_markdown(sheet):
     out = [f"# {md_escape(sheet.title)}", ""]
     if not sheet.story_count:
         out += ["No stories match these options.", ""]
-    for block in sheet.themes:
+    if sheet.story_count and sheet.empty_themes:
+        names = md_escape("; ".join(sheet.empty_themes))
+        out += [f"*No stories yet for: {names}.*", ""]
+    for block in sheet.shown_themes:
         out += [f"{'#' * THEME_LEVEL} {md_escape(block.title)}", ""]
         if block.key_points:
-            out += ["Key points to hit:", ""]
+            out += ["**Key points to hit:**", ""]
             out += [f"- {md_escape(point)}" for point in block.key_points] + [""]
-        if not block.stories and not block.cross_refs:
-            out += ["*No stories for this theme yet.*", ""]
         for story in block.stories:
             out += _story_markdown(story, sheet.compact)
         if block.cross_refs:
-            out += ["Also for this theme:", ""]
+            out += ["**Also for this theme:**", ""]
             for ref in block.cross_refs:
-                line = f"- *{md_escape(ref.title)}*, told under {md_escape(ref.told_under)}"
+                line = f"- *{md_escape(ref.title)}*"
                 if ref.angle:
-                    line += f": {md_escape(ref.angle)}"
-                out.append(line)
+                    line += f" — {md_escape(ref.angle)}"
+                out.append(f"{line} (told under {md_escape(ref.told_under)})")
             out.append("")
     if sheet.question_groups:
         out += [f"{'#' * THEME_LEVEL} Questions to ask the interviewer", ""]
@@ -385,8 +408,8 @@ def to_markdown(sheet):
 
 def _story_markdown(story, compact):
     out = [f"{'#' * STORY_LEVEL} {md_escape(story.title)}", ""]
-    facts = [story.status, *story.meta]
-    out += [md_escape(" · ".join(facts)), ""]
+    if story.facts:
+        out += [md_escape(" · ".join(story.facts)), ""]
     if story.summary:
         out += [f"**Summary:** {md_escape(story.summary)}", ""]
     if story.angle:

@@ -361,6 +361,8 @@ def test_readiness_explains_its_score(alice, theme):
     assert score.label == "Needs work"
     assert any("the Result holds no number" in line for line in score.explanation)
     assert any(line.startswith("Checklist:") for line in score.explanation)
+    # The penalties that follow are introduced in words a reader understands.
+    assert score.explanation[0].endswith(", points taken off for:")
 
 
 def test_readiness_rises_with_a_strong_story_and_ticked_points(alice, theme):

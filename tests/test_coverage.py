@@ -261,8 +261,14 @@ def test_the_matrix_marks_ready_and_draft_stories_distinguishably(
     assert cell + '\n              <span aria-hidden="true">●</span>' in page
     cell = f'id="cell-{draft.pk}-{themes[0].pk}" class="cell-button mark-draft">'
     assert cell + '\n              <span aria-hidden="true">◐</span>' in page
-    assert f"Untag “Ready one” from theme {themes[0].number}" in page
-    assert f"Tag “Draft one” with theme {themes[1].number}" in page
+    # Each cell's name says which theme, not only its column number.
+    first, second = themes[0], themes[1]
+    assert (
+        f"Untag “Ready one” from theme {first.number}: {escape(first.title)}<" in page
+    )
+    assert (
+        f"Tag “Draft one” with theme {second.number}: {escape(second.title)}<" in page
+    )
     # Column totals against the target, ready and drafts apart.
     assert '<td>1 <span class="meta">of 2–3</span></td>' in page
 

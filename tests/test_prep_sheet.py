@@ -284,6 +284,8 @@ def test_the_print_view_has_no_navigation_and_a_print_stylesheet(
     assert "Caught a silent drift in the fraud model" in html
     assert "site-header" not in html and "<nav" not in html
     assert "css/prep_sheet_print.css" in html
+    # The way back sits in a landmark (a banner), hidden when printed.
+    assert '<header class="screen-only"><p><a href="/prep-sheet/?' in html
 
 
 def test_the_pdf_download_is_a_pdf(alice_client, themes, bank):
@@ -318,7 +320,7 @@ def test_naming_another_users_own_question_does_not_show_it(bob_client, alice, t
     ).content.decode()
     assert "Alice's private question" not in body
     # The other options still apply.
-    assert str(themes[0]) in body and "Negotiation and offer notes" in body
+    assert "Negotiation and offer notes" in body
 
 
 def test_logged_out_visitors_are_sent_to_log_in(client, playbook):
@@ -396,3 +398,77 @@ def test_the_sheets_queries_do_not_grow_with_the_number_of_stories(
     # notes, own notes, and whether any story exists.
     assert count() == few
     assert few <= 13, few
+
+
+# Reading the sheet as a candidate would -----------------------------------------
+
+
+def test_themes_without_a_story_get_one_line_not_a_section(alice, themes, bank):
+    sheet = prepsheet.build(alice, options(themes))
+    markdown = prepsheet.to_markdown(sheet)
+    found = headings(parse(markdown))
+    empty = [str(theme) for theme in themes[3:]]
+    assert empty and sheet.empty_themes == empty
+    for title in empty:
+        assert (2, title) not in found
+    assert "No stories yet for: " + "; ".join(empty) in text_of(parse(markdown))
+    html = prepsheet.to_html(sheet)
+    for theme in themes[3:]:
+        assert f'id="theme-{theme.slug}"' not in html
+    assert "No stories yet for: " in html
+    # A theme holding only a cross-reference keeps its section: it points the way.
+    assert (2, str(themes[1])) in found
+
+
+def test_only_a_draft_says_its_status(alice, themes, bank):
+    Story.objects.filter(title="Rolled back a bad embedding").update(company="Acme")
+    markdown = prepsheet.to_markdown(
+        prepsheet.build(alice, options(themes[:1], include_drafts=True))
+    )
+    lines = markdown.splitlines()
+    assert "Draft" in lines
+    assert "Acme" in lines
+    assert not any(line.startswith("Ready") for line in lines)
+
+
+def test_a_cross_reference_reads_title_angle_then_where_it_is_told(alice, themes, bank):
+    sheet = prepsheet.build(alice, options(themes[:2]))
+    expected = (
+        "Caught a silent drift in the fraud model — Leading the fix"
+        f" (told under {themes[0]})"
+    )
+    assert expected in text_of(parse(prepsheet.to_markdown(sheet)))
+    html = prepsheet.to_html(sheet)
+    assert escape(f"— Leading the fix (told under {themes[0]})") in html
+    # Labelled like the story's own "Answers:", in bold, in both renderings.
+    assert "**Also for this theme:**" in prepsheet.to_markdown(sheet)
+    assert "<strong>Also for this theme:</strong>" in html
+
+
+def test_a_compact_pdf_with_questions_and_notes_fits_on_one_page(alice, themes, bank):
+    own = OwnQuestion.objects.create(owner=alice, text="What would I own first?")
+    OwnNote.objects.create(owner=alice, text="Walk-away number: 120k")
+    make_story(
+        alice,
+        themes=[themes[2]],
+        title="Made the dashboard usable on old laptops",
+        summary="Profiled and rewrote the chart layer.",
+        company="Acme",
+        result="Frame rate from 8 to 34 FPS (4.25×), load time cut by 60%.",
+        status=READY,
+    )
+    sheet = prepsheet.build(
+        alice,
+        options(
+            themes,
+            compact=True,
+            questions_to_ask=list(QuestionToAsk.objects.all()[:4]),
+            own_questions=[own],
+            negotiation=True,
+        ),
+    )
+    reader = PdfReader(io.BytesIO(prepsheet.to_pdf(sheet)))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "8 to 34 FPS, 4.25×, 60%" in text
+    assert "What would I own first?" in text and "Walk-away number: 120k" in text

@@ -176,3 +176,32 @@ def test_htmx_runs_with_the_strict_config_and_injects_no_styles(logged_in_page):
         " document.querySelectorAll('style').length]"
     )
     assert config == [False, False, False, 0, 0]
+
+
+def test_no_page_scrolls_sideways_on_a_390_px_phone(browser, live_server, site):
+    # A wide table may scroll inside its own box; the page itself must not. Hidden
+    # labels (position: absolute) inside such a box escape it unless the box is
+    # their containing block, and widen the whole page.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 800}
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": site["cookie"],
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    wide = []
+    try:
+        for name, (url, _) in site["alice"].items():
+            page.goto(url)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            if width > 390:
+                wide.append(f"{name} {url}: {width} px")
+    finally:
+        context.close()
+    assert not wide, "\n".join(wide)

@@ -49,9 +49,11 @@ def test_move_to_trash_and_undo_in_place(logged_in_page, alice):
 
     undo.press("Enter")
     expect(page.get_by_text("Restored from the trash.")).to_be_visible()
-    expect(
-        page.get_by_role("link", name="Rolled back a drifting detector", exact=True)
-    ).to_be_visible()
+    title = page.get_by_role("link", name="Rolled back a drifting detector", exact=True)
+    expect(title).to_be_visible()
+    # The Undo button is gone with the swap: focus lands on the restored story,
+    # not back at the top of the page.
+    expect(title).to_be_focused()
     assert Story.objects.alive().filter(pk=story.pk).exists()
     assert still_the_same_page(page)
 
@@ -65,6 +67,8 @@ def test_restore_an_old_version_from_the_history_in_place(logged_in_page, alice)
 
     page.get_by_role("button", name="Restore version 1").click()
     expect(page.get_by_text("Restored version 1.")).to_be_visible()
+    # The table is swapped whole; focus stays on the button that was pressed.
+    expect(page.get_by_role("button", name="Restore version 1")).to_be_focused()
     expect(page.get_by_role("row", name="3 (current)")).to_be_visible()
     story.refresh_from_db()
     assert (story.version, story.situation) == (3, "first text")

@@ -3,19 +3,18 @@
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from ..coach import LABELS, SPOKEN, Playbook, readiness
 from ..models import SECTION_MAX, Story
+from . import get_story
 
 
 def _get_story(request, pk):
-    return get_object_or_404(
-        Story.objects.alive().prefetch_related("themes", "checked_points"),
-        pk=pk,
-        owner=request.user,
+    return get_story(
+        request, pk, Story.objects.prefetch_related("themes", "checked_points")
     )
 
 

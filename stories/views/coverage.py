@@ -13,7 +13,7 @@ from django_htmx.http import trigger_client_event
 from themes.models import Theme
 
 from ..coverage import READY_SCORE, Coverage, Summary
-from ..models import Story
+from . import get_story
 
 
 @login_required
@@ -72,7 +72,7 @@ def matrix(request):
 @require_POST
 def toggle_theme(request, pk, slug):
     """Tag or untag one story with one theme: a cell of the matrix."""
-    story = get_object_or_404(Story.objects.alive(), pk=pk, owner=request.user)
+    story = get_story(request, pk)
     theme = get_object_or_404(Theme, slug=slug)
     if request.POST.get("tagged") == "1":
         story.tag(theme)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -27,13 +27,10 @@ from ..forms import (
 )
 from ..models import PracticeSession, StaleVersion, Story
 from ..scheduling import History
+from . import get_story
 
 TEMPLATE = "stories/editor.html"
 CHECKLIST_KINDS = [ThemePoint.Kind.FRAMEWORK, ThemePoint.Kind.KEY_POINT]
-
-
-def _get_story(request, pk):
-    return get_object_or_404(Story.objects.alive(), pk=pk, owner=request.user)
 
 
 def _story_data(story):
@@ -240,7 +237,7 @@ def _tags_from_query(query):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def detail(request, pk):
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     if request.method == "GET":
         form = StoryForm(initial=_story_data(story))
         tags_form = TagsForm(initial=_tags_initial(story))
@@ -295,7 +292,7 @@ def autosave(request, pk):
 
     200 {"version", "saved"}; 422 {"errors"}; 409 the conflict view (HTML).
     """
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     try:
         based_on = int(request.POST["version"])
     except (KeyError, ValueError):
@@ -331,7 +328,7 @@ def autosave(request, pk):
 @vary_on_headers("HX-Request")
 def save_section(request, pk, section):
     """Save one section in place (htmx), or as part of the page without it."""
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     if section not in PROSE_FIELDS:
         raise Http404
     data = _story_data(story)
@@ -391,7 +388,7 @@ def _find_section(context, name):
 @vary_on_headers("HX-Request")
 def tags(request, pk):
     """Tag themes and questions at once; the guidance beside the editor follows."""
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     tags_form = TagsForm(request.POST)
     if not tags_form.is_valid():
         if request.htmx:
@@ -424,7 +421,7 @@ def tags(request, pk):
 @vary_on_headers("HX-Request")
 def checklist(request, pk):
     """Tick the framework and key points of the story's themes that it covers."""
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     allowed = ThemePoint.objects.filter(
         theme__in=story.themes.all(), kind__in=CHECKLIST_KINDS
     )

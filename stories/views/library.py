@@ -19,6 +19,7 @@ from django_htmx.http import trigger_client_event
 from themes.models import Section, Theme
 
 from ..models import REVISIONS_KEPT, TEXT_FIELDS, Revision, StaleVersion, Story
+from . import get_story
 
 # The story the user just moved to the trash, so the list can offer to undo it.
 UNDO_KEY = "stories:trashed"
@@ -232,15 +233,11 @@ def _history(story):
     return entries
 
 
-def _get_story(request, pk):
-    return get_object_or_404(Story.objects.for_user(request.user).alive(), pk=pk)
-
-
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def history(request, pk):
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     template = "stories/history.html"
     if _wants_fragment(request):
         template += "#entries"
@@ -252,7 +249,7 @@ def history(request, pk):
 @require_GET
 @vary_on_headers("HX-Request")
 def revision(request, pk, revision_pk):
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     revision = get_object_or_404(story.revisions, pk=revision_pk)
     entry = next(e for e in _history(story) if e.revision == revision)
     fields = [
@@ -275,7 +272,7 @@ def revision(request, pk, revision_pk):
 @login_required
 @require_POST
 def restore_revision(request, pk, revision_pk):
-    story = _get_story(request, pk)
+    story = get_story(request, pk)
     revision = get_object_or_404(story.revisions, pk=revision_pk)
     based_on = request.POST.get("version", "")
     if not based_on.isdigit():

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from themes.models import SampleQuestion, Theme
 
 from ..coach import key_numbers
-from ..models import PracticeSession, Story
+from ..models import PracticeSession
 from ..scheduling import (
     due_count,
     due_pick,
@@ -22,6 +22,7 @@ from ..scheduling import (
     stories_for_question,
     what_i_need_most,
 )
+from . import get_story
 
 DEFAULT_SECONDS = 120
 MIN_SECONDS, MAX_SECONDS = 1, 900
@@ -77,10 +78,6 @@ def _seconds(value):
         return DEFAULT_SECONDS
 
 
-def _own_story(request, pk):
-    return get_object_or_404(Story.objects.alive(), pk=pk, owner=request.user)
-
-
 @login_required
 @require_GET
 def practice(request):
@@ -131,7 +128,7 @@ def _round(request):
     if request.GET.get("story"):
         if not request.GET["story"].isdigit():
             return redirect("stories:practice")
-        chosen = _own_story(request, int(request.GET["story"]))
+        chosen = get_story(request, int(request.GET["story"]))
     stories = stories_for_question(request.user, question)
     if chosen and chosen not in stories:
         stories.insert(0, chosen)
@@ -159,7 +156,7 @@ def log(request):
     if request.POST.get("story"):
         if not request.POST["story"].isdigit():
             return redirect("stories:practice")
-        story = _own_story(request, int(request.POST["story"]))
+        story = get_story(request, int(request.POST["story"]))
     form = LogForm(request.POST)
     if not form.is_valid():
         question = form.cleaned_data.get("question")

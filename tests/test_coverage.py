@@ -633,3 +633,16 @@ def test_each_theme_shows_how_it_has_been_practised(alice_client, alice, bob, th
     # Bob's rounds are his own: alice has not practised the second theme.
     other = page.split(f'data-practice="{themes[1].slug}">')[1].split("</p>")[0]
     assert "Not practised yet." in other
+
+
+def test_live_regions_keep_only_the_latest_refresh(alice_client, alice):
+    # htmx drops a request triggered while one is in flight by default, so two quick
+    # changes would leave the count showing the first; the newest must replace it.
+    make_story(alice)
+    for url in [reverse("stories:coverage"), reverse("stories:list")]:
+        page = alice_client.get(url).content.decode()
+        nav = page[page.index('id="coverage-nav"') :].split(">", 1)[0]
+        assert 'hx-sync="this:replace"' in nav
+    page = alice_client.get(reverse("stories:coverage")).content.decode()
+    live = page[page.index('id="coverage-live"') :].split(">", 1)[0]
+    assert 'hx-sync="this:replace"' in live

@@ -394,3 +394,36 @@ class PracticeCard(models.Model):
 
     def __str__(self):
         return f"{self.question} → {self.story or 'no story'} (box {self.box})"
+
+
+class PageStamp(models.Model):
+    """A token replaced whenever anything a user's pages show changes.
+
+    Cached pages are keyed by it (stories.pagecache): a changed story, tag, practice
+    log or playbook entry gives the user a new token, so no cached page from before
+    the change is ever served again, by any worker.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True
+    )
+    token = models.UUIDField(default=uuid4)
+
+    def __str__(self):
+        return f"{self.owner} at {self.token}"
+
+    @classmethod
+    def current(cls, user):
+        token = cls.objects.filter(owner=user).values_list("token", flat=True).first()
+        if token is None:
+            token = cls.objects.get_or_create(owner=user)[0].token
+        return token
+
+    @classmethod
+    def renew(cls, user_id):
+        cls.objects.filter(owner_id=user_id).update(token=uuid4())
+
+    @classmethod
+    def renew_all(cls):
+        # One token for everyone is enough: the cache key holds the user's id too.
+        cls.objects.update(token=uuid4())

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stories.models import Revision, Story, StoryTheme
-from tests.factories import make_story
+from tests.factories import forget_cached_pages, make_story
 from themes.models import Theme
 
 LIST = reverse("stories:list")
@@ -265,6 +265,7 @@ def make_stories(owner, themes, count):
     StoryTheme.objects.bulk_create(
         StoryTheme(story=story, theme=theme) for story in stories for theme in themes
     )
+    forget_cached_pages()  # bulk_create renews no page stamp
 
 
 def test_the_list_runs_the_same_queries_for_1_and_100_stories(
@@ -273,21 +274,21 @@ def test_the_list_runs_the_same_queries_for_1_and_100_stories(
     counts = []
     for count in [1, 99]:
         make_stories(alice, themes, count)
-        # 1 session, 2 user, 3 the count of matching stories (the paginator), 4 one
-        # page of stories, 5 their themes (one prefetch), 6 the trash count, 7 the
-        # coverage summary in the nav, 8 the filter's themes, 9 the nav's "due
-        # today" practice count.
+        # 1 session, 2 user, 3 the page stamp (stories/pagecache.py), 4 the count of
+        # matching stories (the paginator), 5 one page of stories, 6 their themes
+        # (one prefetch), 7 the trash count, 8 the coverage summary in the nav, 9
+        # the filter's themes, 10 the nav's "due today" practice count.
         with (
-            django_assert_max_num_queries(9),
+            django_assert_max_num_queries(10),
             CaptureQueriesContext(connection) as queries,
         ):
             response = alice_client.get(LIST)
         assert len(response.context["stories"]) == min(len(counts) * 99 + 1, 25)
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    # The fragment: session, user, count, stories, themes, and the theme filter's
-    # lookup.
-    with django_assert_max_num_queries(6):
+    # The fragment: session, user, page stamp, count, stories, themes, and the theme
+    # filter's lookup.
+    with django_assert_max_num_queries(7):
         alice_client.get(LIST, {"q": "story", "theme": themes[0].slug}, **HX)
 
 

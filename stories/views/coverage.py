@@ -13,12 +13,14 @@ from django_htmx.http import trigger_client_event
 from themes.models import Theme
 
 from ..coverage import READY_SCORE, Coverage, Summary
+from ..pagecache import cached_page
 from . import get_story
 
 
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page
 def coverage(request):
     """?min_readiness=N counts only stories the coach scores N or more as ready."""
     min_readiness = _min_readiness(request.GET.get("min_readiness"))
@@ -50,6 +52,7 @@ def _min_readiness(value):
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page
 def matrix(request):
     report = Coverage(request.user)
     template = "stories/matrix.html"
@@ -97,6 +100,7 @@ def toggle_theme(request, pk, slug):
 
 @login_required
 @require_GET
+@cached_page
 def nav_summary(request):
     """The "Coverage 2/5" item of the navigation, reloaded when a story changes."""
     current = bool(request.htmx) and (request.htmx.current_url_abs_path or "").split(

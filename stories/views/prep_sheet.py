@@ -16,6 +16,7 @@ from themes.models import QuestionToAsk, Theme
 
 from .. import prepsheet
 from ..models import OWN_TEXT_MAX, OwnNote, OwnQuestion, Story
+from ..pagecache import cached_page
 
 # Stories the builder's live preview shows; the downloads hold every one.
 PREVIEW_STORIES = 5
@@ -115,6 +116,7 @@ def _sheet(request, limit=None):
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
+@cached_page
 def prep_sheet(request):
     form, sheet = _sheet(request, limit=PREVIEW_STORIES)
     template = "stories/prep_sheet.html"

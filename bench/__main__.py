@@ -161,30 +161,53 @@ def p95(values):
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def forget_pages():
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+
+
+def alternate(client, url, headers, baseline_url, reps, before=None):
+    """Medians of alternating baseline and page requests; `before` runs untimed
+    ahead of each page request."""
+    page_times, base_times = [], []
+    for _ in range(reps):
+        base_times.append(timed(client, baseline_url, {})[0])
+        if before:
+            before()
+        page_times.append(timed(client, url, headers)[0])
+    return page_times, statistics.median(base_times)
+
+
 def measure(client, url, htmx, baseline_url, budget):
-    """Alternate baseline and page requests; the ratio is of their medians."""
+    """Time the page twice over: served again unchanged (from the page cache, as
+    most views are) and rendered from scratch (the first view after a change)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     headers = {"HX-Request": "true"} if htmx else {}
     timed(client, baseline_url, {})
-    first, response = timed(client, url, headers)  # warm-up
+    forget_pages()
+    first, response = timed(client, url, headers)  # warm-up, rendered
     if first > 5:
         reps = 1
     elif first > 2:
         reps = 3
     else:
         reps = max(5, min(30, int(budget / max(first, 1e-4))))
-    page_times, base_times = [], []
-    for _ in range(reps):
-        base_times.append(timed(client, baseline_url, {})[0])
-        elapsed, response = timed(client, url, headers)
-        page_times.append(elapsed)
+    page_times, base = alternate(client, url, headers, baseline_url, reps)
+    fresh_times, fresh_base = alternate(
+        client, url, headers, baseline_url, reps, before=forget_pages
+    )
+    with CaptureQueriesContext(connection) as cached_queries:
+        client.get(url, headers=headers)
+    forget_pages()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
         content = body(response)
     median = statistics.median(page_times)
-    base = statistics.median(base_times)
+    fresh = statistics.median(fresh_times)
     return {
         "status": response.status_code,
         "content_type": response.get("Content-Type", ""),
@@ -193,7 +216,11 @@ def measure(client, url, htmx, baseline_url, budget):
         "p95_ms": round(p95(page_times) * 1000, 2),
         "baseline_median_ms": round(base * 1000, 2),
         "ratio": round(median / base, 2),
+        "uncached_median_ms": round(fresh * 1000, 2),
+        "uncached_p95_ms": round(p95(fresh_times) * 1000, 2),
+        "uncached_ratio": round(fresh / fresh_base, 2),
         "queries": len(queries),
+        "cached_queries": len(cached_queries),
         "raw_bytes": len(content),
         "gzip_bytes": len(gzip.compress(content)),
     }
@@ -211,9 +238,9 @@ def check_targets(results):
         r = by.get((page, 100))
         if r:
             target(
-                f"{page} at 100 stories ≤ 2× baseline",
+                f"{page} at 100 stories ≤ 2× baseline (served again)",
                 r["ratio"] <= 2,
-                f"{r['ratio']}×",
+                f"{r['ratio']}× (rendered afresh: {r['uncached_ratio']}×)",
             )
     for page in dict.fromkeys(r["page"] for r in results):
         small, large = by.get((page, 100)), by.get((page, 1000))
@@ -224,10 +251,10 @@ def check_targets(results):
                 f"{small['queries']} → {large['queries']}",
             )
             # Of the ratios to the baseline, so a busier machine at one size does
-            # not read as a slower page.
-            slowdown = large["ratio"] / small["ratio"]
+            # not read as a slower page; rendered afresh, where the work is.
+            slowdown = large["uncached_ratio"] / small["uncached_ratio"]
             target(
-                f"{page}: 100 → 1,000 stories at most 3× slower",
+                f"{page}: 100 → 1,000 stories at most 3× slower (rendered afresh)",
                 slowdown <= 3,
                 f"{slowdown:.2f}×",
             )
@@ -246,18 +273,24 @@ def markdown(report):
         f"# Benchmark {report['generated']}",
         "",
         f"{report['machine']}; baseline: a bare authenticated page. Times are "
-        "server time in-process (Django test client), medians of alternating runs.",
+        "server time in-process (Django test client), medians of alternating runs. "
+        "*Again*: the same page requested again with nothing changed (from the page "
+        "cache where the view has one). *Afresh*: the page cache emptied before each "
+        "request (the first view after a change). Queries: afresh (again).",
         "",
-        "| page | stories | median ms | p95 ms | × baseline | queries | KB | KB gzip |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | stories | again ms | p95 | × baseline | afresh ms | p95 "
+        "| × baseline | queries | KB | KB gzip |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["results"]:
         if "error" in r:
-            lines.append(f"| {r['page']} | {r['stories']} | {r['error']} |||||")
+            lines.append(f"| {r['page']} | {r['stories']} | {r['error']} |||||||||")
             continue
         lines.append(
             f"| {r['page']} | {r['stories']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f}"
-            f" | {r['ratio']:.2f} | {r['queries']} | {r['raw_bytes'] / 1000:.1f}"
+            f" | {r['ratio']:.2f} | {r['uncached_median_ms']:.1f}"
+            f" | {r['uncached_p95_ms']:.1f} | {r['uncached_ratio']:.2f}"
+            f" | {r['queries']} ({r['cached_queries']}) | {r['raw_bytes'] / 1000:.1f}"
             f" | {r['gzip_bytes'] / 1000:.1f} |"
         )
     lines += ["", "| target | met | measured |", "| --- | --- | --- |"]
@@ -315,8 +348,10 @@ def main(argv=None):
                     f"{label:28} {size:5}  "
                     + (
                         row.get("error")
-                        or f"{row['median_ms']:8.1f} ms  {row['ratio']:6.2f}×  "
-                        f"{row['queries']:3} queries  {row['raw_bytes'] / 1000:7.1f} KB"
+                        or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  afresh "
+                        f"{row['uncached_median_ms']:8.1f} ms "
+                        f"{row['uncached_ratio']:6.2f}×  {row['queries']:3} queries  "
+                        f"{row['raw_bytes'] / 1000:7.1f} KB"
                     ),
                     flush=True,
                 )

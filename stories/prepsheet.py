@@ -8,10 +8,15 @@ cross-referenced under the others.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from html import unescape
 
 from django.db.models import Min
 from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
+from markup.render import render_markdown
 from themes.models import NegotiationNote, ThemePoint
 
 from .models import OwnNote, Story
@@ -26,6 +31,10 @@ SECTION_LABELS = [
 # Heading levels in every rendering: sheet title, theme, story, STAR section.
 THEME_LEVEL, STORY_LEVEL, SECTION_LEVEL = 2, 3, 4
 KEY_NUMBERS_MAX = 6
+# The builder's live preview shows each STAR section's opening words, this many
+# characters at most: the preview is swapped in on every change of options, so it
+# stays small (under 10 KB) whatever the stories hold; the downloads hold it all.
+EXCERPT_CHARS = 60
 
 
 @dataclass
@@ -42,6 +51,11 @@ class Options:
 class Section:
     label: str
     text: str  # the user's Markdown, headings already shifted below the section
+
+    @cached_property
+    def excerpt(self):
+        """The section's opening words as plain text, for the builder's preview."""
+        return plain_excerpt(self.text)
 
 
 @dataclass
@@ -258,6 +272,16 @@ def build(user, options, limit=None):
 
 def one_line(text):
     return " ".join((text or "").split())
+
+
+# A block's end (or a line break) would run two words together once tags are gone.
+_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|pre|blockquote|td|th)>|<br\s*/?>)")
+
+
+def plain_excerpt(markdown_text, limit=EXCERPT_CHARS):
+    """What a reader sees of this Markdown, on one line, cut to `limit` characters."""
+    text = strip_tags(_BLOCK_END.sub(r"\1 ", render_markdown(markdown_text)))
+    return Truncator(one_line(unescape(text))).chars(limit)
 
 
 _NUMBER = r"(?:[$£€]\s?)?\d+(?:[.,]\d+)*"

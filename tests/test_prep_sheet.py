@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from stories import prepsheet
 from stories.models import OwnNote, OwnQuestion, Story, StoryTheme
+from stories.views.prep_sheet import PREVIEW_STORIES
 from tests.factories import make_story
 from themes.models import NegotiationNote, QuestionToAsk, SampleQuestion, Theme
 
@@ -256,6 +257,122 @@ def test_an_htmx_request_gets_only_the_preview(alice_client, themes, bank):
     assert "Caught a silent drift" not in html
     # The download links carry the same options.
     assert "sheet.md?built=1" in html and "layout=compact" in html
+
+
+# The live preview is swapped in on every change of options: it stays small -------
+
+PARAGRAPH = (
+    "Our **fraud model** started drifting after a partner changed their schema; "
+    "alerts doubled and on-call lost trust in them. I traced it to a feature whose "
+    "units had silently changed, wrote the rollback plan, and ran it.\n\n"
+)
+
+
+@pytest.fixture
+def full_bank(alice, themes):
+    """Forty stories with long STAR sections, each under two themes with an angle,
+    half of them drafts, plus the user's own questions and notes."""
+    questions = list(SampleQuestion.objects.all())
+    for i in range(40):
+        make_story(
+            alice,
+            themes=[themes[i % len(themes)], themes[(i + 3) % len(themes)]],
+            questions=[
+                questions[i % len(questions)],
+                questions[(i + 7) % len(questions)],
+            ],
+            title=f"Story {i:02}: rolled back a drifting detector in the fraud pipeline",
+            summary="Cut false alerts by 40% by rolling back a drifting model.",
+            situation=PARAGRAPH * 3,
+            task=PARAGRAPH,
+            action=PARAGRAPH * 6 + "- one\n- two\n\n```\ncode\n```",
+            result=PARAGRAPH * 2 + "Recall from 71% to 94%, 3× fewer pages.",
+            reflection=PARAGRAPH,
+            company="Acme Payments",
+            role="Staff machine learning engineer",
+            period="2023 to 2024",
+            status=READY if i % 2 else DRAFT,
+        )
+    StoryTheme.objects.filter(story__owner=alice).update(
+        angle="Ownership: caught it, rolled it back, fixed the contract"
+    )
+    for i in range(3):
+        OwnQuestion.objects.create(owner=alice, text=f"How is on-call shared? ({i})")
+        OwnNote.objects.create(owner=alice, text=f"Walk-away number, take {i}")
+    return Story.objects.for_user(alice)
+
+
+def every_option(themes, **extra):
+    """What the builder's form sends with everything ticked, as htmx sends it."""
+    return query(
+        themes,
+        drafts="on",
+        ask=[q.pk for q in QuestionToAsk.objects.all()],
+        own=[q.pk for q in OwnQuestion.objects.all()],
+        negotiation="on",
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("layout", ["full", "compact"])
+def test_the_htmx_preview_stays_under_10_kb_with_a_full_bank(
+    alice_client, themes, full_bank, layout
+):
+    response = alice_client.get(
+        reverse("stories:prep_sheet"),
+        every_option(themes, layout=layout),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    # The tracker's target for htmx fragments; the markup must not grow back.
+    assert len(response.content) < 10_000, len(response.content)
+    assert html.count('<article class="sheet-story"') == PREVIEW_STORIES
+    left = 40 - PREVIEW_STORIES
+    assert f"{left} more are in the Markdown, PDF and print view" in html
+    # Everything else the sheet holds is still previewed.
+    for question in QuestionToAsk.objects.all():
+        assert escape(question.text) in html
+    assert "How is on-call shared? (2)" in html and "Walk-away number, take 2" in html
+
+
+def test_the_whole_builder_page_stays_under_60_kb_with_a_full_bank(
+    alice_client, themes, full_bank
+):
+    response = alice_client.get(reverse("stories:prep_sheet"), every_option(themes))
+    assert response.status_code == 200 and "<h1>Prep sheet</h1>" in response.text
+    assert len(response.content) < 60_000, len(response.content)
+
+
+def test_the_preview_cuts_sections_short_and_the_downloads_keep_them_whole(
+    alice_client, alice, themes
+):
+    make_story(
+        alice,
+        themes=[themes[0]],
+        title="Caught a silent drift",
+        situation="Alerts *doubled* overnight.\n\n" + PARAGRAPH * 4 + "The very end.",
+        status=READY,
+    )
+    params = query(themes[:1])
+    preview = alice_client.get(
+        reverse("stories:prep_sheet"), params, headers={"HX-Request": "true"}
+    ).content.decode()
+    # The opening words, as a reader sees them: markup gone, paragraphs apart.
+    assert "<h4>Situation</h4>\n<p>Alerts doubled overnight. Our fraud model" in preview
+    assert "The very end." not in preview
+    assert "each section to its opening words" in preview
+    for name in ("stories:prep_sheet_print", "stories:prep_sheet_markdown"):
+        body = alice_client.get(reverse(name), params).content.decode()
+        assert "The very end." in body
+
+
+def test_an_excerpt_is_the_plain_text_a_reader_sees_cut_to_its_limit():
+    text = "# Head\n\nFish &amp; `a<b`\n\n- one\n- two\n\n" + "word " * 40
+    excerpt = prepsheet.plain_excerpt(text, limit=40)
+    assert excerpt.startswith("Head Fish & a<b one two word")
+    assert len(excerpt) == 40 and excerpt.endswith("…")
+    assert prepsheet.plain_excerpt("Short *and* whole.") == "Short and whole."
 
 
 def test_a_user_without_stories_is_pointed_to_the_playbook(alice_client, playbook):

@@ -18,8 +18,12 @@ from .. import prepsheet
 from ..models import OWN_TEXT_MAX, OwnNote, OwnQuestion, Story
 from ..pagecache import cached_page
 
-# Stories the builder's live preview shows; the downloads hold every one.
-PREVIEW_STORIES = 5
+# Stories the builder's live preview shows; the downloads hold every one. The preview
+# is swapped in on every change and should stay under 10 KB (tests/test_prep_sheet.py
+# pins it): each story adds about 1.2 KB even with its sections cut short, beside
+# about 4.5 KB of links, questions and notes. The benchmark's bank gives 8.2 KB with
+# three, 9.5 KB with four (too close: drafts or longer stories pass 10), 10.7 with five.
+PREVIEW_STORIES = 3
 
 
 class QuestionChoice(forms.ModelMultipleChoiceField):

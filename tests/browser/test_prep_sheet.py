@@ -35,6 +35,8 @@ def test_a_compact_sheet_for_two_themes_downloads_as_markdown_and_pdf(
     page.goto("/prep-sheet/")
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Scoped a vague ask")
+    # The full layout previews each section's opening words (this one is short).
+    expect(preview).to_contain_text("A long situation that only the full sheet shows.")
     # Untick every theme but the first two; each change refreshes the preview.
     for theme in Theme.objects.order_by("number")[2:]:
         page.get_by_role("checkbox", name=str(theme), exact=True).uncheck()

@@ -19,7 +19,8 @@ from django.utils.text import Truncator
 from markup.render import render_markdown
 from themes.models import NegotiationNote, ThemePoint
 
-from .models import OwnNote, Story
+from .coverage import readiness_scores
+from .models import OwnNote, Story, StoryTheme
 
 SECTION_LABELS = [
     ("situation", "Situation"),
@@ -45,6 +46,9 @@ class Options:
     questions_to_ask: list = field(default_factory=list)  # [QuestionToAsk]
     own_questions: list = field(default_factory=list)  # [OwnQuestion]
     negotiation: bool = True
+    # Only each theme's strongest stories, as many as its target (2–3): a sheet to
+    # take into an interview, not the whole bank.
+    best_per_theme: bool = False
 
 
 @dataclass
@@ -170,7 +174,14 @@ def build(user, options, limit=None):
         .order_by("title", "created", "pk")
     )
     total = None
-    if limit is not None:
+    picked = None  # {story pk: the chosen themes it is picked for}, when picking
+    if options.best_per_theme:
+        picked, order = best_per_theme(on_sheet.distinct(), chosen)
+        stories = stories.filter(pk__in=list(picked))
+        if limit is not None:
+            total = len(order)
+            stories = stories.filter(pk__in=order[:limit])
+    elif limit is not None:
         # Annotated after the filter, Min reads only the chosen themes' tags: the
         # number of the theme the story is told under. One row per story.
         first = on_sheet.annotate(home=Min("story_themes__theme__number")).order_by(
@@ -191,7 +202,12 @@ def build(user, options, limit=None):
             blocks[point.theme_id].key_points.append(point.text)
     for story in stories:
         tags = sorted(
-            (st for st in story.story_themes.all() if st.theme_id in chosen),
+            (
+                st
+                for st in story.story_themes.all()
+                if st.theme_id in chosen
+                and (picked is None or st.theme_id in picked[story.pk])
+            ),
             key=lambda st: chosen[st.theme_id].number,
         )
         home, others = tags[0], tags[1:]
@@ -265,6 +281,44 @@ def build(user, options, limit=None):
         has_any_story=Story.objects.for_user(user).alive().exists(),
         total_stories=total,
     )
+
+
+def best_per_theme(candidates, chosen):
+    """Each chosen theme's strongest stories among `candidates`, as many as the
+    theme's target: ready before draft, then by the coach's readiness score, then
+    the most recently edited.
+
+    Returns ({story pk: {theme pks it is picked for}}, [story pks in the sheet's
+    order: by the first theme each is picked for, then title]).
+    """
+    stories = {story.pk: story for story in candidates}
+    scores = readiness_scores(stories.values())
+    by_theme = {pk: [] for pk in chosen}
+    for story_id, theme_id in StoryTheme.objects.filter(
+        story__in=list(stories), theme__in=list(chosen)
+    ).values_list("story_id", "theme_id"):
+        by_theme[theme_id].append(stories[story_id])
+    picked = {}
+    for theme_id, tagged in by_theme.items():
+        tagged.sort(
+            key=lambda story: (
+                story.status != Story.Status.READY,
+                -scores[story.pk],
+                -story.updated.timestamp(),
+                story.pk,
+            )
+        )
+        for story in tagged[: chosen[theme_id].target_max]:
+            picked.setdefault(story.pk, set()).add(theme_id)
+
+    def home(pk):
+        return min(chosen[theme_id].number for theme_id in picked[pk])
+
+    order = sorted(
+        picked,
+        key=lambda pk: (home(pk), stories[pk].title, stories[pk].created, pk),
+    )
+    return picked, order
 
 
 # Text helpers ------------------------------------------------------------------

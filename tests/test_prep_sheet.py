@@ -589,3 +589,84 @@ def test_a_compact_pdf_with_questions_and_notes_fits_on_one_page(alice, themes, 
     text = " ".join(reader.pages[0].extract_text().split())
     assert "8 to 34 FPS, 4.25×, 60%" in text
     assert "What would I own first?" in text and "Walk-away number: 120k" in text
+
+
+# Choosing the strongest stories per theme -----------------------------------------
+
+
+def titles_under(sheet):
+    return {
+        block.slug: [entry.title for entry in block.stories] for block in sheet.themes
+    }
+
+
+@pytest.fixture
+def crowded(alice, themes):
+    """Five ready stories on theme 1 (target 2–3): two told well, three bare."""
+    from tests.test_coach import GOOD
+
+    one = themes[0]
+    strong = [
+        make_story(alice, themes=[one], title=f"Strong {i}", status=READY, **GOOD)
+        for i in range(2)
+    ]
+    bare = [
+        make_story(alice, themes=[one], title=f"Bare {i}", status=READY)
+        for i in range(3)
+    ]
+    return strong, bare
+
+
+def test_the_default_sheet_holds_each_themes_strongest_stories_up_to_its_target(
+    alice_client, crowded, themes
+):
+    response = alice_client.get(reverse("stories:prep_sheet_markdown"))
+    text = response.content.decode()
+    assert themes[0].target_max == 3
+    assert "Strong 0" in text and "Strong 1" in text
+    # The third place goes to the most recently edited bare story.
+    assert "Bare 2" in text
+    assert "Bare 0" not in text and "Bare 1" not in text
+
+
+def test_every_story_when_the_user_asks_for_all(alice_client, crowded, themes):
+    query = {"built": "1", "themes": [themes[0].slug], "pick": "all"}
+    text = alice_client.get(reverse("stories:prep_sheet_markdown"), query)
+    assert all(f"Bare {i}" in text.content.decode() for i in range(3))
+
+
+def test_ready_stories_come_before_drafts_when_drafts_are_included(alice, themes):
+    one = themes[0]
+    drafts = [
+        make_story(alice, themes=[one], title=f"Draft {i}", status=DRAFT)
+        for i in range(3)
+    ]
+    make_story(alice, themes=[one], title="The ready one", status=READY)
+    sheet = prepsheet.build(
+        alice, options([one], include_drafts=True, best_per_theme=True)
+    )
+    told = titles_under(sheet)[one.slug]
+    assert "The ready one" in told
+    assert len(told) == 3
+    assert drafts[0].title not in told  # the oldest draft makes way
+
+
+def test_a_story_is_told_under_a_theme_it_is_picked_for(alice, themes):
+    one, four = themes[0], themes[3]
+    # Theme 1 is full of stronger stories; the shared one is picked only for theme 4.
+    from tests.test_coach import GOOD
+
+    for i in range(3):
+        make_story(alice, themes=[one], title=f"Strong {i}", status=READY, **GOOD)
+    make_story(alice, themes=[one, four], title="Shared", status=READY)
+    sheet = prepsheet.build(alice, options([one, four], best_per_theme=True))
+    told = titles_under(sheet)
+    assert "Shared" not in told[one.slug]
+    assert told[four.slug] == ["Shared"]
+    assert not any(ref.title == "Shared" for ref in sheet.themes[0].cross_refs)
+
+
+def test_the_preview_counts_only_the_picked_stories(alice_client, crowded):
+    response = alice_client.get(reverse("stories:prep_sheet"))
+    assert response.context["sheet"].all_story_count == 3
+    assert response.context["sheet"].story_count == PREVIEW_STORIES

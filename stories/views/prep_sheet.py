@@ -48,6 +48,18 @@ class PrepSheetForm(forms.Form):
         label="Themes",
     )
     drafts = forms.BooleanField(required=False, label="Include drafts")
+    pick = forms.ChoiceField(
+        choices=[
+            (
+                "best",
+                "Your strongest for each theme, as many as its target "
+                "(ready first, then by readiness score)",
+            ),
+            ("all", "Every story on the chosen themes"),
+        ],
+        widget=forms.RadioSelect,
+        label="Stories",
+    )
     layout = forms.ChoiceField(
         choices=[
             ("full", "Full: every STAR section"),
@@ -78,6 +90,7 @@ class PrepSheetForm(forms.Form):
             data = {
                 "built": "1",
                 "themes": [t.slug for t in Theme.objects.all()],
+                "pick": "best",
                 "layout": "full",
                 "ask": [q.pk for q in QuestionToAsk.objects.all()],
                 "own": [q.pk for q in own],
@@ -101,6 +114,8 @@ class PrepSheetForm(forms.Form):
             questions_to_ask=list(data.get("ask", ())),
             own_questions=list(data.get("own", ())),
             negotiation=data.get("negotiation", False),
+            # A link from before the choice existed meant every story.
+            best_per_theme=data.get("pick") == "best",
         )
 
     def query(self):

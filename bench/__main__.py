@@ -39,6 +39,9 @@ PAGES = [
     ("matrix (htmx)", "stories:matrix", False, True),
     ("prep sheet preview (htmx)", "stories:prep_sheet", False, True),
 ]
+# Downloads that hold the whole bank by design, so they grow with it: the growth
+# target is reported for them but not held against them.
+WHOLE_BANK = {"backup export": "a backup holds every story"}
 # A page slower than this at one size is not timed at the next (the PDF export).
 SLOW_MS = 10_000
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -253,11 +256,18 @@ def check_targets(results):
             # Of the ratios to the baseline, so a busier machine at one size does
             # not read as a slower page; rendered afresh, where the work is.
             slowdown = large["uncached_ratio"] / small["uncached_ratio"]
-            target(
-                f"{page}: 100 → 1,000 stories at most 3× slower (rendered afresh)",
-                slowdown <= 3,
-                f"{slowdown:.2f}×",
-            )
+            if page in WHOLE_BANK:
+                target(
+                    f"{page}: 100 → 1,000 stories (exempt: {WHOLE_BANK[page]})",
+                    True,
+                    f"{slowdown:.2f}×",
+                )
+            else:
+                target(
+                    f"{page}: 100 → 1,000 stories at most 3× slower (rendered afresh)",
+                    slowdown <= 3,
+                    f"{slowdown:.2f}×",
+                )
         if large and large["content_type"].startswith("text/html"):
             limit = 10_000 if page.endswith("(htmx)") else 60_000
             target(

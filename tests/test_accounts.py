@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -14,6 +16,19 @@ def test_sign_up_with_a_short_password_is_refused_with_a_clear_message(client, d
         response.content.decode()
     )
     assert not get_user_model().objects.filter(username="carol").exists()
+
+
+def test_a_failed_sign_up_puts_the_cursor_on_the_field_in_error(client, db):
+    page = client.get(reverse("signup")).content.decode()
+    assert re.search(r'<input[^>]*name="username"[^>]*autofocus', page)
+    response = client.post(
+        reverse("signup"),
+        {"username": "carol", "password1": PASSWORD, "password2": "something else 1"},
+    )
+    page = response.content.decode()
+    assert len(re.findall(r"autofocus", page)) == 1
+    assert re.search(r'<input[^>]*name="password2"[^>]*autofocus', page)
+    assert 'value="carol"' in page  # what was typed is kept
 
 
 def test_sign_up_creates_the_account_and_logs_in(client, db, playbook):

@@ -39,10 +39,14 @@ COUNTING = [Story.Status.READY, Story.Status.DRAFT]
 STRETCHED_OVER = 3
 # The readiness score from which the coach calls a story "Ready to tell".
 READY_SCORE = 80
-# Story titles shown under each sample question; the rest are counted, and linked.
+# Story titles shown under each sample question; the rest are counted (the theme
+# links to the list of all its stories).
 TITLES_PER_QUESTION = 3
-# Stories per page of the matrix, and stretched stories named in its warnings.
-MATRIX_PER_PAGE = 20
+# Stories per page of the matrix, and stretched stories named in its warnings. A row
+# of five cells is about 700 bytes of HTML at its leanest (each cell a button with its
+# own name and state), so 8 rows keep the htmx fragment under 10 KB (issue: htmx
+# fragments under 10 KB); 20 rows made it about 17 KB even so.
+MATRIX_PER_PAGE = 8
 STRETCHED_NAMED = 10
 
 
@@ -442,6 +446,11 @@ class Coverage:
         return sum(q.answered for q in self.questions)
 
     @property
+    def more_than_enough(self):
+        """Whether some theme has more ready stories than its target asks for."""
+        return any(t.status == Status.MORE_THAN_ENOUGH for t in self.themes)
+
+    @property
     def summary(self):
         return Summary(
             covered=sum(t.covered for t in self.themes), total=len(self.themes)
@@ -546,7 +555,8 @@ class Chart:
         )
         # A big bank scales the bars down, so the chart keeps its size.
         self.unit = min(self.UNIT, self.BARS_WIDTH / self.scale)
-        self.width = self.LABEL + round(self.scale * self.unit) + 20
+        # Room right of the longest bar for its numbers ("200 + 200").
+        self.width = self.LABEL + round(self.scale * self.unit) + 64
         self.height = self.TOP + len(themes) * self.ROW + 8
         # A tick per story while they fit, else every 2, 5, 10, 20, 50... stories.
         self.step = next(
@@ -564,6 +574,32 @@ class Chart:
             {"x": self.x(n), "label": n, "y2": self.height - 4}
             for n in range(0, self.scale + 1, self.step)
         ]
+
+    @staticmethod
+    def _rect(x, y, width, height):
+        """A rectangle as SVG path data: shorter than a <rect>, and several join."""
+        return f"M{x} {y}h{width}v{height}h-{width}z"
+
+    @property
+    def ticks_path(self):
+        return "".join(f"M{t['x']} 18V{t['y2']}" for t in self.ticks)
+
+    @property
+    def bands_path(self):
+        """Every theme's target band, one path."""
+        return "".join(
+            self._rect(r["band_x"], r["band_y"], r["band_width"], r["band_height"])
+            for r in self.rows
+        )
+
+    @property
+    def drafts_path(self):
+        """Every theme's bar of drafts (and stories below the bar), one path."""
+        return "".join(
+            self._rect(r["drafts_x"], r["bar_y"], r["drafts_width"], self.BAR)
+            for r in self.rows
+            if r["drafts_width"]
+        )
 
     @cached_property
     def rows(self):
@@ -586,6 +622,9 @@ class Chart:
                     "ready_width": round(t.ready * self.unit),
                     "drafts_x": self.x(t.ready),
                     "drafts_width": round(t.not_ready * self.unit),
+                    "ready_path": self._rect(
+                        self.LABEL, bar_y, round(t.ready * self.unit), self.BAR
+                    ),
                     "value_x": self.x(t.total) + 6,
                 }
             )

@@ -4,12 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from stories.coverage import Coverage, Status, Summary
+from stories.coverage import MATRIX_PER_PAGE, Coverage, Status, Summary
 from stories.models import Story, StoryTheme
 from tests.factories import forget_cached_pages, make_story
 from themes.models import SampleQuestion, Theme
 
 READY = Story.Status.READY
+HX = {"HX-Request": "true"}
 DRAFT = Story.Status.DRAFT
 
 
@@ -20,6 +21,17 @@ def themes(playbook):
 
 def theme_coverage(user, theme):
     return next(t for t in Coverage(user).themes if t.theme == theme)
+
+
+def theme_card(page, theme):
+    """The HTML of one theme's card on the coverage page."""
+    return page.split(f'id="coverage-{theme.slug}"', 1)[1].split('<li class="card"')[0]
+
+
+def theme_status(page, theme):
+    """The status word in a theme's card on the coverage page."""
+    card = theme_card(page, theme)
+    return re.search(r'<span class="status status-[a-z-]+">([^<]*)<', card)[1]
 
 
 @pytest.mark.parametrize(
@@ -91,12 +103,9 @@ def test_the_page_shows_status_words_and_the_overall_line(alice_client, alice, t
     make_story(alice, themes=[themes[1]], title="Draft one", status=DRAFT)
     page = alice_client.get(reverse("stories:coverage")).content.decode()
     assert "1 of 5 themes covered, 0 of 9 questions answered" in page
-    assert 'data-theme-status="handling-model-failures-in-production">covered<' in page
-    assert (
-        'data-theme-status="technical-leadership-cross-team-collaboration">'
-        "needs 1 more<"
-    ) in page
-    assert 'data-theme-status="mentorship-growing-others">missing<' in page
+    assert theme_status(page, themes[0]) == "covered"
+    assert theme_status(page, themes[1]) == "needs 1 more"
+    assert theme_status(page, themes[4]) == "missing"
     assert "1 ready · 1 draft · target 2–3" in page
 
 
@@ -123,8 +132,7 @@ def test_unanswered_questions_are_marked_and_answered_ones_show_their_stories(
 
     page = alice_client.get(reverse("stories:coverage")).content.decode()
     assert "0 of 5 themes covered, 1 of 9 questions answered" in page
-    assert page.count('class="is-answered"') == 1
-    assert page.count('class="is-unanswered"') == 8
+    assert page.count("— answered by") == 1
     assert page.count('<strong class="unanswered">Unanswered</strong>') == 8
     assert "Won the migration vote</a>" in page
 
@@ -194,9 +202,11 @@ def test_the_coverage_page_runs_a_fixed_number_of_queries(
     if count == 1:
         assert "Story 0</a>" in page
     else:
-        # Each question names a few stories and links to the rest.
+        # Each question names a few stories and counts the rest, which its theme
+        # links to.
         assert len(re.findall(r'<a href="/stories/\d+/">', page)) == 9 * 3
-        assert 'more<span class="visually-hidden"> stories on' in page
+        assert len(re.findall(r"</a>(?: \(draft\))? and \d+ more", page)) == 9
+        assert page.count(">All stories on this theme</a>") == 5
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -208,7 +218,8 @@ def test_the_matrix_runs_a_fixed_number_of_queries(
         response = alice_client.get(reverse("stories:matrix"))
     assert response.status_code == 200
     # One page of rows, however many stories.
-    assert response.content.decode().count('class="cell-button') == min(count, 20) * 5
+    cells = response.content.decode().count("aria-pressed=")
+    assert cells == min(count, MATRIX_PER_PAGE) * 5
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -252,24 +263,39 @@ def test_the_matrix_has_two_renderings(alice_client, alice, themes):
     assert fragment.lstrip().startswith('<section id="story-matrix"')
 
 
+def cell(page, story, theme):
+    """The button of one cell of the matrix."""
+    return re.search(rf'<button id="c{story.pk}-{theme.pk}"[^>]*>[^<]*</button>', page)[
+        0
+    ]
+
+
 def test_the_matrix_marks_ready_and_draft_stories_distinguishably(
     alice_client, alice, themes
 ):
     ready = make_story(alice, themes=[themes[0]], title="Ready one", status=READY)
     draft = make_story(alice, themes=[themes[0]], title="Draft one", status=DRAFT)
     page = alice_client.get(reverse("stories:matrix")).content.decode()
-    cell = f'id="cell-{ready.pk}-{themes[0].pk}" class="cell-button mark-ready">'
-    assert cell + '\n              <span aria-hidden="true">●</span>' in page
-    cell = f'id="cell-{draft.pk}-{themes[0].pk}" class="cell-button mark-draft">'
-    assert cell + '\n              <span aria-hidden="true">◐</span>' in page
-    # Each cell's name says which theme, not only its column number.
     first, second = themes[0], themes[1]
+    assert cell(page, ready, first) == (
+        f'<button id="c{ready.pk}-{first.pk}" name="untag" value="{ready.pk}-{first.pk}"'
+        f' aria-labelledby="s{ready.pk} t{first.pk}" aria-pressed="true">●</button>'
+    )
+    assert cell(page, draft, first).endswith('aria-pressed="true">◐</button>')
+    assert cell(page, draft, second) == (
+        f'<button id="c{draft.pk}-{second.pk}" name="tag" value="{draft.pk}-{second.pk}"'
+        f' aria-labelledby="s{draft.pk} t{second.pk}" aria-pressed="false"></button>'
+    )
+    # The row says ready or draft, which colours its marks.
     assert (
-        f"Untag “Ready one” from theme {first.number}: {escape(first.title)}<" in page
+        f'<tr class="is-ready"><th scope="row"><a href="/stories/{ready.pk}/"' in page
     )
     assert (
-        f"Tag “Draft one” with theme {second.number}: {escape(second.title)}<" in page
+        f'<tr class="is-draft"><th scope="row"><a href="/stories/{draft.pk}/"' in page
     )
+    # Each cell is named by its story and its theme: what aria-labelledby points at.
+    assert f'id="s{ready.pk}">Ready one</a>' in page
+    assert f'id="t{second.pk}">{second.number}. {escape(second.title)}</th>' in page
     # Column totals against the target, ready and drafts apart.
     assert '<td>1 <span class="meta">of 2–3</span></td>' in page
 
@@ -323,9 +349,84 @@ def test_a_cell_with_htmx_returns_the_matrix_and_announces_the_change(
     assert "<html" not in body and body.lstrip().startswith(
         '<section id="story-matrix"'
     )
-    assert f"Untag “Rolled back” from theme {themes[2].number}" in body
+    assert 'aria-pressed="true"' in cell(body, story, themes[2])
     assert f'name="next" value="{reverse("stories:coverage")}"' in body
     assert list(story.themes.all()) == [themes[2]]
+
+
+CELL = reverse("stories:matrix_cell")
+
+
+def test_the_matrix_cells_post_to_one_url_with_their_story_and_theme(
+    alice_client, alice, themes
+):
+    story = make_story(alice, title="Rolled back", status=READY)
+    page = alice_client.get(reverse("stories:matrix"), {"page": 1}).content.decode()
+    assert f'<form method="post" action="{CELL}" hx-post="{CELL}"' in page
+    back = reverse("stories:matrix") + "?page=1"
+    assert f'name="next" value="{back}"' in page
+    # Without JavaScript: the button's name and value, then back to the same page.
+    value = f"{story.pk}-{themes[2].pk}"
+    response = alice_client.post(CELL, {"tag": value, "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert list(story.themes.all()) == [themes[2]]
+    response = alice_client.post(CELL, {"untag": value, "next": back})
+    assert response["Location"] == back
+    assert list(story.themes.all()) == []
+    response = alice_client.post(CELL, {"tag": value, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("stories:matrix")
+
+
+def test_a_matrix_cell_with_htmx_returns_the_matrix_and_announces_the_change(
+    alice_client, alice, themes
+):
+    story = make_story(alice, title="Rolled back", status=READY)
+    data = {"tag": f"{story.pk}-{themes[1].pk}", "next": reverse("stories:matrix")}
+    response = alice_client.post(CELL, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == '{"storyChanged": {}}'
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="story-matrix"')
+    # The same id, now pressed, so htmx keeps the keyboard focus on it.
+    assert cell(body, story, themes[1]).startswith(
+        f'<button id="c{story.pk}-{themes[1].pk}" name="untag"'
+    )
+    assert 'aria-pressed="true"' in cell(body, story, themes[1])
+    assert list(story.themes.all()) == [themes[1]]
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"tag": ""}, {"tag": "12"}, {"untag": "1-x"}, {"tag": "1-2-3"}]
+)
+def test_a_matrix_cell_that_names_no_cell_is_a_bad_request(alice_client, data):
+    assert alice_client.post(CELL, data).status_code == 400
+
+
+def test_bob_cannot_tag_or_untag_alices_story_through_the_matrix(
+    bob_client, alice, themes
+):
+    story = make_story(alice, themes=[themes[0]], status=READY)
+    for name, theme in [("untag", themes[0]), ("tag", themes[1])]:
+        data = {name: f"{story.pk}-{theme.pk}"}
+        assert bob_client.post(CELL, data).status_code == 404
+        assert bob_client.post(CELL, data, headers=HX).status_code == 404
+    assert list(story.themes.all()) == [themes[0]]
+
+
+def test_a_matrix_cell_needs_a_post_a_live_story_and_a_real_theme(
+    alice_client, alice, themes
+):
+    story = make_story(alice, status=READY)
+    assert (
+        alice_client.get(CELL, {"tag": f"{story.pk}-{themes[0].pk}"}).status_code == 405
+    )
+    assert alice_client.post(CELL, {"tag": f"{story.pk}-999999"}).status_code == 404
+    story.move_to_trash()
+    assert (
+        alice_client.post(CELL, {"tag": f"{story.pk}-{themes[0].pk}"}).status_code
+        == 404
+    )
+    assert not story.themes.exists()
 
 
 def test_tagging_twice_keeps_one_tag(alice_client, alice, themes):
@@ -398,12 +499,22 @@ def test_the_chart_is_inline_svg_with_a_text_equivalent(alice_client, alice, the
     page = alice_client.get(reverse("stories:coverage")).content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'role="img"' in svg and 'aria-labelledby="chart-title"' in svg
-    assert 'aria-describedby="chart-desc"' in svg
-    assert (
-        f"Theme 1, {escape(themes[0].title)}: 1 ready, 1 draft, target 2–3, "
-        "needs 1 more."
-    ) in svg
-    assert 'class="chart-band"' in svg and 'class="chart-draft"' in svg
+    # Described by each theme's heading and counts below it, in order, rather than
+    # by a copy of them inside the chart.
+    described = re.search(r'aria-describedby="([^"]*)"', svg)[1].split()
+    assert described == [f"{k}{t.pk}" for t in themes for k in "tc"]
+    assert f'<h3 id="t{themes[0].pk}"><a href="{themes[0].get_absolute_url()}">' in page
+    counts = page.split(f'id="c{themes[0].pk}">')[1].split("</p>")[0]
+    assert counts == (
+        '<span class="status status-needs-more">needs 1 more</span> '
+        "1 ready · 1 draft · target 2–3"
+    )
+    # The target band of every theme, the ready bar, the draft bar and its number.
+    rectangles = "".join(re.findall(r' d="([^"]*)"', svg)).count("z")
+    assert rectangles == 5 + 1 + 1
+    assert '<path class="chart-ready" d="M255 31h44v16h-44z"/>' in svg
+    assert '<path class="chart-draft" d="M299 31h44v16h-44z"/>' in svg
+    assert ">1 + 1</text>" in svg
     assert "style=" not in svg and "<script>" not in page
 
 
@@ -535,13 +646,13 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
     plain = alice_client.get(reverse("stories:coverage")).content.decode()
     assert 'name="min_readiness" value="80" id="min-readiness">' in plain
     assert "Count only interview-ready stories (readiness ≥ 80)" in plain
-    assert f'data-theme-status="{theme.slug}">covered<' in plain
+    assert theme_status(plain, theme) == "covered"
     assert "data-weighed" not in plain
 
     url = reverse("stories:coverage") + "?min_readiness=80"
     page = alice_client.get(url).content.decode()
     assert 'name="min_readiness" value="80" id="min-readiness" checked>' in page
-    assert f'data-theme-status="{theme.slug}">missing<' in page
+    assert theme_status(page, theme) == "missing"
     assert "0 of 5 themes covered" in page
     assert f"{theme.target_min} marked ready but below readiness 80" in page
     # The navigation counts what the user marked Ready, as on every other page.
@@ -551,7 +662,7 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
     assert "<html" not in fragment
     # The live section reloads itself weighed the same way.
     assert f'hx-get="{url}"' in fragment
-    assert f'data-theme-status="{theme.slug}">missing<' in fragment
+    assert theme_status(fragment, theme) == "missing"
 
 
 @pytest.mark.parametrize("value", ["", "abc", "-5", "80.5"])
@@ -628,12 +739,12 @@ def test_each_theme_shows_how_it_has_been_practised(alice_client, alice, bob, th
         record_practice(alice, question, None, rating, 90)
     record_practice(bob, themes[1].questions.first(), None, 5, 90)
     page = alice_client.get(reverse("stories:coverage")).content.decode()
-    practised = page.split(f'data-practice="{theme.slug}">')[1].split("</p>")[0]
+    practised = theme_card(page, theme).split("coverage-practice")[1].split("</p>")[0]
     assert "Practised 3 times" in practised
     assert "2 → 3 → 5" in practised and "(improving)" in practised
     assert f"mode=theme&amp;theme={theme.pk}" in practised
     # Bob's rounds are his own: alice has not practised the second theme.
-    other = page.split(f'data-practice="{themes[1].slug}">')[1].split("</p>")[0]
+    other = theme_card(page, themes[1]).split("coverage-practice")[1].split("</p>")[0]
     assert "Not practised yet." in other
 
 
@@ -648,3 +759,85 @@ def test_live_regions_keep_only_the_latest_refresh(alice_client, alice):
     page = alice_client.get(reverse("stories:coverage")).content.decode()
     live = page[page.index('id="coverage-live"') :].split(">", 1)[0]
     assert 'hx-sync="this:replace"' in live
+
+
+# The issue's target: an htmx fragment under 10 KB of HTML, at the benchmark's bank
+# (bench/__main__.py make_bank) and here at a slightly heavier one: longer titles,
+# every question answered by more stories than it names, every theme practised.
+FRAGMENT_BYTES = 10_000
+
+
+def full_bank(user, themes, count):
+    questions = list(SampleQuestion.objects.order_by("pk"))
+    return [
+        make_story(
+            user,
+            themes=[themes[i % 5], themes[(i + 3) % 5]],
+            questions=[questions[i % len(questions)]],
+            title=f"Story {i:04}: rolled back a drifting detector in prod",
+            status=READY if i % 2 == 0 else DRAFT,
+        )
+        for i in range(count)
+    ]
+
+
+def fragment(client, url, params=None):
+    response = client.get(url, params, headers=HX)
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    return response.content
+
+
+def test_the_coverage_fragment_stays_under_10_kb_with_a_big_bank(
+    alice_client, alice, themes
+):
+    from stories.scheduling import record_practice
+
+    full_bank(alice, themes, 90)
+    for question in SampleQuestion.objects.all():
+        for rating in [2, 3, 4, 5, 4, 3]:
+            record_practice(alice, question, None, rating, 90)
+    body = fragment(alice_client, reverse("stories:coverage"))
+    html = body.decode()
+    # The page is full: three stories named under every question, the rest counted.
+    assert len(re.findall(r'<a href="/stories/\d+/">', html)) == 9 * 3
+    assert len(re.findall(r" and \d+ more", html)) == 9
+    assert html.count("Practised ") == 5
+    assert len(body) < FRAGMENT_BYTES, len(body)
+    # Weighed by readiness, the same bank leaves every question without a ready
+    # story: each gets a "Draft a story" link and each theme one more line. Not
+    # under the target (about 12 KB, from 20 KB), but kept from growing back.
+    weighed = fragment(alice_client, reverse("stories:coverage"), {"min_readiness": 80})
+    assert weighed.count(b"No ready story yet") == 9
+    assert len(weighed) < 13_000, len(weighed)
+
+
+def test_the_coverage_fragment_stays_under_10_kb_with_every_question_unanswered(
+    alice_client, alice, themes
+):
+    make_story(alice, title="Story 0001: rolled back a drifting detector in prod")
+    body = fragment(alice_client, reverse("stories:coverage"))
+    assert body.count(b"Draft a story for this") == 5 + 9
+    assert len(body) < FRAGMENT_BYTES, len(body)
+
+
+def test_the_matrix_fragment_stays_under_10_kb_with_a_full_page(
+    alice_client, alice, themes
+):
+    stories = full_bank(alice, themes, 10 * MATRIX_PER_PAGE)
+    # Warnings too: a few stories stretched over every theme, on the first page.
+    for story in stories[:3]:
+        for theme in themes:
+            story.tag(theme)
+    for page in [1, 5]:
+        body = fragment(alice_client, reverse("stories:matrix"), {"page": page})
+        html = body.decode()
+        assert html.count("aria-pressed=") == MATRIX_PER_PAGE * 5
+        assert '<nav class="page-links"' in html
+        assert len(body) < FRAGMENT_BYTES, (page, len(body))
+    assert "stretched over 5 themes" in html
+    # A cell's answer to htmx is the same fragment.
+    story = stories[-1]
+    data = {"tag": f"{story.pk}-{themes[1].pk}", "next": reverse("stories:matrix")}
+    response = alice_client.post(reverse("stories:matrix_cell"), data, headers=HX)
+    assert len(response.content) < FRAGMENT_BYTES, len(response.content)

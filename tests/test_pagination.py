@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from stories.coverage import MATRIX_PER_PAGE, Coverage
 from stories.models import Story, StoryTheme
+from stories.views.library import PER_PAGE
 from stories.views.prep_sheet import PREVIEW_STORIES
 from themes.models import SampleQuestion, Theme
 
@@ -56,7 +57,7 @@ def bank(user, themes, count, **fields):
 
 
 def story_links(html):
-    return re.findall(r'<a href="/stories/(\d+)/">', html)
+    return re.findall(r'<a href="/stories/(\d+)/"[ >]', html)
 
 
 def query_count(client, url, params=None, headers=None):
@@ -67,35 +68,55 @@ def query_count(client, url, params=None, headers=None):
 
 
 # The story list ---------------------------------------------------------------------
+# A page of PER_PAGE stories (8): few enough that the htmx page stays under 10 KB.
 
 
-def test_the_list_shows_25_stories_a_page_and_links_to_the_others(
+def test_the_list_shows_a_page_of_stories_and_links_to_the_others(
     alice_client, alice, themes
 ):
-    bank(alice, themes, 30)
+    bank(alice, themes, PER_PAGE + 5)
+    total = PER_PAGE + 5
     first = alice_client.get(LIST, {"sort": "title"}).content.decode()
-    assert len(story_links(first)) == 25
-    assert "30 stories, showing 1–25" in first
-    assert "Story 000" in first and "Story 025" not in first
+    assert len(story_links(first)) == PER_PAGE
+    assert f"{total} stories, showing 1–{PER_PAGE}" in first
+    assert "Story 000" in first and f"Story {PER_PAGE:03}" not in first
     # Links keep the filters, and work with or without JavaScript.
     assert 'href="?sort=title&amp;page=2" rel="next"' in first
     assert 'hx-get="?sort=title&amp;page=2"' in first
-    assert 'hx-target="#story-results"' in first
     second = alice_client.get(LIST, {"sort": "title", "page": 2}).content.decode()
     assert len(story_links(second)) == 5
-    assert "Story 025" in second and "Story 000" not in second
+    assert f"Story {PER_PAGE:03}" in second and "Story 000" not in second
     assert 'href="?sort=title&amp;page=1" rel="prev"' in second
     assert '<span aria-current="page">2</span>' in second
 
 
+def test_the_page_links_take_their_htmx_target_from_the_nav(
+    alice_client, alice, themes
+):
+    # Said once for all the links, not on each: the htmx page stays small.
+    bank(alice, themes, PER_PAGE * 6)
+    html = alice_client.get(LIST, {"page": 3}, headers=HX).content.decode()
+    nav = re.search(r"<nav [^>]*>", html).group(0)
+    assert 'aria-label="Pages of stories"' in nav
+    assert 'hx-target="#story-results"' in nav
+    assert 'hx-swap="innerHTML show:window:top"' in nav
+    assert 'hx-push-url="true"' in nav
+    links = re.findall(r"<a [^>]*>", html[html.index("<nav ") :])
+    assert len(links) == 7  # previous, 1, 2, 4, 5, 6, next
+    for link in links:
+        assert "hx-get=" in link and "hx-target" not in link and "hx-swap" not in link
+    assert html.count('aria-label="Page ') == 5
+
+
 def test_a_page_of_the_list_comes_as_a_fragment_to_htmx(alice_client, alice, themes):
-    bank(alice, themes, 30)
+    bank(alice, themes, PER_PAGE + 5)
+    total = PER_PAGE + 5
     response = alice_client.get(LIST, {"page": 2, "q": "story"}, headers=HX)
     html = response.content.decode()
     assert "<html" not in html
     assert len(story_links(html)) == 5
     # The live count outside the swapped region follows, out of band.
-    assert "30 stories match, showing 26–30" in html
+    assert f"{total} stories match, showing {PER_PAGE + 1}–{total}" in html
     assert 'hx-get="?page=1&amp;q=story"' in html
 
 
@@ -103,16 +124,16 @@ def test_a_page_of_the_list_comes_as_a_fragment_to_htmx(alice_client, alice, the
 def test_a_bad_page_number_shows_a_page_instead_of_failing(
     alice_client, alice, themes, page
 ):
-    bank(alice, themes, 30)
+    bank(alice, themes, PER_PAGE + 5)
     response = alice_client.get(LIST, {"page": page})
     assert response.status_code == 200
-    assert len(response.context["stories"]) in (25, 5)
+    assert len(response.context["stories"]) in (PER_PAGE, 5)
 
 
 def test_a_filter_counts_every_match_not_just_the_page(alice_client, alice, themes):
     bank(alice, themes, 60)
     html = alice_client.get(LIST, {"status": "ready"}).content.decode()
-    assert "30 stories match, showing 1–25" in html
+    assert f"30 stories match, showing 1–{PER_PAGE}" in html
 
 
 def test_one_page_needs_no_page_links(alice_client, alice, themes):
@@ -133,7 +154,7 @@ def test_the_list_costs_the_same_queries_for_1_and_200_stories(
     bank(alice, themes, 200)
     many, response = query_count(alice_client, LIST, {"page": 3}, headers)
     assert many == few
-    assert len(story_links(response.content.decode())) == 25
+    assert len(story_links(response.content.decode())) == PER_PAGE
 
 
 # The matrix ----------------------------------------------------------------------------
@@ -142,11 +163,12 @@ def test_the_list_costs_the_same_queries_for_1_and_200_stories(
 def test_the_matrix_shows_a_page_of_stories_with_totals_over_all(
     alice_client, alice, themes
 ):
-    assert MATRIX_PER_PAGE == 20
+    # 8 rows of five cells keep the htmx page under 10 KB (see MATRIX_PER_PAGE).
+    assert MATRIX_PER_PAGE == 8
     bank(alice, themes, 30)
     first = alice_client.get(MATRIX).content.decode()
-    assert first.count('<th scope="row" class="matrix-story">') == 20
-    assert "30 stories, showing 1–20; the totals below count them all" in first
+    assert first.count('<tr class="is-') == 8
+    assert "30 stories, showing 1–8; the totals below count them all" in first
     # Ready stories first, then by title.
     assert story_links(first)[0] == str(Story.objects.get(title="Story 000").pk)
     # Totals over the whole bank: 15 ready and 15 drafts on each of two themes.
@@ -154,23 +176,23 @@ def test_the_matrix_shows_a_page_of_stories_with_totals_over_all(
     assert first.count("<td>15</td>") == 2
     assert 'href="?page=2" rel="next"' in first
     assert 'hx-target="#story-matrix"' in first
-    second = alice_client.get(MATRIX, {"page": 2}).content.decode()
-    assert second.count('<th scope="row" class="matrix-story">') == 10
-    assert second.count('<td>15 <span class="meta">of') == 2
+    last = alice_client.get(MATRIX, {"page": 4}).content.decode()
+    assert last.count('<tr class="is-') == 6
+    assert last.count('<td>15 <span class="meta">of') == 2
 
 
 def test_a_cell_on_page_two_comes_back_to_page_two(alice_client, alice, themes):
     bank(alice, themes, 30)
-    last = Story.objects.get(title="Story 029")  # the last draft: page 2
-    html = alice_client.get(MATRIX, {"page": 2}).content.decode()
-    assert f"cell-{last.pk}-{themes[3].pk}" in html
-    assert 'name="next" value="/coverage/matrix/?page=2"' in html
-    url = reverse("stories:matrix_toggle", args=[last.pk, themes[3].slug])
-    data = {"tagged": "1", "next": f"{MATRIX}?page=2"}
-    assert alice_client.post(url, data)["Location"] == f"{MATRIX}?page=2"
+    last = Story.objects.get(title="Story 029")  # the last draft: page 4
+    html = alice_client.get(MATRIX, {"page": 4}).content.decode()
+    assert f'id="c{last.pk}-{themes[3].pk}"' in html
+    assert 'name="next" value="/coverage/matrix/?page=4"' in html
+    url = reverse("stories:matrix_cell")
+    data = {"tag": f"{last.pk}-{themes[3].pk}", "next": f"{MATRIX}?page=4"}
+    assert alice_client.post(url, data)["Location"] == f"{MATRIX}?page=4"
     fragment = alice_client.post(url, data, headers=HX).content.decode()
-    assert f"cell-{last.pk}-{themes[3].pk}" in fragment
-    assert '<span aria-current="page">2</span>' in fragment
+    assert f'id="c{last.pk}-{themes[3].pk}"' in fragment
+    assert '<span aria-current="page">4</span>' in fragment
 
 
 def test_the_matrix_warns_of_stretched_stories_beyond_the_page(
@@ -182,7 +204,7 @@ def test_the_matrix_warns_of_stretched_stories_beyond_the_page(
         stretched.tag(theme)
     html = alice_client.get(MATRIX).content.decode()
     assert f"“{stretched.title}” is stretched over 5 themes" in html
-    assert f"cell-{stretched.pk}-" not in html
+    assert f'id="c{stretched.pk}-' not in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -196,7 +218,7 @@ def test_the_matrix_costs_the_same_queries_for_1_and_200_stories(
     bank(alice, themes, 200)
     many, response = query_count(alice_client, MATRIX, {"page": 4}, headers)
     assert many == few
-    assert response.content.decode().count("matrix-story") == MATRIX_PER_PAGE
+    assert response.content.decode().count('<tr class="is-') == MATRIX_PER_PAGE
 
 
 # Coverage ------------------------------------------------------------------------------
@@ -212,8 +234,9 @@ def test_each_question_names_three_stories_and_links_to_the_rest(
     # Ready stories first: the three shown are ready ones.
     shown = Story.objects.filter(pk__in=story_links(html))
     assert {s.status for s in shown} == {READY}
-    more = f'<a href="{LIST}?theme={themes[0].slug}">and 7 more'
-    assert more in html
+    # The rest are counted, and the theme links to all its stories.
+    assert "</a> and 7 more</li>" in html
+    assert f'<a href="{LIST}?theme={themes[0].slug}" id="l{themes[0].pk}"' in html
     assert Coverage(alice).with_questions().questions[0].question == question
 
 

@@ -17,32 +17,33 @@ def test_tagging_a_story_in_the_matrix_updates_it_and_the_coverage(
         alice, title="Ran the ML reading group", status=Story.Status.READY
     )
     page.goto("/coverage/")
-    status = page.locator(f'[data-theme-status="{mentorship.slug}"]')
+    status = page.locator(f"#coverage-{mentorship.slug} .status")
     expect(status).to_have_text("missing")
     # The coverage page links to the matrix rather than carrying it.
     page.get_by_role("link", name="open the story matrix").click()
     expect(page).to_have_url(re.compile(r"/coverage/matrix/$"))
     # Survives only as long as the page is never reloaded.
     page.evaluate("window.notReloaded = true")
-    matrix_status = page.locator(f"#matrix-status-{mentorship.slug}")
+    matrix_status = page.locator(f"#matrix-status-{mentorship.number}")
     nav = page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Coverage"
     )
     expect(matrix_status).to_have_text("missing")
     expect(nav).to_have_text("Coverage 0/5 themes covered")
 
-    page.get_by_role(
-        "button", name=f"Tag “{first.title}” with theme {mentorship.number}"
-    ).click()
+    # A cell is named by its story and its theme, and pressed when tagged.
+    theme_name = f"{mentorship.number}. {mentorship.title}"
+    cell = page.get_by_role("button", name=f"{first.title} {theme_name}", exact=True)
+    expect(cell).to_have_attribute("aria-pressed", "false")
+    cell.click()
     expect(matrix_status).to_have_text("needs 1 more")
-    untag_first = page.get_by_role(
-        "button", name=f"Untag “{first.title}” from theme {mentorship.number}"
-    )
-    # The swapped-in button keeps the keyboard focus.
-    expect(untag_first).to_be_focused()
+    # The swapped-in button keeps the keyboard focus, and says it is pressed now.
+    expect(
+        page.get_by_role("button", name=f"{first.title} {theme_name}", pressed=True)
+    ).to_be_focused()
 
     page.get_by_role(
-        "button", name=f"Tag “{second.title}” with theme {mentorship.number}"
+        "button", name=f"{second.title} {theme_name}", pressed=False
     ).click()
     expect(matrix_status).to_have_text("covered")
     expect(nav).to_have_text("Coverage 1/5 themes covered")
@@ -71,7 +72,7 @@ def test_weighing_by_readiness_uncovers_a_theme_held_up_by_weak_stories(
         )
     page.goto("/coverage/")
     page.evaluate("window.notReloaded = true")
-    status = page.locator(f'[data-theme-status="{theme.slug}"]')
+    status = page.locator(f"#coverage-{theme.slug} .status")
     expect(status).to_have_text("covered")
 
     page.get_by_label("Count only interview-ready stories (readiness ≥ 80)").check()

@@ -5,7 +5,9 @@ import re
 
 from playwright.sync_api import expect
 
+from stories.coverage import MATRIX_PER_PAGE
 from stories.models import Story
+from stories.views.library import PER_PAGE
 from themes.models import Theme
 
 
@@ -22,41 +24,46 @@ def bank(owner, count):
 
 def test_the_story_list_pages_in_place_and_keeps_the_filter(logged_in_page, alice):
     page = logged_in_page
-    bank(alice, 30)
+    total = PER_PAGE + 5
+    bank(alice, total)
     page.goto("/stories/?sort=title")
     page.evaluate("window.notReloaded = true")
     results = page.locator("#story-results")
-    expect(results.get_by_role("heading", level=2)).to_have_count(25)
-    expect(page.locator("#result-count")).to_have_text("30 stories, showing 1–25")
+    expect(results.get_by_role("heading", level=2)).to_have_count(PER_PAGE)
+    expect(page.locator("#result-count")).to_have_text(
+        f"{total} stories, showing 1–{PER_PAGE}"
+    )
 
     page.get_by_role("navigation", name="Pages of stories").get_by_role(
         "link", name="Next page"
     ).click()
     expect(results.get_by_role("heading", level=2)).to_have_count(5)
-    expect(results.get_by_role("heading", level=2).first).to_have_text("Story 025")
-    expect(page.locator("#result-count")).to_have_text("30 stories, showing 26–30")
+    expect(results.get_by_role("heading", level=2).first).to_have_text(
+        f"Story {PER_PAGE:03}"
+    )
+    expect(page.locator("#result-count")).to_have_text(
+        f"{total} stories, showing {PER_PAGE + 1}–{total}"
+    )
     expect(page).to_have_url(re.compile(r"\?sort=title&page=2$"))
     assert page.evaluate("window.notReloaded") is True
 
 
 def test_the_matrix_pages_in_place_and_a_cell_stays_on_its_page(logged_in_page, alice):
     page = logged_in_page
-    theme = bank(alice, 25)
+    theme = bank(alice, MATRIX_PER_PAGE + 5)
     page.goto("/coverage/matrix/")
     page.evaluate("window.notReloaded = true")
     page.get_by_role("navigation", name="Pages of the matrix").get_by_role(
         "link", name="Page 2"
     ).click()
     expect(page).to_have_url(re.compile(r"/coverage/matrix/\?page=2$"))
-    rows = page.locator("th.matrix-story")
+    rows = page.locator("#story-matrix tbody tr")
     expect(rows).to_have_count(5)
-    last = Story.objects.get(title="Story 024")
-    page.get_by_role(
-        "button", name=f"Untag “{last.title}” from theme {theme.number}"
-    ).click()
-    expect(
-        page.get_by_role("button", name=f"Tag “{last.title}” with theme {theme.number}")
-    ).to_be_focused()
+    last = Story.objects.get(title=f"Story {MATRIX_PER_PAGE + 4:03}")
+    # A cell is named by its story and its theme, and pressed when tagged.
+    cell = f"{last.title} {theme.number}. {theme.title}"
+    page.get_by_role("button", name=cell, pressed=True).click()
+    expect(page.get_by_role("button", name=cell, pressed=False)).to_be_focused()
     expect(rows).to_have_count(5)
     assert page.evaluate("window.notReloaded") is True
     assert not last.themes.exists()

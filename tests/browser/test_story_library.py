@@ -38,11 +38,23 @@ def test_typing_a_search_filters_the_list_in_place(logged_in_page, alice):
 def test_move_to_trash_and_undo_in_place(logged_in_page, alice):
     page = logged_in_page
     story = make_story(alice, title="Rolled back a drifting detector")
+    make_story(alice, title="Cut inference cost")
     page.goto("/stories/")
     mark_the_page(page)
 
-    page.get_by_role("button", name="Move to trash").click()
+    # Each row's actions are named with its story's title, so they tell apart.
+    history = page.get_by_role(
+        "link", name="History Rolled back a drifting detector", exact=True
+    )
+    expect(history).to_have_attribute("href", f"/stories/{story.pk}/history/")
+    page.get_by_role(
+        "button", name="Move to trash Rolled back a drifting detector", exact=True
+    ).click()
     expect(page.get_by_text("is in the trash")).to_be_visible()
+    # Only that row was swapped.
+    expect(
+        page.get_by_role("link", name="Cut inference cost", exact=True)
+    ).to_be_visible()
     undo = page.get_by_role("button", name="Undo")
     expect(undo).to_be_focused()
     assert Story.objects.trashed().filter(pk=story.pk).exists()
@@ -54,6 +66,64 @@ def test_move_to_trash_and_undo_in_place(logged_in_page, alice):
     # The Undo button is gone with the swap: focus lands on the restored story,
     # not back at the top of the page.
     expect(title).to_be_focused()
+    assert Story.objects.alive().filter(pk=story.pk).exists()
+    assert still_the_same_page(page)
+
+
+def test_without_javascript_move_to_trash_comes_back_to_the_list_with_undo(
+    browser, live_server, playbook, alice
+):
+    from tests.factories import PASSWORD
+
+    story = make_story(alice, title="Rolled back a drifting detector")
+    make_story(alice, title="Cut inference cost")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/coverage/")
+        page.goto("/stories/?sort=title")
+        page.get_by_role(
+            "button", name="Move to trash Rolled back a drifting detector", exact=True
+        ).click()
+        # The list's one form posted to this row's URL, then came back here.
+        expect(page.locator(".trash-notice")).to_contain_text(
+            "“Rolled back a drifting detector” is in the trash."
+        )
+        expect(page).to_have_url(re.compile(r"/stories/\?sort=title$"))
+        assert Story.objects.trashed().filter(pk=story.pk).exists()
+        expect(page.locator("#story-results h2")).to_have_text(["Cut inference cost"])
+
+        page.get_by_role("button", name="Undo").click()
+        expect(page.locator("#story-results h2")).to_have_count(2)
+        assert Story.objects.alive().filter(pk=story.pk).exists()
+    finally:
+        context.close()
+
+
+def test_a_story_restored_on_the_trash_page_can_go_back_in_place(logged_in_page, alice):
+    page = logged_in_page
+    story = make_story(alice, title="Rolled back a drifting detector")
+    story.move_to_trash()
+    page.goto("/stories/trash/")
+    mark_the_page(page)
+
+    page.get_by_role("button", name="Restore").click()
+    expect(page.get_by_text("Restored from the trash.")).to_be_visible()
+    page.get_by_role(
+        "button", name="Move to trash Rolled back a drifting detector", exact=True
+    ).click()
+    # The lone row swaps itself (the trash page's list says nothing of targets).
+    undo = page.get_by_role("button", name="Undo")
+    expect(undo).to_be_focused()
+    expect(page.get_by_text("is in the trash")).to_be_visible()
+    assert Story.objects.trashed().filter(pk=story.pk).exists()
+    undo.press("Enter")
+    expect(page.get_by_text("Restored from the trash.")).to_be_visible()
     assert Story.objects.alive().filter(pk=story.pk).exists()
     assert still_the_same_page(page)
 

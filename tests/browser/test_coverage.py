@@ -17,7 +17,7 @@ def test_tagging_a_story_in_the_matrix_updates_it_and_the_coverage(
         alice, title="Ran the ML reading group", status=Story.Status.READY
     )
     page.goto("/coverage/")
-    status = page.locator(f"#coverage-{mentorship.slug} .status")
+    status = page.locator(f"#c{mentorship.pk} .status")
     expect(status).to_have_text("missing")
     # The coverage page links to the matrix rather than carrying it.
     page.get_by_role("link", name="open the story matrix").click()
@@ -72,7 +72,7 @@ def test_weighing_by_readiness_uncovers_a_theme_held_up_by_weak_stories(
         )
     page.goto("/coverage/")
     page.evaluate("window.notReloaded = true")
-    status = page.locator(f"#coverage-{theme.slug} .status")
+    status = page.locator(f"#c{theme.pk} .status")
     expect(status).to_have_text("covered")
 
     page.get_by_label("Count only interview-ready stories (readiness ≥ 80)").check()

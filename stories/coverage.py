@@ -170,7 +170,8 @@ class Summary:
 
 
 def _playbook_fingerprint(playbook):
-    """What of the prep document a readiness score depends on, as one string."""
+    """A digest of what of the prep document a readiness score depends on: hashed
+    once per request, not once per story."""
     parts = [f"t{t.pk}:{t.number}" for t in playbook.themes.values()]
     parts += [f"g{g.pk}:{g.text}" for g in playbook.guidelines]
     for group in (playbook.prompts, playbook.points):
@@ -180,7 +181,9 @@ def _playbook_fingerprint(playbook):
                 f"{getattr(i, 'section', '')}{getattr(i, 'kind', '')}:{i.text}"
                 for i in items
             ]
-    return "\x1f".join(sorted(parts))
+    return hashlib.blake2b(
+        "\x1f".join(sorted(parts)).encode(), digest_size=16
+    ).hexdigest()
 
 
 def _readiness_key(story, document, theme_ids, point_ids):
@@ -282,10 +285,7 @@ class Coverage:
 
     @cached_property
     def stories(self):
-        fields = ["id", "title", "status"]
-        if self.weighed:
-            fields += [*SPOKEN, "readiness", "readiness_key"]
-        stories = counting_stories(self.user).only(*fields)
+        stories = counting_stories(self.user).only("id", "title", "status")
         return sorted(
             stories,
             key=lambda s: (s.status != Story.Status.READY, s.title.lower(), s.pk),
@@ -295,13 +295,18 @@ class Coverage:
     def scores(self):
         """{story pk: readiness score} of the stories marked Ready, when weighing.
 
-        Six queries for any number of stories: their themes and ticked points (two
-        prefetches) and the prep document (four); plus the UPDATE of scores gone
-        stale since they were stored, if any.
+        Seven queries for any number of stories: their text, their themes and ticked
+        points (two prefetches) and the prep document (four); plus the UPDATE of
+        scores gone stale since they were stored, if any.
         """
         if not self.weighed:
             return {}
-        return readiness_scores(s for s in self.stories if marked_ready(s))
+        # The text only of the stories marked Ready: drafts are never scored.
+        return readiness_scores(
+            counting_stories(self.user)
+            .filter(status=Story.Status.READY)
+            .only("id", "title", "status", *SPOKEN, "readiness", "readiness_key")
+        )
 
     def is_ready(self, story):
         """Counts toward a target: marked Ready and, when weighing, scored high enough."""

@@ -182,14 +182,14 @@ def make_many_stories(user, themes, count):
 # sample questions; the practice history per theme; the nav's "due today" count. The
 # nav summary reuses the page's numbers.
 COVERAGE_QUERIES = 8
-# Weighed by readiness, eight more: the stories, their tags and the themes instead
+# Weighed by readiness, nine more: the stories, their tags and the themes instead
 # of the aggregate, every answer instead of the first few (two more), the ready
-# stories' theme ids and ticked point ids, and the prep document the coach reads
-# (themes, guidelines, STAR prompts, points).
+# stories' text, theme ids and ticked point ids, and the prep document the coach
+# reads (themes, guidelines, STAR prompts, points).
 # The first request after a story changes also scores it again and stores the score:
 # its themes and ticked points for the coach (two prefetches) and one UPDATE per
 # batch of a few hundred stale scores.
-WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 8
+WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 9
 # The matrix needs no questions: session, user, page stamp, the themes with their
 # counts (one aggregate, for the column totals), the page's count, its stories and
 # their tags, the stretched stories (one aggregate), and the nav's "due today" count.

@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     F,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -209,8 +210,12 @@ def readiness_scores(stories):
     the prep document (four). Stale scores add two prefetches for the coach and one
     UPDATE per batch of a few hundred.
     """
+    # Given a QuerySet, its tags and ticks are read through a subquery rather than a
+    # list of hundreds of ids.
+    pks = stories.values("pk") if isinstance(stories, QuerySet) else None
     stories = list(stories)
-    pks = [story.pk for story in stories]
+    if pks is None:
+        pks = [story.pk for story in stories]
     theme_ids, point_ids = defaultdict(list), defaultdict(list)
     for story_id, theme_id in StoryTheme.objects.filter(story__in=pks).values_list(
         "story_id", "theme_id"

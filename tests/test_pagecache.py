@@ -181,3 +181,17 @@ def test_a_new_user_has_a_stamp_from_the_start(alice):
     before = PageStamp.objects.get(owner=alice).token
     make_story(alice)
     assert PageStamp.current(alice) != before
+
+
+def test_the_editor_is_never_served_with_an_old_version(alice_client, story):
+    # A cached editor carrying an old version would make the next save a conflict.
+    url = reverse("stories:detail", args=[story.pk])
+    assert (
+        f'name="version" value="{story.version}"'
+        in alice_client.get(url).content.decode()
+    )
+    autosave = reverse("stories:autosave", args=[story.pk])
+    alice_client.post(autosave, {"version": story.version, "task": "Own the fix"})
+    page = alice_client.get(url).content.decode()
+    assert f'name="version" value="{story.version + 1}"' in page
+    assert "Own the fix" in page

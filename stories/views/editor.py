@@ -26,6 +26,7 @@ from ..forms import (
     clean_partial,
 )
 from ..models import PracticeSession, StaleVersion, Story
+from ..pagecache import cached_page
 from ..scheduling import History
 from . import get_story
 
@@ -236,6 +237,7 @@ def _tags_from_query(query):
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
+@cached_page
 def detail(request, pk):
     story = get_story(request, pk)
     if request.method == "GET":

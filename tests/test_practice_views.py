@@ -62,6 +62,14 @@ def test_a_question_from_a_theme_stays_in_it(alice_client, playbook):
         assert SampleQuestion.objects.get(pk=question_pk).theme == theme
 
 
+def test_a_link_without_a_time_limit_gets_the_default(alice_client, playbook):
+    # Coverage's "Practise this theme" links leave the time limit out.
+    theme = Theme.objects.get(number=2)
+    response = alice_client.get(PRACTICE, {"mode": "theme", "theme": theme.pk})
+    assert response.status_code == 302
+    assert parse_qs(urlparse(response["Location"]).query)["seconds"] == ["120"]
+
+
 def test_due_with_nothing_due_stays_on_the_chooser(alice_client, playbook):
     response = alice_client.get(PRACTICE, {"mode": "due", "seconds": 120})
     assert response.status_code == 200

@@ -43,6 +43,8 @@ class ChooseForm(forms.Form):
         Theme.objects.all(), required=False, empty_label="Any theme", label="Theme"
     )
     seconds = forms.IntegerField(
+        # Optional, so a link can leave it out and get the default.
+        required=False,
         min_value=MIN_SECONDS,
         max_value=MAX_SECONDS,
         initial=DEFAULT_SECONDS,
@@ -98,7 +100,10 @@ def practice(request):
         else:
             for reason in pick.reasons:
                 messages.info(request, reason)
-            params = {"question": pick.question.pk, "seconds": data["seconds"]}
+            params = {
+                "question": pick.question.pk,
+                "seconds": data["seconds"] or DEFAULT_SECONDS,
+            }
             if pick.story:
                 params["story"] = pick.story.pk
             return redirect(f"{reverse('stories:practice')}?{urlencode(params)}")

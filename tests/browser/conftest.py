@@ -59,17 +59,32 @@ def playbook(transactional_db):
     call_command("loaddata", "playbook", verbosity=0)
 
 
-@pytest.fixture
-def logged_in_page(page, alice):
+def log_in(page, username="alice"):
     from tests.factories import PASSWORD
 
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     # Home is the coverage dashboard.
     page.wait_for_url("**/coverage/")
+
+
+@pytest.fixture
+def logged_in_page(page, alice):
+    log_in(page)
     return page
+
+
+@pytest.fixture
+def no_script_page(browser, live_server, playbook, alice):
+    """Alice logged in, in a browser with JavaScript turned off."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page)
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -132,46 +132,35 @@ def test_autosave_retries_until_the_server_can_be_reached(logged_in_page, alice)
 
 
 def test_without_javascript_the_editor_is_a_plain_form_that_refuses_stale_saves(
-    browser, live_server, playbook, alice
+    no_script_page,
 ):
-    from tests.factories import PASSWORD
+    page = no_script_page
+    page.goto("/stories/new/")
+    page.get_by_label("Title").fill("Plain form story")
+    page.get_by_role("textbox", name="Situation", exact=True).fill("No script")
+    page.get_by_role("button", name="Create story").first.click()
+    page.wait_for_url(re.compile(r"/stories/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plain form story")
+    story = Story.objects.get()
+    assert story.situation == "No script"
 
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill("alice")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.goto("/stories/new/")
-        page.get_by_label("Title").fill("Plain form story")
-        page.get_by_role("textbox", name="Situation", exact=True).fill("No script")
-        page.get_by_role("button", name="Create story").first.click()
-        page.wait_for_url(re.compile(r"/stories/\d+/$"))
-        expect(page.get_by_role("heading", level=1)).to_have_text("Plain form story")
-        story = Story.objects.get()
-        assert story.situation == "No script"
+    # Someone saves in another tab; this page's save is now stale.
+    story.apply_edit({"task": "From the other tab"}, based_on=story.version)
+    page.get_by_role("textbox", name="Task", exact=True).fill("From this page")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.locator("#conflict")).to_contain_text("From the other tab")
+    expect(page.get_by_role("textbox", name="Task", exact=True)).to_have_value(
+        "From this page"
+    )
+    story.refresh_from_db()
+    assert story.task == "From the other tab"
 
-        # Someone saves in another tab; this page's save is now stale.
-        story.apply_edit({"task": "From the other tab"}, based_on=story.version)
-        page.get_by_role("textbox", name="Task", exact=True).fill("From this page")
-        page.get_by_role("button", name="Save", exact=True).first.click()
-        expect(page.locator("#conflict")).to_contain_text("From the other tab")
-        expect(page.get_by_role("textbox", name="Task", exact=True)).to_have_value(
-            "From this page"
-        )
-        story.refresh_from_db()
-        assert story.task == "From the other tab"
-
-        # The form on the conflict page is based on the new version: saving merges.
-        page.get_by_role("button", name="Save", exact=True).first.click()
-        page.wait_for_url(re.compile(r"/stories/\d+/$"))
-        expect(page.locator(".messages")).to_contain_text("Saved at")
-        story.refresh_from_db()
-        assert story.task == "From this page"
-    finally:
-        context.close()
+    # The form on the conflict page is based on the new version: saving merges.
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.wait_for_url(re.compile(r"/stories/\d+/$"))
+    expect(page.locator(".messages")).to_contain_text("Saved at")
+    story.refresh_from_db()
+    assert story.task == "From this page"
 
 
 def test_leaving_with_unsaved_text_asks_first(logged_in_page, alice):

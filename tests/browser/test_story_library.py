@@ -71,38 +71,26 @@ def test_move_to_trash_and_undo_in_place(logged_in_page, alice):
 
 
 def test_without_javascript_move_to_trash_comes_back_to_the_list_with_undo(
-    browser, live_server, playbook, alice
+    no_script_page, alice
 ):
-    from tests.factories import PASSWORD
-
+    page = no_script_page
     story = make_story(alice, title="Rolled back a drifting detector")
     make_story(alice, title="Cut inference cost")
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill("alice")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/coverage/")
-        page.goto("/stories/?sort=title")
-        page.get_by_role(
-            "button", name="Move to trash Rolled back a drifting detector", exact=True
-        ).click()
-        # The list's one form posted to this row's URL, then came back here.
-        expect(page.locator(".trash-notice")).to_contain_text(
-            "“Rolled back a drifting detector” is in the trash."
-        )
-        expect(page).to_have_url(re.compile(r"/stories/\?sort=title$"))
-        assert Story.objects.trashed().filter(pk=story.pk).exists()
-        expect(page.locator("#story-results h2")).to_have_text(["Cut inference cost"])
+    page.goto("/stories/?sort=title")
+    page.get_by_role(
+        "button", name="Move to trash Rolled back a drifting detector", exact=True
+    ).click()
+    # The list's one form posted to this row's URL, then came back here.
+    expect(page.locator(".trash-notice")).to_contain_text(
+        "“Rolled back a drifting detector” is in the trash."
+    )
+    expect(page).to_have_url(re.compile(r"/stories/\?sort=title$"))
+    assert Story.objects.trashed().filter(pk=story.pk).exists()
+    expect(page.locator("#story-results h2")).to_have_text(["Cut inference cost"])
 
-        page.get_by_role("button", name="Undo").click()
-        expect(page.locator("#story-results h2")).to_have_count(2)
-        assert Story.objects.alive().filter(pk=story.pk).exists()
-    finally:
-        context.close()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#story-results h2")).to_have_count(2)
+    assert Story.objects.alive().filter(pk=story.pk).exists()
 
 
 def test_a_story_restored_on_the_trash_page_can_go_back_in_place(logged_in_page, alice):

@@ -515,7 +515,11 @@ def _refuse_fetch(url, *args, **kwargs):
     raise ValueError(f"prep sheet PDF does not fetch {url}")
 
 
-def to_pdf(sheet):
+# The PDF's paper, as CSS names it. The print view leaves it to the printer.
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def to_pdf(sheet, paper="a4"):
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
@@ -523,6 +527,7 @@ def to_pdf(sheet):
         "stories/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
     )
     stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
+    size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
     return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
-        stylesheets=[stylesheet]
+        stylesheets=[stylesheet, size]
     )

@@ -222,6 +222,20 @@ def test_a_full_pdf_starts_each_theme_on_a_new_page(alice, themes, bank):
     assert pages[3].startswith("Negotiation and offer notes")
 
 
+def test_the_pdf_comes_on_the_paper_the_user_chose(alice_client, bank, themes):
+    def page_size(query):
+        response = alice_client.get(reverse("stories:prep_sheet_pdf"), query)
+        box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
+        return round(float(box.width)), round(float(box.height))
+
+    assert page_size({}) == (595, 842)  # A4 unless asked, in points
+    chosen = {"built": "1", "themes": [themes[0].slug], "layout": "compact"}
+    assert page_size({**chosen, "paper": "letter"}) == (612, 792)
+    assert page_size({**chosen, "paper": "a4"}) == (595, 842)
+    # A malformed choice is ignored, not an error.
+    assert page_size({**chosen, "paper": "tabloid"}) == (595, 842)
+
+
 # The builder page and the downloads ---------------------------------------------
 
 

@@ -68,6 +68,12 @@ class PrepSheetForm(forms.Form):
         widget=forms.RadioSelect,
         label="Layout",
     )
+    paper = forms.ChoiceField(
+        choices=[("a4", "A4"), ("letter", "US Letter")],
+        widget=forms.RadioSelect,
+        required=False,
+        label="Paper for the PDF",
+    )
     ask = QuestionChoice(
         QuestionToAsk.objects.select_related("category"),
         required=False,
@@ -92,6 +98,7 @@ class PrepSheetForm(forms.Form):
                 "themes": [t.slug for t in Theme.objects.all()],
                 "pick": "best",
                 "layout": "full",
+                "paper": "a4",
                 "ask": [q.pk for q in QuestionToAsk.objects.all()],
                 "own": [q.pk for q in own],
                 "negotiation": "on",
@@ -181,8 +188,11 @@ def prep_sheet_print(request):
 @login_required
 @require_GET
 def prep_sheet_pdf(request):
-    _, sheet = _sheet(request)
-    response = HttpResponse(prepsheet.to_pdf(sheet), content_type="application/pdf")
+    form, sheet = _sheet(request)
+    paper = form.cleaned_data.get("paper") or "a4"
+    response = HttpResponse(
+        prepsheet.to_pdf(sheet, paper), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
     return response
 

@@ -28,8 +28,15 @@ from django.utils import timezone
 
 from .models import PageStamp
 
-# The HTML differs for these request headers (whole page, fragment, history restore).
-HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Target")
+# The HTML differs for these request headers (whole page or fragment, history
+# restore, and the page a fragment is for: the nav marks the current page).
+HTMX_HEADERS = (
+    "HX-Request",
+    "HX-Boosted",
+    "HX-History-Restore-Request",
+    "HX-Target",
+    "HX-Current-URL",
+)
 
 
 def _cache():

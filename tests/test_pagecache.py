@@ -195,3 +195,15 @@ def test_the_editor_is_never_served_with_an_old_version(alice_client, story):
     page = alice_client.get(url).content.decode()
     assert f'name="version" value="{story.version + 1}"' in page
     assert "Own the fix" in page
+
+
+def test_the_nav_fragment_is_kept_apart_for_each_page_it_is_for(alice_client, story):
+    nav = reverse("stories:coverage_nav")
+
+    def from_page(path):
+        headers = {"HX-Request": "true", "HX-Current-URL": f"http://testserver{path}"}
+        return alice_client.get(nav, headers=headers).content.decode()
+
+    assert 'aria-current="page"' in from_page(COVERAGE)
+    assert 'aria-current="page"' not in from_page(LIST)
+    assert 'aria-current="page"' in from_page(COVERAGE)

@@ -62,9 +62,4 @@ urlpatterns = [
     path("coverage/nav/", coverage.nav_summary, name="coverage_nav"),
     path("coverage/matrix/", coverage.matrix, name="matrix"),
     path("coverage/matrix/cell/", coverage.toggle_cell, name="matrix_cell"),
-    path(
-        "coverage/matrix/<int:pk>/<slug:slug>/",
-        coverage.toggle_theme,
-        name="matrix_toggle",
-    ),
 ]

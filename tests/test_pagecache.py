@@ -68,8 +68,8 @@ def test_tagging_from_the_matrix_shows_on_coverage_at_once(alice_client, alice, 
     story = make_story(alice, title="Untagged so far", status=Story.Status.READY)
     one_ready = re.compile(r"\b1 ready\b")
     assert not one_ready.search(alice_client.get(COVERAGE).content.decode())
-    url = reverse("stories:matrix_toggle", args=[story.pk, themes[1].slug])
-    alice_client.post(url, {"tagged": "1"})
+    cell = {"tag": f"{story.pk}-{themes[1].pk}"}
+    alice_client.post(reverse("stories:matrix_cell"), cell)
     assert one_ready.search(alice_client.get(COVERAGE).content.decode())
 
 

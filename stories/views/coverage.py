@@ -78,19 +78,10 @@ def matrix(request):
 
 @login_required
 @require_POST
-def toggle_theme(request, pk, slug):
-    """Tag or untag one story with one theme: a cell of the matrix, by its own URL."""
-    story = get_story(request, pk)
-    theme = get_object_or_404(Theme, slug=slug)
-    return _toggle(request, story, theme, request.POST.get("tagged") == "1")
-
-
-@login_required
-@require_POST
 def toggle_cell(request):
-    """The matrix's cells, one form: `tag` or `untag` = "<story pk>-<theme pk>".
-
-    One URL for every cell keeps the matrix's markup small (no URL per cell)."""
+    """Tag or untag one story with one theme: a cell of the matrix. Every cell posts
+    here, from one form: `tag` or `untag` = "<story pk>-<theme pk>". One URL for
+    every cell keeps the matrix's markup small (no URL per cell)."""
     tagged = "tag" in request.POST
     cell = CELL.fullmatch(request.POST.get("tag" if tagged else "untag", ""))
     if cell is None:

@@ -24,21 +24,21 @@ SIZES = (1, 100, 1000)
 PAGES = [
     ("story list", "stories:list", False, False),
     ("story editor", "stories:detail", True, False),
-    ("coverage", "stories:coverage", False, False),
-    ("matrix", "stories:matrix", False, False),
-    ("prep sheet preview", "stories:prep_sheet", False, False),
-    ("prep sheet print", "stories:prep_sheet_print", False, False),
-    ("Markdown export", "stories:prep_sheet_markdown", False, False),
-    ("PDF export", "stories:prep_sheet_pdf", False, False),
-    ("backup export", "stories:backup_export", False, False),
+    ("coverage", "coverage:index", False, False),
+    ("matrix", "coverage:matrix", False, False),
+    ("prep sheet preview", "prepsheet:index", False, False),
+    ("prep sheet print", "prepsheet:print", False, False),
+    ("Markdown export", "prepsheet:markdown", False, False),
+    ("PDF export", "prepsheet:pdf", False, False),
+    ("backup export", "backup:export", False, False),
     ("playbook", "themes:index", False, False),
-    ("practice", "stories:practice", False, False),
+    ("practice", "practice:index", False, False),
     ("story list (htmx)", "stories:list", False, True),
-    ("coverage (htmx)", "stories:coverage", False, True),
-    ("coverage weighed (htmx)", "stories:coverage", False, True),
-    ("coverage nav (htmx)", "stories:coverage_nav", False, True),
-    ("matrix (htmx)", "stories:matrix", False, True),
-    ("prep sheet preview (htmx)", "stories:prep_sheet", False, True),
+    ("coverage (htmx)", "coverage:index", False, True),
+    ("coverage weighed (htmx)", "coverage:index", False, True),
+    ("coverage nav (htmx)", "coverage:nav", False, True),
+    ("matrix (htmx)", "coverage:matrix", False, True),
+    ("prep sheet preview (htmx)", "prepsheet:index", False, True),
 ]
 # Downloads that hold the whole bank by design, so they grow with it: the growth
 # target is reported for them but not held against them.
@@ -132,7 +132,7 @@ def make_bank(username, n):
         for v in (1, 2)
     )
     try:
-        from stories.models import PracticeSession
+        from practice.models import PracticeSession
     except ImportError:
         PracticeSession = None
     if PracticeSession is not None:

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "accounts",
     "themes",
     "stories",
+    "coverage",
+    "coach",
+    "practice",
+    "prepsheet",
+    "backup",
 ]
 
 MIDDLEWARE = [
@@ -80,7 +85,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "stories.pagecache.RenewStampMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "interviewprep.middleware.PrivatePagesMiddleware",
@@ -102,8 +106,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "stories.context_processors.coverage_nav",
-                "stories.context_processors.practice_nav",
+                "coverage.context_processors.coverage_nav",
+                "practice.context_processors.practice_nav",
             ],
         },
     },
@@ -183,22 +187,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     }
-}
-
-# Rendered pages, per user, keyed by a token renewed on every change of what they
-# show (stories/pagecache.py). Each process keeps its own, so several workers need
-# nothing shared; PAGE_CACHE=false turns it off. 500 pages of at most 60 KB bound it.
-PAGE_CACHE_ALIAS = "pages"
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    PAGE_CACHE_ALIAS: {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-        if envbool("PAGE_CACHE", True)
-        else "django.core.cache.backends.dummy.DummyCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 24 * 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
 }
 
 LANGUAGE_CODE = "en-gb"

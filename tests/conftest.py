@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from tests.factories import forget_cached_pages, make_user
+from tests.factories import make_user
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -20,12 +20,6 @@ def plain_static_storage():
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    # Each test starts with no cached pages, as a freshly started worker would.
-    forget_cached_pages()
 
 
 @pytest.fixture

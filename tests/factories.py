@@ -16,12 +16,3 @@ def make_story(owner, themes=(), questions=(), **fields):
         StoryTheme.objects.create(story=story, theme=theme)
     story.questions.set(questions)
     return story
-
-
-def forget_cached_pages():
-    """Empty the page cache, for a test that changes data behind the views' backs
-    (bulk_create, QuerySet.update) and then wants the page rendered again."""
-    from django.conf import settings
-    from django.core.cache import caches
-
-    caches[settings.PAGE_CACHE_ALIAS].clear()

@@ -9,6 +9,7 @@ goes in it.
 
 import itertools
 import re
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -22,8 +23,13 @@ from themes.models import SampleQuestion, Theme, ThemePoint
 
 # Not the project's own pages: Django's admin and the static files.
 SKIPPED_PREFIXES = ("admin/", settings.STATIC_URL.lstrip("/"))
-# The apps whose rows the walks snapshot: the project's own, not Django's.
-PROJECT_APPS = {"accounts", "themes", "stories", "markup"}
+# The apps whose rows the walks snapshot: the project's own (top-level folders of the
+# checkout), not Django's or a package's, so a new app is walked without a word here.
+PROJECT_APPS = {
+    config.label
+    for config in apps.get_app_configs()
+    if Path(config.path).parent == settings.BASE_DIR
+}
 SECRET = "ALICE-SECRET"
 METHODS = ["get", "post", "put", "patch", "delete"]
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -138,8 +144,6 @@ def snapshot(user):
     """Every project row the user owns, and every row nobody owns (the playbook)."""
     rows = {}
     for model in project_models():
-        if model._meta.label == "stories.PageStamp":
-            continue  # the page cache's bookkeeping: any write renews it
         path = _owner_path(model)
         qs = model._default_manager.all()
         if path is not None:
@@ -166,9 +170,9 @@ def user_pks(user):
     return sorted(pks)
 
 
-def _create(model_name, **fields):
+def _create(model_label, **fields):
     try:
-        model = apps.get_model("stories", model_name)
+        model = apps.get_model(model_label)
     except LookupError:
         return None
     return model.objects.create(**fields)
@@ -210,10 +214,10 @@ def make_bank(user):
     question = SampleQuestion.objects.filter(theme=themes[0]).first()
     # Rows of other features; a model that is gone is skipped, and a route that
     # then has nothing of alice's to reach fails the walk's own check.
-    _create("OwnQuestion", owner=user, text=f"{SECRET} own question")
-    _create("OwnNote", owner=user, text=f"{SECRET} own note")
+    _create("prepsheet.OwnQuestion", owner=user, text=f"{SECRET} own question")
+    _create("prepsheet.OwnNote", owner=user, text=f"{SECRET} own note")
     _create(
-        "PracticeSession",
+        "practice.PracticeSession",
         owner=user,
         question=question,
         story=story,
@@ -222,7 +226,7 @@ def make_bank(user):
         note=f"{SECRET} practice note",
     )
     _create(
-        "PracticeCard",
+        "practice.PracticeCard",
         owner=user,
         question=question,
         story=story,

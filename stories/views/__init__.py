@@ -1,4 +1,4 @@
-"""Views by topic: editor, library, coverage, coach, practice, prep_sheet, backup."""
+"""Views by topic: editor, library."""
 
 from django.shortcuts import get_object_or_404
 

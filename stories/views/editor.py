@@ -25,9 +25,7 @@ from ..forms import (
     angle_name,
     clean_partial,
 )
-from ..models import PracticeSession, StaleVersion, Story
-from ..pagecache import cached_page
-from ..scheduling import History
+from ..models import StaleVersion, Story
 from . import get_story
 
 TEMPLATE = "stories/editor.html"
@@ -127,10 +125,6 @@ def _editor_context(story, form, tags_form, conflict=None):
     ]
     return {
         "story": story,
-        # Callables: the template calls them only where it shows them, so the
-        # fragments that do not pay for their queries.
-        "practice": lambda: _practice_history(story),
-        "practice_question": lambda: _practice_question(story),
         "form": form,
         "tags_form": tags_form,
         "sections": sections,
@@ -139,37 +133,6 @@ def _editor_context(story, form, tags_form, conflict=None):
         "conflict": conflict,
         "SECTION_MAX": SECTION_MAX,
     }
-
-
-def _practice_history(story):
-    """How often and how well the story has been practised: one query."""
-    history = History()
-    if story is None:
-        return history
-    rows = (
-        PracticeSession.objects.for_user(story.owner_id)
-        .filter(story=story)
-        .order_by("started_at", "id")
-        .values_list("started_at", "rating")
-    )
-    for started_at, rating in rows:
-        history.times += 1
-        history.last = started_at
-        history.ratings.append(rating)
-    return history
-
-
-def _practice_question(story):
-    """A question to practise the story with: one it answers, else one of its themes."""
-    if story is None:
-        return None
-    order = ["theme__number", "position"]
-    return (
-        story.questions.order_by(*order).first()
-        or SampleQuestion.objects.filter(theme__story_themes__story=story)
-        .order_by(*order)
-        .first()
-    )
 
 
 def _tags_initial(story):
@@ -237,7 +200,6 @@ def _tags_from_query(query):
 @login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-@cached_page
 def detail(request, pk):
     story = get_story(request, pk)
     if request.method == "GET":

@@ -19,7 +19,6 @@ from django_htmx.http import trigger_client_event
 from themes.models import Section, Theme
 
 from ..models import REVISIONS_KEPT, TEXT_FIELDS, Revision, StaleVersion, Story
-from ..pagecache import cached_page
 from . import get_story
 
 # The story the user just moved to the trash, so the list can offer to undo it.
@@ -96,7 +95,6 @@ def _next_url(request, default):
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-@cached_page
 def story_list(request):
     mine = Story.objects.for_user(request.user)
     form = LibraryFilterForm(request.GET)

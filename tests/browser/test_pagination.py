@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from stories.coverage import MATRIX_PER_PAGE
+from coverage.report import MATRIX_PER_PAGE
 from stories.models import Story
 from stories.views.library import PER_PAGE
 from themes.models import Theme

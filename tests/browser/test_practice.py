@@ -2,7 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
-from stories.models import PracticeCard, PracticeSession
+from practice.models import PracticeCard, PracticeSession
 from tests.factories import make_story
 from themes.models import SampleQuestion
 

@@ -1,0 +1,795 @@
+"""A lossless JSON backup of everything one user owns, and its validated restore.
+
+Format (version 1)::
+
+    {"format": "interviewprep-backup", "version": 1,
+     "stories": [{"uuid": ..., "title": ..., ..., "themes": [{"theme": slug,
+                  "angle": ...}], "questions": [[theme slug, position]],
+                  "checked_points": [[theme slug, kind, position]],
+                  "revisions": [{...}]}],
+     "own_questions": [{"text": ..., "created": ...}],
+     "own_notes": [{"text": ..., "created": ...}],
+     "practice_sessions": [{"question": [theme slug, position], "story": uuid or
+                            null, "started_at": ..., "duration_seconds": ...,
+                            "rating": 1-5, "note": ...}],
+     "practice_cards": [{"question": [theme slug, position], "story": uuid or null,
+                         "box": 1-5, "due_on": "2024-05-01", "last_rating": 1-5 or
+                         null, "last_practised_on": date or null,
+                         "times_practised": ...}]}
+
+The playbook's content is referred to by natural key, never by database id, and the
+file names no user: a restore always lands in the account that uploads it. Stories
+are matched by their `uuid`; a uuid that belongs to another account's story is
+refused, and a practice session or card may only name a story that is in the same
+file. Export is deterministic (sorted keys, stable order, UTC timestamps with
+microseconds), so export → restore → export gives the same bytes.
+"""
+
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.db import transaction
+
+from practice.models import PracticeCard, PracticeSession
+from practice.scheduling import INTERVALS
+from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
+from stories.models import SECTION_MAX, TITLE_MAX, Revision, Story, StoryTheme
+from themes.models import SampleQuestion, Theme, ThemePoint
+
+FORMAT = "interviewprep-backup"
+VERSION = 1
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ERRORS = 20
+
+SECTIONS = ["situation", "task", "action", "result", "reflection"]
+# Each story text field and the longest text it may hold: the model's own limits.
+STORY_TEXT = {
+    "title": TITLE_MAX,
+    "summary": Story._meta.get_field("summary").max_length,
+    **dict.fromkeys(SECTIONS, SECTION_MAX),
+    "company": Story._meta.get_field("company").max_length,
+    "role": Story._meta.get_field("role").max_length,
+    "period": Story._meta.get_field("period").max_length,
+}
+REVISION_TEXT = {name: STORY_TEXT[name] for name in ["title", "summary", *SECTIONS]}
+ANGLE_MAX = StoryTheme._meta.get_field("angle").max_length
+STORY_KEYS = {
+    "uuid",
+    *STORY_TEXT,
+    "status",
+    "version",
+    "created",
+    "updated",
+    "deleted_at",
+    "themes",
+    "questions",
+    "checked_points",
+    "revisions",
+}
+REVISION_KEYS = {*REVISION_TEXT, "version", "created"}
+PRACTICE_SESSION_KEYS = {
+    "question",
+    "story",
+    "started_at",
+    "duration_seconds",
+    "rating",
+    "note",
+}
+PRACTICE_CARD_KEYS = {
+    "question",
+    "story",
+    "box",
+    "due_on",
+    "last_rating",
+    "last_practised_on",
+    "times_practised",
+}
+PRACTICE_NOTE_MAX = PracticeSession._meta.get_field("note").max_length
+# The longest round the practice log accepts (LogForm in stories/views/practice.py).
+PRACTICE_SECONDS_MAX = 3600
+RATINGS = (min(PracticeSession.Rating.values), max(PracticeSession.Rating.values))
+TOP_BOX = max(INTERVALS)
+TOP_KEYS = {
+    "format",
+    "version",
+    "stories",
+    "own_questions",
+    "own_notes",
+    "practice_sessions",
+    "practice_cards",
+}
+
+
+class Mode:
+    MERGE = "merge"
+    REPLACE = "replace"
+
+
+# Export ------------------------------------------------------------------------
+
+
+def _stamp(value):
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def export_data(user):
+    stories = (
+        Story.objects.for_user(user)
+        .prefetch_related(
+            "story_themes__theme",
+            "questions__theme",
+            "checked_points__theme",
+            "revisions",
+        )
+        .order_by("created", "uuid")
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "stories": [_export_story(story) for story in stories],
+        "own_questions": [
+            {"text": q.text, "created": _stamp(q.created)}
+            for q in OwnQuestion.objects.for_user(user)
+        ],
+        "own_notes": [
+            {"text": n.text, "created": _stamp(n.created)}
+            for n in OwnNote.objects.for_user(user)
+        ],
+        "practice_sessions": _export_sessions(user),
+        "practice_cards": _export_cards(user),
+    }
+
+
+def _export_story(story):
+    data = {name: getattr(story, name) for name in STORY_TEXT}
+    data.update(
+        uuid=str(story.uuid),
+        status=story.status,
+        version=story.version,
+        created=_stamp(story.created),
+        updated=_stamp(story.updated),
+        deleted_at=_stamp(story.deleted_at),
+        themes=[
+            {"theme": st.theme.slug, "angle": st.angle}
+            for st in sorted(story.story_themes.all(), key=lambda st: st.theme.number)
+        ],
+        questions=sorted(q.natural_key() for q in story.questions.all()),
+        checked_points=sorted(p.natural_key() for p in story.checked_points.all()),
+        revisions=[
+            {
+                **{name: getattr(r, name) for name in REVISION_TEXT},
+                "version": r.version,
+                "created": _stamp(r.created),
+            }
+            for r in sorted(story.revisions.all(), key=lambda r: (r.created, r.version))
+        ],
+    )
+    data["questions"] = [list(key) for key in data["questions"]]
+    data["checked_points"] = [list(key) for key in data["checked_points"]]
+    return data
+
+
+def _uuid_or_none(story):
+    return None if story is None else str(story.uuid)
+
+
+def _export_sessions(user):
+    sessions = [
+        {
+            "question": list(s.question.natural_key()),
+            "story": _uuid_or_none(s.story),
+            "started_at": _stamp(s.started_at),
+            "duration_seconds": s.duration_seconds,
+            "rating": s.rating,
+            "note": s.note,
+        }
+        for s in PracticeSession.objects.for_user(user).select_related(
+            "question__theme", "story"
+        )
+    ]
+    # Oldest first, ties broken by every other exported value rather than the
+    # database id, so a restore (which gives new ids) exports in the same order.
+    return sorted(
+        sessions,
+        key=lambda s: (
+            s["started_at"],
+            s["question"],
+            s["story"] or "",
+            s["rating"],
+            s["duration_seconds"],
+            s["note"],
+        ),
+    )
+
+
+def _export_cards(user):
+    cards = [
+        {
+            "question": list(c.question.natural_key()),
+            "story": _uuid_or_none(c.story),
+            "box": c.box,
+            "due_on": c.due_on.isoformat(),
+            "last_rating": c.last_rating,
+            "last_practised_on": (
+                None if c.last_practised_on is None else c.last_practised_on.isoformat()
+            ),
+            "times_practised": c.times_practised,
+        }
+        for c in PracticeCard.objects.for_user(user).select_related(
+            "question__theme", "story"
+        )
+    ]
+    # A card is one (question, story) pair, so those two order them.
+    return sorted(cards, key=lambda c: (c["question"], c["story"] or ""))
+
+
+def dumps(data):
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+# Validation --------------------------------------------------------------------
+
+
+class BackupError(Exception):
+    """A backup file that cannot be restored; `messages` say what and where."""
+
+    def __init__(self, messages):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class CleanStory:
+    uuid: uuid.UUID
+    fields: dict
+    themes: list  # [(Theme, angle)]
+    questions: list  # [SampleQuestion]
+    points: list  # [ThemePoint]
+    revisions: list  # [dict]
+
+
+@dataclass
+class CleanBackup:
+    stories: list = field(default_factory=list)
+    own_questions: list = field(default_factory=list)  # [(text, created)]
+    own_notes: list = field(default_factory=list)
+    # Model field values, with "question" a SampleQuestion and "story" a uuid or None.
+    practice_sessions: list = field(default_factory=list)
+    practice_cards: list = field(default_factory=list)
+
+
+class _Checker:
+    def __init__(self):
+        self.errors = []
+
+    def error(self, where, message):
+        self.errors.append(f"{where}: {message}" if where else message)
+
+    def obj(self, value, where, required, optional=()):
+        if not isinstance(value, dict):
+            self.error(where, "must be an object")
+            return False
+        ok = True
+        for key in sorted(required - value.keys()):
+            self.error(where, f"missing field '{key}'")
+            ok = False
+        for key in sorted(value.keys() - required - set(optional)):
+            self.error(where, f"unknown field '{key}'")
+            ok = False
+        return ok
+
+    def text(self, value, where, max_length, required=False):
+        if not isinstance(value, str):
+            self.error(where, "must be a string")
+        elif len(value) > max_length:
+            self.error(
+                where, f"is {len(value)} characters long; the limit is {max_length}"
+            )
+        elif required and not value.strip():
+            self.error(where, "must not be empty")
+        else:
+            return value
+        return None
+
+    def integer(self, value, where, minimum=1, maximum=2**31 - 1, nullable=False):
+        if value is None and nullable:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(where, "must be a whole number")
+        elif value < minimum or value > maximum:
+            self.error(where, f"must be between {minimum} and {maximum}")
+        else:
+            return value
+        return None
+
+    def day(self, value, where, nullable=False):
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            self.error(where, "must be a date like 2024-05-01")
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.error(where, f"'{_short(value)}' is not a date like 2024-05-01")
+            return None
+
+    def stamp(self, value, where, nullable=False):
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            self.error(where, "must be a date and time like 2024-05-01T09:30:00+00:00")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.error(where, f"'{_short(value)}' is not a date and time")
+            return None
+        if parsed.tzinfo is None:
+            self.error(where, "must include a time zone offset, like +00:00")
+            return None
+        try:
+            # Stored (and exported) in UTC, which must not fall outside years 1–9999.
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            self.error(where, f"'{_short(value)}' is out of range")
+            return None
+
+    def array(self, value, where):
+        if not isinstance(value, list):
+            self.error(where, "must be a list")
+            return []
+        return value
+
+
+def _short(value, length=60):
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _Playbook:
+    """The natural keys a backup may refer to, loaded once."""
+
+    def __init__(self):
+        self.themes = {t.slug: t for t in Theme.objects.all()}
+        self.questions = {
+            q.natural_key(): q for q in SampleQuestion.objects.select_related("theme")
+        }
+        self.points = {
+            p.natural_key(): p for p in ThemePoint.objects.select_related("theme")
+        }
+
+
+def parse(raw):
+    """Bytes of an uploaded file → the decoded JSON, or BackupError."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BackupError(
+            ["The file is not UTF-8 text, so it is not a backup."]
+        ) from None
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        detail = getattr(exc, "lineno", None)
+        where = f" (line {exc.lineno}, column {exc.colno})" if detail else ""
+        raise BackupError([f"The file is not valid JSON{where}."]) from None
+
+
+def validate(data, user):
+    """Check a decoded backup completely before anything is written.
+
+    Returns CleanBackup with model instances resolved, or raises BackupError listing
+    every problem (up to MAX_ERRORS) by its path in the file.
+    """
+    check = _Checker()
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BackupError(
+            [f'This is not an interviewprep backup (expected "format": "{FORMAT}").']
+        )
+    if data.get("version") != VERSION:
+        raise BackupError(
+            [
+                f"version: this backup is version {_short(data.get('version'))!s}; "
+                f"this app reads version {VERSION}."
+            ]
+        )
+    check.obj(data, "", TOP_KEYS)
+    playbook = _Playbook()
+    clean = CleanBackup()
+    seen = set()
+    items = check.array(data.get("stories", []), "stories")
+    for i, item in enumerate(items):
+        story = _validate_story(check, playbook, item, f"stories[{i}]")
+        if story is None:
+            continue
+        if story.uuid in seen:
+            check.error(f"stories[{i}].uuid", "appears twice in this file")
+        seen.add(story.uuid)
+        clean.stories.append(story)
+    for key, target in (
+        ("own_questions", clean.own_questions),
+        ("own_notes", clean.own_notes),
+    ):
+        for i, item in enumerate(check.array(data.get(key, []), key)):
+            where = f"{key}[{i}]"
+            if check.obj(item, where, {"text", "created"}):
+                text = check.text(
+                    item["text"], f"{where}.text", OWN_TEXT_MAX, required=True
+                )
+                created = check.stamp(item["created"], f"{where}.created")
+                if text is not None and created is not None:
+                    target.append((text, created))
+    # Every story the file holds, even one refused above: its own message says why,
+    # and practice that names it should not add a second, misleading one.
+    in_file = {_story_uuid(item) for item in items} - {None}
+    for i, item in enumerate(
+        check.array(data.get("practice_sessions", []), "practice_sessions")
+    ):
+        session = _validate_session(
+            check, playbook, in_file, item, f"practice_sessions[{i}]"
+        )
+        if session is not None:
+            clean.practice_sessions.append(session)
+    pairs = {}
+    for i, item in enumerate(
+        check.array(data.get("practice_cards", []), "practice_cards")
+    ):
+        where = f"practice_cards[{i}]"
+        card = _validate_card(check, playbook, in_file, item, where)
+        if card is None:
+            continue
+        pair = (card["question"].pk, card["story"])
+        if pair in pairs:
+            check.error(
+                where,
+                f"has the same question and story as practice_cards[{pairs[pair]}]; "
+                "a question and story have one card",
+            )
+        else:
+            pairs[pair] = i
+            clean.practice_cards.append(card)
+    # A story id owned by someone else: never let a file reach into another account.
+    foreign = set(
+        Story.objects.filter(uuid__in=seen)
+        .exclude(owner=user)
+        .values_list("uuid", flat=True)
+    )
+    for i, story in enumerate(clean.stories):
+        if story.uuid in foreign:
+            check.error(
+                f"stories[{i}].uuid",
+                f"'{story.uuid}' belongs to another account's story; "
+                "a backup can only restore your own stories",
+            )
+    if check.errors:
+        raise BackupError(check.errors[:MAX_ERRORS] + _more(check.errors))
+    return clean
+
+
+def _more(errors):
+    extra = len(errors) - MAX_ERRORS
+    return [f"…and {extra} more problems."] if extra > 0 else []
+
+
+def _story_uuid(item):
+    """The uuid of a story in the file, or None where it has none that parses."""
+    if not isinstance(item, dict) or not isinstance(item.get("uuid"), str):
+        return None
+    try:
+        return uuid.UUID(item["uuid"])
+    except ValueError:
+        return None
+
+
+def _practice_refs(check, playbook, in_file, item, where):
+    """The question (by natural key) and story (by uuid) a session or card is for."""
+    question = _lookup(
+        check, item["question"], f"{where}.question", playbook.questions, "question"
+    )
+    story = item["story"]
+    if story is None:
+        return question, None
+    story_uuid = _story_uuid({"uuid": story})
+    if story_uuid is None:
+        check.error(f"{where}.story", "must be a story's UUID, or null for none")
+    elif story_uuid not in in_file:
+        # Stories in the file are checked to be the user's own (or new), so this
+        # also keeps a file from pointing practice at another account's story.
+        check.error(
+            f"{where}.story",
+            f"'{story_uuid}' is not a story in this file; practice can only refer "
+            "to the file's own stories",
+        )
+    return question, story_uuid
+
+
+def _validate_session(check, playbook, in_file, item, where):
+    if not check.obj(item, where, PRACTICE_SESSION_KEYS):
+        return None
+    before = len(check.errors)
+    question, story_uuid = _practice_refs(check, playbook, in_file, item, where)
+    clean = {
+        "question": question,
+        "story": story_uuid,
+        "started_at": check.stamp(item["started_at"], f"{where}.started_at"),
+        "duration_seconds": check.integer(
+            item["duration_seconds"],
+            f"{where}.duration_seconds",
+            minimum=0,
+            maximum=PRACTICE_SECONDS_MAX,
+        ),
+        "rating": check.integer(item["rating"], f"{where}.rating", *RATINGS),
+        "note": check.text(item["note"], f"{where}.note", PRACTICE_NOTE_MAX),
+    }
+    return None if len(check.errors) > before else clean
+
+
+def _validate_card(check, playbook, in_file, item, where):
+    if not check.obj(item, where, PRACTICE_CARD_KEYS):
+        return None
+    before = len(check.errors)
+    question, story_uuid = _practice_refs(check, playbook, in_file, item, where)
+    clean = {
+        "question": question,
+        "story": story_uuid,
+        "box": check.integer(item["box"], f"{where}.box", 1, TOP_BOX),
+        "due_on": check.day(item["due_on"], f"{where}.due_on"),
+        "last_rating": check.integer(
+            item["last_rating"], f"{where}.last_rating", *RATINGS, nullable=True
+        ),
+        "last_practised_on": check.day(
+            item["last_practised_on"], f"{where}.last_practised_on", nullable=True
+        ),
+        "times_practised": check.integer(
+            item["times_practised"], f"{where}.times_practised", minimum=0
+        ),
+    }
+    return None if len(check.errors) > before else clean
+
+
+def _validate_story(check, playbook, item, where):
+    if not check.obj(item, where, STORY_KEYS):
+        return None
+    before = len(check.errors)
+    try:
+        story_uuid = uuid.UUID(item["uuid"]) if isinstance(item["uuid"], str) else None
+    except ValueError:
+        story_uuid = None
+    if story_uuid is None:
+        check.error(f"{where}.uuid", "must be a UUID like 6f1c…-…")
+    fields = {}
+    for name, limit in STORY_TEXT.items():
+        fields[name] = check.text(
+            item[name], f"{where}.{name}", limit, required=name == "title"
+        )
+    if item["status"] not in Story.Status.values:
+        check.error(
+            f"{where}.status",
+            f"'{_short(item['status'])}' is not one of {', '.join(Story.Status.values)}",
+        )
+    fields["status"] = item["status"]
+    fields["version"] = check.integer(item["version"], f"{where}.version")
+    fields["created"] = check.stamp(item["created"], f"{where}.created")
+    fields["updated"] = check.stamp(item["updated"], f"{where}.updated")
+    fields["deleted_at"] = check.stamp(
+        item["deleted_at"], f"{where}.deleted_at", nullable=True
+    )
+
+    themes, seen_themes = [], set()
+    for j, tag in enumerate(check.array(item["themes"], f"{where}.themes")):
+        at = f"{where}.themes[{j}]"
+        if not check.obj(tag, at, {"theme", "angle"}):
+            continue
+        angle = check.text(tag["angle"], f"{at}.angle", ANGLE_MAX)
+        theme = (
+            playbook.themes.get(tag["theme"]) if isinstance(tag["theme"], str) else None
+        )
+        if theme is None:
+            check.error(at, f"unknown theme '{_short(tag['theme'])}'")
+        elif theme.slug in seen_themes:
+            check.error(at, f"theme '{theme.slug}' is listed twice")
+        elif angle is not None:
+            seen_themes.add(theme.slug)
+            themes.append((theme, angle))
+
+    questions = _resolve(
+        check,
+        item["questions"],
+        f"{where}.questions",
+        playbook.questions,
+        "sample question",
+    )
+    points = _resolve(
+        check,
+        item["checked_points"],
+        f"{where}.checked_points",
+        playbook.points,
+        "theme point",
+    )
+
+    revisions = []
+    for j, rev in enumerate(check.array(item["revisions"], f"{where}.revisions")):
+        at = f"{where}.revisions[{j}]"
+        if not check.obj(rev, at, REVISION_KEYS):
+            continue
+        clean = {
+            name: check.text(rev[name], f"{at}.{name}", limit, required=name == "title")
+            for name, limit in REVISION_TEXT.items()
+        }
+        clean["version"] = check.integer(rev["version"], f"{at}.version")
+        clean["created"] = check.stamp(rev["created"], f"{at}.created")
+        revisions.append(clean)
+
+    if len(check.errors) > before:
+        return None
+    return CleanStory(story_uuid, fields, themes, questions, points, revisions)
+
+
+def _resolve(check, value, where, known, what):
+    found = []
+    for j, key in enumerate(check.array(value, where)):
+        obj = _lookup(check, key, f"{where}[{j}]", known, what)
+        if obj is not None and obj not in found:
+            found.append(obj)
+    return found
+
+
+def _lookup(check, key, where, known, what):
+    """The playbook object a natural key names, or None (and an error)."""
+    if not isinstance(key, list) or not all(
+        isinstance(part, str | int) and not isinstance(part, bool) for part in key
+    ):
+        check.error(
+            where, f"must be a {what}'s key, like {list(next(iter(known), ()))}"
+        )
+        return None
+    obj = known.get(tuple(key))
+    if obj is None:
+        check.error(where, f"unknown {what} {_short(json.dumps(key))}")
+    return obj
+
+
+# Restore -----------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    kept: int = 0
+    removed: int = 0
+    sessions_added: int = 0
+    cards_added: int = 0
+    cards_updated: int = 0
+
+
+def restore(clean, user, mode):
+    """Apply a validated backup in one transaction.
+
+    Replace: the account's stories, own questions and notes, practice sessions and
+    cards are deleted first.
+    Merge: a story whose uuid the account already holds is overwritten only when the
+    backup's copy was updated later; own questions and notes are added unless the
+    same text is already there; practice sessions are added unless already there,
+    and a card the account already has takes the backup's state only if it is newer
+    (see _merge_practice).
+    """
+    outcome = Outcome()
+    with transaction.atomic():
+        if mode == Mode.REPLACE:
+            outcome.removed = Story.objects.for_user(user).count()
+            Story.objects.for_user(user).delete()
+            OwnQuestion.objects.for_user(user).delete()
+            OwnNote.objects.for_user(user).delete()
+            PracticeSession.objects.for_user(user).delete()
+            PracticeCard.objects.for_user(user).delete()
+        existing = {
+            s.uuid: s
+            for s in Story.objects.for_user(user).filter(
+                uuid__in=[c.uuid for c in clean.stories]
+            )
+        }
+        for item in clean.stories:
+            story = existing.get(item.uuid)
+            if story is None:
+                story = Story(owner=user, uuid=item.uuid)
+                outcome.created += 1
+            elif item.fields["updated"] > story.updated:
+                story.revisions.all().delete()
+                story.story_themes.all().delete()
+                outcome.updated += 1
+            else:
+                outcome.kept += 1
+                continue
+            for name, value in item.fields.items():
+                setattr(story, name, value)
+            story.save()
+            StoryTheme.objects.bulk_create(
+                StoryTheme(story=story, theme=theme, angle=angle)
+                for theme, angle in item.themes
+            )
+            story.questions.set(item.questions)
+            story.checked_points.set(item.points)
+            Revision.objects.bulk_create(
+                Revision(story=story, **rev) for rev in item.revisions
+            )
+        for model, items in (
+            (OwnQuestion, clean.own_questions),
+            (OwnNote, clean.own_notes),
+        ):
+            have = set(model.objects.for_user(user).values_list("text", flat=True))
+            model.objects.bulk_create(
+                model(owner=user, text=text, created=created)
+                for text, created in items
+                if text not in have
+            )
+        _merge_practice(clean, user, outcome)
+    return outcome
+
+
+def _card_recency(last_practised_on, times_practised):
+    """What makes one state of a card newer than another: the day it was last
+    practised, then how many rounds it has had (for two rounds on one day)."""
+    return (last_practised_on or date.min, times_practised)
+
+
+def _merge_practice(clean, user, outcome):
+    # Every story a practice entry names is in the file, so it is the user's by now.
+    stories = {
+        s.uuid: s
+        for s in Story.objects.for_user(user).filter(
+            uuid__in={
+                entry["story"]
+                for entry in clean.practice_sessions + clean.practice_cards
+                if entry["story"] is not None
+            }
+        )
+    }
+
+    # A session's identity is its question and the instant it started: a round is
+    # never edited, and one question cannot be begun twice in the same microsecond
+    # by one person. The story is left out because deleting a story unlinks (but
+    # keeps) its sessions. Counted as a multiset, so a restore keeps exactly as many
+    # rounds with one identity as the file holds, and re-importing adds none.
+    have = Counter(
+        PracticeSession.objects.for_user(user).values_list("question", "started_at")
+    )
+    new_sessions = []
+    for entry in clean.practice_sessions:
+        key = (entry["question"].pk, entry["started_at"])
+        if have[key] > 0:
+            have[key] -= 1
+            continue
+        new_sessions.append(
+            PracticeSession(
+                owner=user, **entry | {"story": stories.get(entry["story"])}
+            )
+        )
+    PracticeSession.objects.bulk_create(new_sessions)
+    outcome.sessions_added = len(new_sessions)
+
+    # A card is identified by its (question, story) pair, as the model's constraints
+    # say; of two states of one card the more recently practised wins.
+    cards = {
+        (c.question_id, c.story_id): c for c in PracticeCard.objects.for_user(user)
+    }
+    fields = sorted(PRACTICE_CARD_KEYS - {"question", "story"})
+    new_cards, changed = [], []
+    for entry in clean.practice_cards:
+        story = stories.get(entry["story"])
+        card = cards.get((entry["question"].pk, story and story.pk))
+        if card is None:
+            new_cards.append(PracticeCard(owner=user, **entry | {"story": story}))
+        elif _card_recency(
+            entry["last_practised_on"], entry["times_practised"]
+        ) > _card_recency(card.last_practised_on, card.times_practised):
+            for name in fields:
+                setattr(card, name, entry[name])
+            changed.append(card)
+    PracticeCard.objects.bulk_create(new_cards)
+    PracticeCard.objects.bulk_update(changed, fields)
+    outcome.cards_added, outcome.cards_updated = len(new_cards), len(changed)

@@ -1,0 +1,130 @@
+"""Backup and restore: the user's whole story bank out as JSON, and back in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from practice.models import PracticeCard, PracticeSession
+from prepsheet.models import OwnNote, OwnQuestion
+from stories.models import Story
+
+from . import archive as backup
+
+TOO_LARGE = (
+    f"The file is larger than {backup.MAX_UPLOAD_BYTES // (1024 * 1024)} MB, the "
+    "limit for a backup. Nothing was changed."
+)
+
+
+def _has_data(user):
+    return (
+        Story.objects.for_user(user).exists()
+        or OwnQuestion.objects.for_user(user).exists()
+        or OwnNote.objects.for_user(user).exists()
+        or PracticeSession.objects.for_user(user).exists()
+        or PracticeCard.objects.for_user(user).exists()
+    )
+
+
+def _page(request, errors=(), status=200):
+    return render(
+        request,
+        "backup/backup.html",
+        {
+            "errors": errors,
+            "has_data": _has_data(request.user),
+            "story_count": Story.objects.for_user(request.user).count(),
+            "limit_mb": backup.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "mode": request.POST.get("mode", backup.Mode.MERGE),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def backup_page(request):
+    return _page(request)
+
+
+@login_required
+@require_GET
+def backup_export(request):
+    body = backup.dumps(backup.export_data(request.user))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"interviewprep-backup-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops reading an upload once it passes the limit, instead of spooling it all."""
+
+    def handle_raw_input(
+        self, input_data, META, content_length, boundary, encoding=None
+    ):
+        self.body_length = content_length
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > backup.MAX_UPLOAD_BYTES:
+            self.request.upload_too_large = True
+            # Read the rest (so the browser sees the answer) unless it is absurd.
+            raise StopUpload(
+                connection_reset=self.body_length > 5 * backup.MAX_UPLOAD_BYTES
+            )
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+# The upload handlers must be set before anything reads the body, and the CSRF check
+# reads it: hence exempt here and protected inside (Django's documented pattern).
+@csrf_exempt
+@login_required
+@require_POST
+def backup_import(request):
+    request.upload_handlers.insert(0, SizeLimitHandler(request))
+    return _import(request)
+
+
+@csrf_protect
+def _import(request):
+    upload = request.FILES.get("file")
+    if getattr(request, "upload_too_large", False) or (
+        upload and upload.size > backup.MAX_UPLOAD_BYTES
+    ):
+        return _page(request, [TOO_LARGE], status=400)
+    if upload is None:
+        return _page(request, ["Choose a backup file to import."], status=400)
+    mode = request.POST.get("mode", backup.Mode.MERGE)
+    if mode not in (backup.Mode.MERGE, backup.Mode.REPLACE):
+        return _page(request, ["Choose merge or replace."], status=400)
+    try:
+        data = backup.parse(upload.read())
+        clean = backup.validate(data, request.user)
+    except backup.BackupError as error:
+        return _page(request, error.messages, status=400)
+    outcome = backup.restore(clean, request.user, mode)
+    parts = [f"{outcome.created} stor{'y' if outcome.created == 1 else 'ies'} added"]
+    if outcome.updated:
+        parts.append(f"{outcome.updated} updated from newer copies")
+    if outcome.kept:
+        parts.append(f"{outcome.kept} kept because yours were as new or newer")
+    if outcome.removed:
+        parts.append(f"{outcome.removed} replaced")
+    if outcome.sessions_added:
+        parts.append(f"{outcome.sessions_added} practice rounds added")
+    if outcome.cards_added or outcome.cards_updated:
+        parts.append(
+            f"{outcome.cards_added + outcome.cards_updated} practice schedules updated"
+        )
+    messages.success(request, "Backup imported: " + ", ".join(parts) + ".")
+    return redirect("backup:index")

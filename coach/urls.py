@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coach"
+urlpatterns = [
+    path("stories/<int:pk>/coach/", views.coach, name="story"),
+]

@@ -1,0 +1,641 @@
+"""How well a user's stories cover the prep document's themes and sample questions.
+
+Everything here is built from a fixed number of queries, whatever the number of
+stories, so the dashboard stays fast as a story bank grows. Only live stories count:
+drafts and ready ones, never trashed or retired ones, never another user's.
+
+Weighed by readiness (`Coverage(user, min_readiness=80)`), a story the user marked
+Ready counts toward a theme's target only if the coach scores it at least that high;
+the others are counted apart as "below the bar", like drafts.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Lower, RowNumber
+
+from coach.analysis import SPOKEN, Playbook, readiness
+from practice.scheduling import History, practice_history
+from stories.models import Story, StoryTheme
+from themes.models import SampleQuestion, Theme
+
+COUNTING = [Story.Status.READY, Story.Status.DRAFT]
+# A story told for more themes than this is being stretched thin.
+STRETCHED_OVER = 3
+# The readiness score from which the coach calls a story "Ready to tell".
+READY_SCORE = 80
+# Story titles shown under each sample question; the rest are counted (the theme
+# links to the list of all its stories). Two, so the live section stays under 10 KB
+# even weighed by readiness, where every question may carry a "no ready story" note.
+TITLES_PER_QUESTION = 2
+# Stories per page of the matrix, and stretched stories named in its warnings. A row
+# of five cells is about 700 bytes of HTML at its leanest (each cell a button with its
+# own name and state), so 8 rows keep the htmx fragment under 10 KB (issue: htmx
+# fragments under 10 KB); 20 rows made it about 17 KB even so.
+MATRIX_PER_PAGE = 8
+STRETCHED_NAMED = 10
+
+
+def marked_ready(story):
+    return story.status == Story.Status.READY
+
+
+class Status:
+    MISSING = "missing"
+    NEEDS_MORE = "needs-more"
+    COVERED = "covered"
+    MORE_THAN_ENOUGH = "more-than-enough"
+
+
+def counting_stories(user):
+    return Story.objects.for_user(user).alive().filter(status__in=COUNTING)
+
+
+@dataclass
+class QuestionCoverage:
+    question: SampleQuestion
+    # Every story answering it; or, when `count` is given, only the first few.
+    stories: list = field(default_factory=list)
+    # What counts as ready: marked Ready, or also scored high enough by the coach.
+    is_ready: object = marked_ready
+    # Counted by the database when `stories` holds only the first few.
+    count: int | None = None
+    ready_count: int | None = None
+
+    @property
+    def ready_stories(self):
+        return [s for s in self.stories if self.is_ready(s)]
+
+    @property
+    def shown(self):
+        """The first few stories, by the page's order: ready ones first."""
+        return self.stories[:TITLES_PER_QUESTION]
+
+    @property
+    def more(self):
+        total = len(self.stories) if self.count is None else self.count
+        return max(total - TITLES_PER_QUESTION, 0)
+
+    @property
+    def answered(self):
+        """Answered when a ready story answers it; a draft is a promise, not an answer."""
+        if self.ready_count is not None:
+            return self.ready_count > 0
+        return bool(self.ready_stories)
+
+
+@dataclass
+class ThemeCoverage:
+    theme: Theme
+    ready: int = 0
+    drafts: int = 0
+    # Marked Ready but scored below the bar, when coverage weighs by readiness.
+    weak: int = 0
+    questions: list = field(default_factory=list)
+    practice: object = None  # a scheduling.History, on the coverage page
+
+    @property
+    def total(self):
+        return self.ready + self.drafts + self.weak
+
+    @property
+    def not_ready(self):
+        return self.drafts + self.weak
+
+    @property
+    def status(self):
+        if self.ready == 0:
+            return Status.MISSING
+        if self.ready < self.theme.target_min:
+            return Status.NEEDS_MORE
+        if self.ready <= self.theme.target_max:
+            return Status.COVERED
+        return Status.MORE_THAN_ENOUGH
+
+    @property
+    def needed(self):
+        return max(self.theme.target_min - self.ready, 0)
+
+    @property
+    def status_label(self):
+        if self.status == Status.NEEDS_MORE:
+            return f"needs {self.needed} more"
+        return self.status.replace("-", " ")
+
+    @property
+    def covered(self):
+        return self.ready >= self.theme.target_min
+
+    @property
+    def rests_on_one_story(self):
+        return self.total == 1
+
+
+@dataclass
+class Summary:
+    """The compact line in the navigation: how many themes are covered."""
+
+    covered: int
+    total: int
+
+    @classmethod
+    def for_user(cls, user):
+        # One query: every theme with the number of the user's ready stories on it.
+        ready = Count(
+            "story_themes",
+            filter=Q(
+                story_themes__story__owner=user,
+                story_themes__story__status=Story.Status.READY,
+                story_themes__story__deleted_at__isnull=True,
+            ),
+        )
+        rows = Theme.objects.annotate(ready=ready).values_list("target_min", "ready")
+        rows = list(rows)
+        return cls(covered=sum(r >= m for m, r in rows), total=len(rows))
+
+
+def _playbook_fingerprint(playbook):
+    """A digest of what of the prep document a readiness score depends on: hashed
+    once per request, not once per story."""
+    parts = [f"t{t.pk}:{t.number}" for t in playbook.themes.values()]
+    parts += [f"g{g.pk}:{g.text}" for g in playbook.guidelines]
+    for group in (playbook.prompts, playbook.points):
+        for items in group.values():
+            parts += [
+                f"{type(i).__name__}{i.pk}:{i.theme_id}:"
+                f"{getattr(i, 'section', '')}{getattr(i, 'kind', '')}:{i.text}"
+                for i in items
+            ]
+    return hashlib.blake2b(
+        "\x1f".join(sorted(parts)).encode(), digest_size=16
+    ).hexdigest()
+
+
+def _readiness_key(story, document, theme_ids, point_ids):
+    digest = hashlib.blake2b(digest_size=16)
+    for part in [
+        document,
+        *(getattr(story, name) or "" for name in SPOKEN),
+        ",".join(str(pk) for pk in sorted(theme_ids)),
+        ",".join(str(pk) for pk in sorted(point_ids)),
+    ]:
+        digest.update(part.encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def readiness_scores(stories):
+    """{story pk: readiness score}, from the score stored on each story when it is
+    still current, else computed by the coach and stored for next time.
+
+    Scoring renders every section's Markdown, so it is done once per change of a
+    story's text, themes or ticks (or of the prep document), not once per request.
+    Queries: the stories' theme ids and ticked point ids (two, as plain values) and
+    the prep document (four). Stale scores add two prefetches for the coach and one
+    UPDATE per batch of a few hundred.
+    """
+    # Given a QuerySet, its tags and ticks are read through a subquery rather than a
+    # list of hundreds of ids.
+    pks = stories.values("pk") if isinstance(stories, QuerySet) else None
+    stories = list(stories)
+    if pks is None:
+        pks = [story.pk for story in stories]
+    theme_ids, point_ids = defaultdict(list), defaultdict(list)
+    for story_id, theme_id in StoryTheme.objects.filter(story__in=pks).values_list(
+        "story_id", "theme_id"
+    ):
+        theme_ids[story_id].append(theme_id)
+    Ticked = Story.checked_points.through
+    for story_id, point_id in Ticked.objects.filter(story__in=pks).values_list(
+        "story_id", "themepoint_id"
+    ):
+        point_ids[story_id].append(point_id)
+    playbook = Playbook.load()
+    document = _playbook_fingerprint(playbook)
+    scores, stale = {}, {}
+    for story in stories:
+        key = _readiness_key(story, document, theme_ids[story.pk], point_ids[story.pk])
+        if story.readiness is None or story.readiness_key != key:
+            stale[story] = key
+        scores[story.pk] = story.readiness
+    if stale:
+        prefetch_related_objects(list(stale), "themes", "checked_points")
+        for story, key in stale.items():
+            story.readiness = scores[story.pk] = readiness(story, playbook).score
+            story.readiness_key = key
+        Story.objects.bulk_update(list(stale), ["readiness", "readiness_key"])
+    return scores
+
+
+def _theme_counts(user):
+    """Every theme, in order, with the user's live ready and draft stories on it:
+    one aggregate query, however many stories."""
+    mine = Q(
+        story_themes__story__owner=user, story_themes__story__deleted_at__isnull=True
+    )
+    return Theme.objects.order_by("number").annotate(
+        ready_count=Count(
+            "story_themes",
+            filter=mine & Q(story_themes__story__status=Story.Status.READY),
+        ),
+        draft_count=Count(
+            "story_themes",
+            filter=mine & Q(story_themes__story__status=Story.Status.DRAFT),
+        ),
+    )
+
+
+# Ready stories first, then by title: the order of the matrix rows and of the
+# stories under each question.
+MATRIX_ORDER = [
+    Case(When(status=Story.Status.READY, then=Value(0)), default=Value(1)),
+    Lower("title"),
+    "pk",
+]
+
+
+class Coverage:
+    """A user's coverage of every theme and question, and the stories × themes matrix.
+
+    Unweighed, the themes' counts are one aggregate query. `with_questions()` adds
+    three: the user's counting stories, their answered questions and the sample
+    questions. Weighing by readiness (`min_readiness`) loads the stories and their
+    tags instead of the aggregate and adds six, whatever the number of stories (see
+    `scores`). `with_practice()` adds one; a page of the matrix adds four.
+    """
+
+    def __init__(self, user, min_readiness=None):
+        self.user = user
+        self.min_readiness = min_readiness
+
+    @property
+    def weighed(self):
+        return self.min_readiness is not None
+
+    @cached_property
+    def stories(self):
+        stories = counting_stories(self.user).only("id", "title", "status")
+        return sorted(
+            stories,
+            key=lambda s: (s.status != Story.Status.READY, s.title.lower(), s.pk),
+        )
+
+    @cached_property
+    def scores(self):
+        """{story pk: readiness score} of the stories marked Ready, when weighing.
+
+        Seven queries for any number of stories: their text, their themes and ticked
+        points (two prefetches) and the prep document (four); plus the UPDATE of
+        scores gone stale since they were stored, if any.
+        """
+        if not self.weighed:
+            return {}
+        # The text only of the stories marked Ready: drafts are never scored.
+        return readiness_scores(
+            counting_stories(self.user)
+            .filter(status=Story.Status.READY)
+            .only("id", "title", "status", *SPOKEN, "readiness", "readiness_key")
+        )
+
+    def is_ready(self, story):
+        """Counts toward a target: marked Ready and, when weighing, scored high enough."""
+        if not marked_ready(story):
+            return False
+        return not self.weighed or self.scores.get(story.pk, 0) >= self.min_readiness
+
+    @cached_property
+    def _stories_by_pk(self):
+        return {story.pk: story for story in self.stories}
+
+    @cached_property
+    def _story_order(self):
+        return {story.pk: i for i, story in enumerate(self.stories)}
+
+    @cached_property
+    def _tags(self):
+        """(story_id, theme_id) pairs for the user's counting stories."""
+        return set(
+            StoryTheme.objects.filter(
+                story__owner=self.user,
+                story__deleted_at__isnull=True,
+                story__status__in=COUNTING,
+            ).values_list("story_id", "theme_id")
+        )
+
+    @cached_property
+    def themes(self):
+        if not self.weighed:
+            return [
+                ThemeCoverage(theme, ready=theme.ready_count, drafts=theme.draft_count)
+                for theme in _theme_counts(self.user)
+            ]
+        themes = [ThemeCoverage(theme) for theme in Theme.objects.order_by("number")]
+        by_pk = {t.theme.pk: t for t in themes}
+        for story_pk, theme_pk in self._tags:
+            story = self._stories_by_pk.get(story_pk)
+            if story is None or theme_pk not in by_pk:
+                continue
+            if self.is_ready(story):
+                by_pk[theme_pk].ready += 1
+            elif marked_ready(story):
+                by_pk[theme_pk].weak += 1
+            else:
+                by_pk[theme_pk].drafts += 1
+        return themes
+
+    def with_questions(self):
+        """Fill in each theme's sample questions and the stories answering them.
+
+        Unweighed, the database counts each question's stories and returns only the
+        first few of each (one query, window functions); weighed, every answering
+        story is loaded, as the readiness scores decide which ones count.
+        """
+        if not self.weighed:
+            return self._with_first_answers()
+        Answer = Story.questions.through
+        answers = defaultdict(list)
+        for story_pk, question_pk in Answer.objects.filter(
+            story__owner=self.user,
+            story__deleted_at__isnull=True,
+            story__status__in=COUNTING,
+        ).values_list("story_id", "samplequestion_id"):
+            if story_pk in self._stories_by_pk:
+                answers[question_pk].append(self._stories_by_pk[story_pk])
+        by_theme = {t.theme.pk: t for t in self.themes}
+        for question in SampleQuestion.objects.order_by("theme__number", "position"):
+            stories = sorted(
+                answers[question.pk], key=lambda s: self._story_order[s.pk]
+            )
+            by_theme[question.theme_id].questions.append(
+                QuestionCoverage(question, stories, self.is_ready)
+            )
+        return self
+
+    def _with_first_answers(self):
+        Answer = Story.questions.through
+        per_question = {"partition_by": [F("samplequestion_id")]}
+        ready = Q(story__status=Story.Status.READY)
+        rows = (
+            Answer.objects.filter(
+                story__owner=self.user,
+                story__deleted_at__isnull=True,
+                story__status__in=COUNTING,
+            )
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    order_by=[
+                        Case(When(ready, then=Value(0)), default=Value(1)).asc(),
+                        Lower("story__title").asc(),
+                        F("story_id").asc(),
+                    ],
+                    **per_question,
+                ),
+                answers=Window(Count("id"), **per_question),
+                ready_answers=Window(
+                    Sum(Case(When(ready, then=Value(1)), default=Value(0))),
+                    **per_question,
+                ),
+            )
+            .filter(rank__lte=TITLES_PER_QUESTION)
+            .order_by("samplequestion_id", "rank")
+            .values_list(
+                "samplequestion_id",
+                "story_id",
+                "story__title",
+                "story__status",
+                "answers",
+                "ready_answers",
+            )
+        )
+        first, counts = defaultdict(list), {}
+        for question_pk, pk, title, status, answers, ready_answers in rows:
+            first[question_pk].append(Story(pk=pk, title=title, status=status))
+            counts[question_pk] = (answers, ready_answers)
+        by_theme = {t.theme.pk: t for t in self.themes}
+        for question in SampleQuestion.objects.order_by("theme__number", "position"):
+            count, ready_count = counts.get(question.pk, (0, 0))
+            by_theme[question.theme_id].questions.append(
+                QuestionCoverage(
+                    question,
+                    first[question.pk],
+                    count=count,
+                    ready_count=ready_count,
+                )
+            )
+        return self
+
+    def with_practice(self):
+        """Attach to each theme how it has been practised: one query."""
+        histories = practice_history(self.user, by="theme")
+        for t in self.themes:
+            t.practice = histories.get(t.theme.pk, History())
+        return self
+
+    @property
+    def questions(self):
+        return [q for theme in self.themes for q in theme.questions]
+
+    @property
+    def questions_answered(self):
+        return sum(q.answered for q in self.questions)
+
+    @property
+    def more_than_enough(self):
+        """Whether some theme has more ready stories than its target asks for."""
+        return any(t.status == Status.MORE_THAN_ENOUGH for t in self.themes)
+
+    @property
+    def summary(self):
+        return Summary(
+            covered=sum(t.covered for t in self.themes), total=len(self.themes)
+        )
+
+    @property
+    def marked_summary(self):
+        """The summary counting every story marked Ready, as the navigation does."""
+        return Summary(
+            covered=sum(t.ready + t.weak >= t.theme.target_min for t in self.themes),
+            total=len(self.themes),
+        )
+
+    # The matrix.
+
+    def matrix_page(self, number, per_page=MATRIX_PER_PAGE):
+        """One page of the matrix: a Paginator page whose `rows` hold, per story, the
+        story and, per theme in order, whether it is tagged.
+
+        Two queries for the page (the count and the stories) and one for their tags;
+        the column totals are `themes`, counted over the whole bank.
+        """
+        stories = (
+            counting_stories(self.user)
+            .only("id", "title", "status")
+            .order_by(*MATRIX_ORDER)
+        )
+        page = Paginator(stories, per_page).get_page(number)
+        on_page = list(page.object_list)
+        tags = set(
+            StoryTheme.objects.filter(story__in=[s.pk for s in on_page]).values_list(
+                "story_id", "theme_id"
+            )
+        )
+        themes = [t.theme for t in self.themes]
+        page.rows = []
+        for story in on_page:
+            cells = [(theme, (story.pk, theme.pk) in tags) for theme in themes]
+            count = sum(tagged for _, tagged in cells)
+            page.rows.append(
+                {
+                    "story": story,
+                    "cells": cells,
+                    "count": count,
+                    "stretched": count > STRETCHED_OVER,
+                }
+            )
+        return page
+
+    @cached_property
+    def stretched(self):
+        """(title, number of themes) of the stories told for too many themes, over the
+        whole bank: one aggregate query, at most STRETCHED_NAMED + 1 rows."""
+        return list(
+            counting_stories(self.user)
+            .annotate(theme_count=Count("story_themes"))
+            .filter(theme_count__gt=STRETCHED_OVER)
+            .order_by("-theme_count", *MATRIX_ORDER)
+            .values_list("title", "theme_count")[: STRETCHED_NAMED + 1]
+        )
+
+    @cached_property
+    def warnings(self):
+        warnings = [
+            f"{t.theme.title} rests on a single story."
+            for t in self.themes
+            if t.rests_on_one_story
+        ]
+        warnings += [
+            f"“{title}” is stretched over {count} themes; "
+            f"more than {STRETCHED_OVER} is hard to tell well."
+            for title, count in self.stretched[:STRETCHED_NAMED]
+        ]
+        if len(self.stretched) > STRETCHED_NAMED:
+            warnings.append(
+                f"More stories are stretched over more than {STRETCHED_OVER} themes."
+            )
+        return warnings
+
+    # The chart.
+
+    @property
+    def chart(self):
+        return Chart(self.themes)
+
+
+class Chart:
+    """Geometry for a horizontal bar chart, drawn as inline SVG by the template."""
+
+    LABEL = 255  # width of the theme labels, left of the bars
+    UNIT = 44  # pixels per story, while the bars fit in BARS_WIDTH
+    BARS_WIDTH = 528  # 12 stories at UNIT
+    MAX_TICKS = 12
+    ROW = 30
+    BAR = 16
+    TOP = 24
+
+    def __init__(self, themes):
+        self.themes = themes
+        self.scale = max(
+            [t.theme.target_max + 1 for t in themes] + [t.total for t in themes] + [1]
+        )
+        # A big bank scales the bars down, so the chart keeps its size.
+        self.unit = min(self.UNIT, self.BARS_WIDTH / self.scale)
+        # Room right of the longest bar for its numbers ("200 + 200").
+        self.width = self.LABEL + round(self.scale * self.unit) + 64
+        self.height = self.TOP + len(themes) * self.ROW + 8
+        # A tick per story while they fit, else every 2, 5, 10, 20, 50... stories.
+        self.step = next(
+            step
+            for step in (m * 10**e for e in range(7) for m in (1, 2, 5))
+            if self.scale / step <= self.MAX_TICKS
+        )
+
+    def x(self, stories):
+        return self.LABEL + round(stories * self.unit)
+
+    @property
+    def ticks(self):
+        return [
+            {"x": self.x(n), "label": n, "y2": self.height - 4}
+            for n in range(0, self.scale + 1, self.step)
+        ]
+
+    @staticmethod
+    def _rect(x, y, width, height):
+        """A rectangle as SVG path data: shorter than a <rect>, and several join."""
+        return f"M{x} {y}h{width}v{height}h-{width}z"
+
+    @property
+    def ticks_path(self):
+        return "".join(f"M{t['x']} 18V{t['y2']}" for t in self.ticks)
+
+    @property
+    def bands_path(self):
+        """Every theme's target band, one path."""
+        return "".join(
+            self._rect(r["band_x"], r["band_y"], r["band_width"], r["band_height"])
+            for r in self.rows
+        )
+
+    @property
+    def drafts_path(self):
+        """Every theme's bar of drafts (and stories below the bar), one path."""
+        return "".join(
+            self._rect(r["drafts_x"], r["bar_y"], r["drafts_width"], self.BAR)
+            for r in self.rows
+            if r["drafts_width"]
+        )
+
+    @cached_property
+    def rows(self):
+        rows = []
+        for i, t in enumerate(self.themes):
+            top = self.TOP + i * self.ROW
+            bar_y = top + (self.ROW - self.BAR) // 2
+            rows.append(
+                {
+                    "coverage": t,
+                    "label_y": top + self.ROW // 2 + 5,
+                    "band_x": self.x(t.theme.target_min),
+                    # A target of exactly n stories still shows as a thin band.
+                    "band_width": max(
+                        round((t.theme.target_max - t.theme.target_min) * self.unit), 4
+                    ),
+                    "band_y": top + 2,
+                    "band_height": self.ROW - 4,
+                    "bar_y": bar_y,
+                    "ready_width": round(t.ready * self.unit),
+                    "drafts_x": self.x(t.ready),
+                    "drafts_width": round(t.not_ready * self.unit),
+                    "ready_path": self._rect(
+                        self.LABEL, bar_y, round(t.ready * self.unit), self.BAR
+                    ),
+                    "value_x": self.x(t.total) + 6,
+                }
+            )
+        return rows

@@ -1,0 +1,125 @@
+"""The coverage dashboard, the stories × themes matrix and the nav summary."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from stories.views import get_story
+from themes.models import Theme
+
+from .report import READY_SCORE, Coverage, Summary
+
+# A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
+CELL = re.compile(r"(?P<story>[0-9]{1,18})-(?P<theme>[0-9]{1,18})")
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def coverage(request):
+    """?min_readiness=N counts only stories the coach scores N or more as ready."""
+    min_readiness = _min_readiness(request.GET.get("min_readiness"))
+    report = Coverage(request.user, min_readiness).with_questions().with_practice()
+    template = "coverage/coverage.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#coverage-live"
+    return render(
+        request,
+        template,
+        {
+            "coverage": report,
+            # The page has the numbers already: the nav needs no query of its own.
+            # It counts stories marked Ready on every page, weighed or not.
+            "nav_coverage": report.marked_summary,
+            "next": request.get_full_path(),
+            "READY_SCORE": READY_SCORE,
+        },
+    )
+
+
+def _min_readiness(value):
+    """A score from 0 to 100, or None (do not weigh) for anything else."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return min(int(value), 100)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def matrix(request):
+    report = Coverage(request.user)
+    template = "coverage/matrix.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#matrix"
+    return render(
+        request,
+        template,
+        {
+            "coverage": report,
+            "page_obj": report.matrix_page(request.GET.get("page")),
+            "nav_coverage": report.summary,
+            # A cell's form comes back to the same page of the matrix.
+            "next": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def toggle_cell(request):
+    """Tag or untag one story with one theme: a cell of the matrix. Every cell posts
+    here, from one form: `tag` or `untag` = "<story pk>-<theme pk>". One URL for
+    every cell keeps the matrix's markup small (no URL per cell)."""
+    tagged = "tag" in request.POST
+    cell = CELL.fullmatch(request.POST.get("tag" if tagged else "untag", ""))
+    if cell is None:
+        return HttpResponseBadRequest("Which cell?")
+    story = get_story(request, int(cell["story"]))
+    theme = get_object_or_404(Theme, pk=int(cell["theme"]))
+    return _toggle(request, story, theme, tagged)
+
+
+def _toggle(request, story, theme, tagged):
+    """Tag or untag, then back to the page of the matrix the form came from."""
+    if tagged:
+        story.tag(theme)
+    else:
+        story.untag(theme)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("coverage:matrix")
+    if not request.htmx:
+        return redirect(next_url)
+    report = Coverage(request.user)
+    page = parse_qs(urlsplit(next_url).query).get("page", [None])[0]
+    response = render(
+        request,
+        "coverage/matrix.html#matrix",
+        {"coverage": report, "page_obj": report.matrix_page(page), "next": next_url},
+    )
+    return trigger_client_event(response, "storyChanged")
+
+
+@login_required
+@require_GET
+def nav_summary(request):
+    """The "Coverage 2/5" item of the navigation, reloaded when a story changes."""
+    current = bool(request.htmx) and (request.htmx.current_url_abs_path or "").split(
+        "?"
+    )[0] == reverse("coverage:index")
+    return render(
+        request,
+        "coverage/_coverage_nav.html",
+        {"nav_coverage": Summary.for_user(request.user), "nav_current": current},
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practice"
+urlpatterns = [
+    path("", views.practice, name="index"),
+    path("log/", views.log, name="log"),
+    path("due/", views.due_nav, name="due"),
+    path("stories/<int:pk>/", views.story_practice, name="story"),
+]

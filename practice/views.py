@@ -1,0 +1,258 @@
+"""Practice mode: pick a question, answer it aloud against the clock, rate the round."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from coach.analysis import key_numbers
+from stories.views import get_story
+from themes.models import SampleQuestion, Theme
+
+from .models import PracticeSession
+from .scheduling import (
+    History,
+    due_count,
+    due_pick,
+    random_pick,
+    record_practice,
+    stories_for_question,
+    what_i_need_most,
+)
+
+DEFAULT_SECONDS = 120
+MIN_SECONDS, MAX_SECONDS = 1, 900
+RECENT_SESSIONS = 10
+
+
+class ChooseForm(forms.Form):
+    MODES = [
+        ("need", "What I need most"),
+        ("random", "Any question, at random"),
+        ("theme", "A question from this theme:"),
+        ("due", "The next one due for review"),
+    ]
+    mode = forms.ChoiceField(
+        choices=MODES, initial="need", widget=forms.RadioSelect, label="Pick"
+    )
+    theme = forms.ModelChoiceField(
+        Theme.objects.all(), required=False, empty_label="Any theme", label="Theme"
+    )
+    seconds = forms.IntegerField(
+        # Optional, so a link can leave it out and get the default.
+        required=False,
+        min_value=MIN_SECONDS,
+        max_value=MAX_SECONDS,
+        initial=DEFAULT_SECONDS,
+        label="Time limit (seconds)",
+    )
+
+
+class LogForm(forms.Form):
+    question = forms.ModelChoiceField(
+        SampleQuestion.objects.all(), widget=forms.HiddenInput
+    )
+    duration_seconds = forms.IntegerField(
+        min_value=0, max_value=3600, label="Seconds you spoke"
+    )
+    rating = forms.TypedChoiceField(
+        choices=PracticeSession.Rating.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How did it go?",
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note to self",
+    )
+
+
+def _seconds(value):
+    try:
+        return min(MAX_SECONDS, max(MIN_SECONDS, int(value)))
+    except (TypeError, ValueError):
+        return DEFAULT_SECONDS
+
+
+@login_required
+@require_GET
+def practice(request):
+    """The chooser; with ?question=, one round; with ?mode=, pick and go to a round."""
+    if "question" in request.GET:
+        return _round(request)
+    form = ChooseForm(request.GET if "mode" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        pick = {
+            "need": lambda: what_i_need_most(request.user),
+            "random": lambda: random_pick(request.user),
+            "theme": lambda: random_pick(request.user, data["theme"]),
+            "due": lambda: due_pick(request.user),
+        }[data["mode"]]()
+        if pick is None:
+            messages.info(request, "Nothing is due for review: pick another way.")
+        else:
+            for reason in pick.reasons:
+                messages.info(request, reason)
+            params = {
+                "question": pick.question.pk,
+                "seconds": data["seconds"] or DEFAULT_SECONDS,
+            }
+            if pick.story:
+                params["story"] = pick.story.pk
+            return redirect(f"{reverse('practice:index')}?{urlencode(params)}")
+    sessions = (
+        PracticeSession.objects.for_user(request.user)
+        .select_related("question__theme", "story")
+        .filter(story__deleted_at__isnull=True)[:RECENT_SESSIONS]
+    )
+    return render(
+        request,
+        "practice/practice.html",
+        {
+            "form": form if form.is_bound else ChooseForm(),
+            "due": due_count(request.user),
+            "sessions": sessions,
+        },
+    )
+
+
+def _round(request):
+    question_pk = request.GET["question"]
+    question = get_object_or_404(
+        SampleQuestion.objects.select_related("theme"),
+        pk=int(question_pk) if question_pk.isdigit() else 0,
+    )
+    chosen = None
+    if request.GET.get("story"):
+        if not request.GET["story"].isdigit():
+            return redirect("practice:index")
+        chosen = get_story(request, int(request.GET["story"]))
+    stories = stories_for_question(request.user, question)
+    if chosen and chosen not in stories:
+        stories.insert(0, chosen)
+    chosen = chosen or (stories[0] if stories else None)
+    seconds = _seconds(request.GET.get("seconds"))
+    form = LogForm(initial={"question": question, "duration_seconds": seconds})
+    return render(
+        request,
+        "practice/practice_round.html",
+        {
+            "question": question,
+            "stories": [(s, key_numbers(s)) for s in stories],
+            "chosen": chosen,
+            "seconds": seconds,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def log(request):
+    """Log a round and reschedule its question/story card."""
+    story = None
+    if request.POST.get("story"):
+        if not request.POST["story"].isdigit():
+            return redirect("practice:index")
+        story = get_story(request, int(request.POST["story"]))
+    form = LogForm(request.POST)
+    if not form.is_valid():
+        question = form.cleaned_data.get("question")
+        if question is None:
+            return redirect("practice:index")
+        stories = stories_for_question(request.user, question)
+        return render(
+            request,
+            "practice/practice_round.html",
+            {
+                "question": question,
+                "stories": [(s, key_numbers(s)) for s in stories],
+                "chosen": story,
+                "seconds": _seconds(request.POST.get("duration_seconds")),
+                "form": form,
+            },
+            status=422,
+        )
+    data = form.cleaned_data
+    _, card = record_practice(
+        request.user,
+        data["question"],
+        story,
+        data["rating"],
+        data["duration_seconds"],
+        data["note"],
+    )
+    days = (card.due_on - timezone.localdate()).days
+    messages.success(
+        request,
+        f"Logged: {data['rating']}/5. This question comes back in {days} "
+        f"day{'s' if days != 1 else ''}, on {card.due_on:%a %d %b}.",
+    )
+    return redirect("practice:index")
+
+
+@login_required
+@require_GET
+def due_nav(request):
+    """The "Practice (3 due)" item of the navigation."""
+    return render(
+        request,
+        "practice/_practice_nav.html",
+        {"practice_due": due_count(request.user)},
+    )
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def story_practice(request, pk):
+    """A story's practice record: the editor loads it into its side panel."""
+    story = get_story(request, pk)
+    template = "practice/story.html"
+    if request.htmx:
+        template += "#panel"
+    return render(
+        request,
+        template,
+        {
+            "story": story,
+            "history": _practice_history(story),
+            "question": _practice_question(story),
+        },
+    )
+
+
+def _practice_history(story):
+    """How often and how well the story has been practised: one query."""
+    history = History()
+    rows = (
+        PracticeSession.objects.for_user(story.owner_id)
+        .filter(story=story)
+        .order_by("started_at", "id")
+        .values_list("started_at", "rating")
+    )
+    for started_at, rating in rows:
+        history.times += 1
+        history.last = started_at
+        history.ratings.append(rating)
+    return history
+
+
+def _practice_question(story):
+    """A question to practise the story with: one it answers, else one of its themes."""
+    order = ["theme__number", "position"]
+    return (
+        story.questions.order_by(*order).first()
+        or SampleQuestion.objects.filter(theme__story_themes__story=story)
+        .order_by(*order)
+        .first()
+    )

@@ -1,0 +1,534 @@
+"""The prep sheet: one plain structure built from the user's choices, three renderings.
+
+`build()` turns the options into a `Sheet`; `to_markdown()`, `to_html()` and
+`to_pdf()` render that same Sheet, so the formats never disagree. A story that serves
+several chosen themes is told in full under the first of them (by theme number) and
+cross-referenced under the others.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from html import unescape
+
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from coverage.report import readiness_scores
+from markup.render import render_markdown
+from stories.models import Story, StoryTheme
+from themes.models import NegotiationNote, ThemePoint
+
+from .models import OwnNote
+
+SECTION_LABELS = [
+    ("situation", "Situation"),
+    ("task", "Task"),
+    ("action", "Action"),
+    ("result", "Result"),
+    ("reflection", "Reflection"),
+]
+# Heading levels in every rendering: sheet title, theme, story, STAR section.
+THEME_LEVEL, STORY_LEVEL, SECTION_LEVEL = 2, 3, 4
+KEY_NUMBERS_MAX = 6
+# The builder's live preview shows each STAR section's opening words, this many
+# characters at most: the preview is swapped in on every change of options, so it
+# stays small (under 10 KB) whatever the stories hold; the downloads hold it all.
+EXCERPT_CHARS = 60
+
+
+@dataclass
+class Options:
+    themes: list  # [Theme], in theme order
+    include_drafts: bool = False
+    compact: bool = False
+    questions_to_ask: list = field(default_factory=list)  # [QuestionToAsk]
+    own_questions: list = field(default_factory=list)  # [OwnQuestion]
+    negotiation: bool = True
+    # Only each theme's strongest stories, as many as its target (2–3): a sheet to
+    # take into an interview, not the whole bank.
+    best_per_theme: bool = False
+
+
+@dataclass
+class Section:
+    label: str
+    text: str  # the user's Markdown, headings already shifted below the section
+
+    @cached_property
+    def excerpt(self):
+        """The section's opening words as plain text, for the builder's preview."""
+        return plain_excerpt(self.text)
+
+
+@dataclass
+class StoryEntry:
+    anchor: str
+    title: str
+    summary: str
+    status: str
+    meta: list  # company, role, period: whichever are filled in
+    angle: str
+    sections: list  # [Section]; empty on a compact sheet
+    key_numbers: list  # [str]
+    questions: list  # the chosen themes' sample questions this story answers
+    also_serves: list  # titles of the other chosen themes it is cross-referenced under
+
+    @property
+    def facts(self):
+        """The line under the title: a draft's status, then company, role, period."""
+        return [fact for fact in (self.status, *self.meta) if fact]
+
+
+@dataclass
+class CrossRef:
+    anchor: str
+    title: str
+    told_under: str
+    angle: str
+
+
+@dataclass
+class ThemeBlock:
+    slug: str
+    title: str
+    stories: list  # [StoryEntry]
+    cross_refs: list  # [CrossRef]
+    key_points: list  # [str], the document's reminders; empty on a compact sheet
+
+    @property
+    def is_empty(self):
+        return not self.stories and not self.cross_refs
+
+
+@dataclass
+class QuestionGroup:
+    title: str
+    questions: list  # [str]
+
+
+@dataclass
+class Sheet:
+    title: str
+    compact: bool
+    themes: list  # [ThemeBlock]
+    question_groups: list  # [QuestionGroup]
+    negotiation_notes: list  # [str]
+    own_notes: list  # [str]
+    include_drafts: bool
+    has_any_story: bool  # does the user have a story at all, chosen or not
+    # Every story the options choose, when the sheet holds only the first few (the
+    # builder's preview); None when it holds them all.
+    total_stories: int | None = None
+
+    @property
+    def story_count(self):
+        return sum(len(block.stories) for block in self.themes)
+
+    @property
+    def all_story_count(self):
+        """How many stories the complete sheet (the downloads) holds."""
+        if self.total_stories is None:
+            return self.story_count
+        return self.total_stories
+
+    @property
+    def stories_left_out(self):
+        return self.all_story_count - self.story_count
+
+    @property
+    def shown_themes(self):
+        """The themes with something to tell: a page of "nothing here" helps no one."""
+        return [block for block in self.themes if not block.is_empty]
+
+    @property
+    def empty_themes(self):
+        """Titles of the chosen themes without a story, named in one line instead."""
+        return [block.title for block in self.themes if block.is_empty]
+
+    @property
+    def include_negotiation(self):
+        return bool(self.negotiation_notes or self.own_notes)
+
+
+def build(user, options, limit=None):
+    """The sheet for these options; with `limit`, only the first `limit` stories in
+    the sheet's order (theme by theme, then by title), and `total_stories` says how
+    many the whole sheet holds. Two more queries, so a preview costs the same
+    whatever the size of the bank."""
+    chosen = {theme.pk: theme for theme in options.themes}
+    on_sheet = (
+        Story.objects.for_user(user)
+        .alive()
+        .filter(
+            status__in=[Story.Status.READY, Story.Status.DRAFT]
+            if options.include_drafts
+            else [Story.Status.READY],
+            story_themes__theme__in=list(chosen),
+        )
+    )
+    stories = (
+        on_sheet.distinct()
+        .prefetch_related("story_themes", "questions")
+        .order_by("title", "created", "pk")
+    )
+    total = None
+    picked = None  # {story pk: the chosen themes it is picked for}, when picking
+    if options.best_per_theme:
+        picked, order = best_per_theme(on_sheet.distinct(), chosen)
+        stories = stories.filter(pk__in=list(picked))
+        if limit is not None:
+            total = len(order)
+            stories = stories.filter(pk__in=order[:limit])
+    elif limit is not None:
+        # Annotated after the filter, Min reads only the chosen themes' tags: the
+        # number of the theme the story is told under. One row per story.
+        first = on_sheet.annotate(home=Min("story_themes__theme__number")).order_by(
+            "home", "title", "created", "pk"
+        )
+        total = first.count()
+        stories = stories.filter(
+            pk__in=list(first.values_list("pk", flat=True)[:limit])
+        )
+    blocks = {
+        pk: ThemeBlock(theme.slug, str(theme), [], [], [])
+        for pk, theme in sorted(chosen.items(), key=lambda item: item[1].number)
+    }
+    if not options.compact:
+        for point in ThemePoint.objects.filter(
+            theme__in=list(chosen), kind=ThemePoint.Kind.KEY_POINT
+        ):
+            blocks[point.theme_id].key_points.append(point.text)
+    for story in stories:
+        tags = sorted(
+            (
+                st
+                for st in story.story_themes.all()
+                if st.theme_id in chosen
+                and (picked is None or st.theme_id in picked[story.pk])
+            ),
+            key=lambda st: chosen[st.theme_id].number,
+        )
+        home, others = tags[0], tags[1:]
+        anchor = f"story-{story.uuid}"
+        blocks[home.theme_id].stories.append(
+            StoryEntry(
+                anchor=anchor,
+                title=one_line(story.title),
+                summary=one_line(story.summary),
+                # Only a draft says so: "Ready" on every story of a sheet is noise.
+                status=""
+                if story.status == Story.Status.READY
+                else story.get_status_display(),
+                meta=[
+                    one_line(v)
+                    for v in (story.company, story.role, story.period)
+                    if v.strip()
+                ],
+                angle=one_line(home.angle),
+                sections=[]
+                if options.compact
+                else [
+                    Section(label, shift_headings(getattr(story, name), SECTION_LEVEL))
+                    for name, label in SECTION_LABELS
+                    if getattr(story, name).strip()
+                ],
+                key_numbers=key_numbers(story.result),
+                questions=[
+                    one_line(q.text)
+                    for q in sorted(
+                        (q for q in story.questions.all() if q.theme_id in chosen),
+                        key=lambda q: (chosen[q.theme_id].number, q.position),
+                    )
+                ],
+                also_serves=[str(chosen[st.theme_id]) for st in others],
+            )
+        )
+        for st in others:
+            blocks[st.theme_id].cross_refs.append(
+                CrossRef(
+                    anchor,
+                    one_line(story.title),
+                    str(chosen[home.theme_id]),
+                    one_line(st.angle),
+                )
+            )
+    groups = []
+    by_category = {}
+    for question in options.questions_to_ask:
+        by_category.setdefault(question.category, []).append(one_line(question.text))
+    for category in sorted(by_category, key=lambda c: c.position):
+        groups.append(QuestionGroup(category.title, by_category[category]))
+    if options.own_questions:
+        groups.append(
+            QuestionGroup(
+                "My own questions", [one_line(q.text) for q in options.own_questions]
+            )
+        )
+    return Sheet(
+        title="Interview prep sheet",
+        compact=options.compact,
+        themes=list(blocks.values()),
+        question_groups=groups,
+        negotiation_notes=[one_line(n.text) for n in NegotiationNote.objects.all()]
+        if options.negotiation
+        else [],
+        own_notes=[one_line(n.text) for n in OwnNote.objects.for_user(user)]
+        if options.negotiation
+        else [],
+        include_drafts=options.include_drafts,
+        has_any_story=Story.objects.for_user(user).alive().exists(),
+        total_stories=total,
+    )
+
+
+def best_per_theme(candidates, chosen):
+    """Each chosen theme's strongest stories among `candidates`, as many as the
+    theme's target: ready before draft, then by the coach's readiness score, then
+    the most recently edited.
+
+    Returns ({story pk: {theme pks it is picked for}}, [story pks in the sheet's
+    order: by the first theme each is picked for, then title]).
+    """
+    stories = {story.pk: story for story in candidates}
+    scores = readiness_scores(stories.values())
+    by_theme = {pk: [] for pk in chosen}
+    for story_id, theme_id in StoryTheme.objects.filter(
+        story__in=list(stories), theme__in=list(chosen)
+    ).values_list("story_id", "theme_id"):
+        by_theme[theme_id].append(stories[story_id])
+    picked = {}
+    for theme_id, tagged in by_theme.items():
+        tagged.sort(
+            key=lambda story: (
+                story.status != Story.Status.READY,
+                -scores[story.pk],
+                -story.updated.timestamp(),
+                story.pk,
+            )
+        )
+        for story in tagged[: chosen[theme_id].target_max]:
+            picked.setdefault(story.pk, set()).add(theme_id)
+
+    def home(pk):
+        return min(chosen[theme_id].number for theme_id in picked[pk])
+
+    order = sorted(
+        picked,
+        key=lambda pk: (home(pk), stories[pk].title, stories[pk].created, pk),
+    )
+    return picked, order
+
+
+# Text helpers ------------------------------------------------------------------
+
+
+def one_line(text):
+    return " ".join((text or "").split())
+
+
+# A block's end (or a line break) would run two words together once tags are gone.
+_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|pre|blockquote|td|th)>|<br\s*/?>)")
+
+
+def plain_excerpt(markdown_text, limit=EXCERPT_CHARS):
+    """What a reader sees of this Markdown, on one line, cut to `limit` characters."""
+    text = strip_tags(_BLOCK_END.sub(r"\1 ", render_markdown(markdown_text)))
+    return Truncator(one_line(unescape(text))).chars(limit)
+
+
+_NUMBER = r"(?:[$£€]\s?)?\d+(?:[.,]\d+)*"
+_UNIT = r"\s?(?:%|×|x\b|pp\b|bn\b|ms\b|[kKMBsh]\b)"
+_RANGE = rf"\s(?:to|→|->)\s{_NUMBER}(?:{_UNIT})?"
+# A word after a bare number names what was counted ("3 weeks", "12 engineers").
+_COUNTED = (
+    r"\s(?!(?:to|and|or|of|in|on|at|by|for|the|a|an|with|from)\b)[A-Za-z]{2,12}\b"
+)
+KEY_NUMBER = re.compile(
+    rf"(?<![\w.]){_NUMBER}(?:{_UNIT}(?:{_RANGE})?|{_RANGE}(?:{_COUNTED})?|{_COUNTED})?"
+)
+YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def key_numbers(text):
+    """The figures in a Result worth saying out loud: '40%', '3×', '$2M', '3 weeks'.
+
+    Deterministic and deliberately simple: numbers with their unit or the word after
+    them, in order of appearance, without repeats or bare years.
+    """
+    found = []
+    for match in KEY_NUMBER.finditer(text or ""):
+        figure = match.group(0).strip()
+        if YEAR.fullmatch(figure) or figure in found:
+            continue
+        found.append(figure)
+        if len(found) == KEY_NUMBERS_MAX:
+            break
+    return found
+
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+ATX = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# HTML blocks that run until an end marker rather than a blank line: left open in a
+# story they would swallow the rest of the sheet, so they are shown as text instead.
+RAW_HTML_START = re.compile(
+    r"^( {0,3})<(?=script|pre|style|textarea|!--|\?|![A-Za-z]|!\[CDATA\[)",
+    re.IGNORECASE,
+)
+BLOCK_START = re.compile(r"^ {0,3}([-+*>]|\d{1,9}[.)])(\s|$)")
+
+
+def shift_headings(text, below):
+    """Move the user's Markdown headings under a heading of level `below`.
+
+    A user's `# Heading` becomes level below+1, and so on down to 6. Setext headings
+    become ATX ones at the shifted level; fenced code is left alone, and a fence the
+    user left open is closed so it cannot swallow what follows.
+    """
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    fence = None
+    paragraph = False  # is the previous line paragraph text (a setext candidate)?
+    for line in lines:
+        if fence:
+            out.append(line)
+            stripped = line.strip()
+            if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(
+                fence[0]
+            ):
+                fence = None
+            continue
+        opening = FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            out.append(line)
+            paragraph = False
+            continue
+        atx = ATX.match(line)
+        if atx:
+            level = min(6, below + len(atx.group(1)))
+            out.append("#" * level + line[atx.end() :])
+            paragraph = False
+            continue
+        setext = SETEXT.match(line)
+        if setext and paragraph:
+            level = min(6, below + (1 if setext.group(1)[0] == "=" else 2))
+            out[-1] = "#" * level + " " + out[-1].strip()
+            paragraph = False
+            continue
+        line = RAW_HTML_START.sub(r"\1\\<", line)
+        blank = not line.strip()
+        paragraph = (
+            not blank and not BLOCK_START.match(line) and not line.startswith("    ")
+        )
+        out.append(line)
+    if fence:
+        out.append(fence)
+    return "\n".join(out).strip("\n")
+
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+# What would start a block at the beginning of a line: a list, a quote, a setext line.
+MD_LINE_START = re.compile(r"^(?:([-+=>])|(\d+)([.)]))")
+
+
+def md_escape(text):
+    """Plain text → Markdown that shows exactly that text, on one line."""
+    escaped = MD_SPECIAL.sub(r"\\\1", one_line(text))
+    return MD_LINE_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
+        escaped,
+    )
+
+
+# Renderings --------------------------------------------------------------------
+
+
+def to_markdown(sheet):
+    out = [f"# {md_escape(sheet.title)}", ""]
+    if not sheet.story_count:
+        out += ["No stories match these options.", ""]
+    if sheet.story_count and sheet.empty_themes:
+        names = md_escape("; ".join(sheet.empty_themes))
+        out += [f"*No stories yet for: {names}.*", ""]
+    for block in sheet.shown_themes:
+        out += [f"{'#' * THEME_LEVEL} {md_escape(block.title)}", ""]
+        if block.key_points:
+            out += ["**Key points to hit:**", ""]
+            out += [f"- {md_escape(point)}" for point in block.key_points] + [""]
+        for story in block.stories:
+            out += _story_markdown(story, sheet.compact)
+        if block.cross_refs:
+            out += ["**Also for this theme:**", ""]
+            for ref in block.cross_refs:
+                line = f"- *{md_escape(ref.title)}*"
+                if ref.angle:
+                    line += f" — {md_escape(ref.angle)}"
+                out.append(f"{line} (told under {md_escape(ref.told_under)})")
+            out.append("")
+    if sheet.question_groups:
+        out += [f"{'#' * THEME_LEVEL} Questions to ask the interviewer", ""]
+        for group in sheet.question_groups:
+            out += [f"{'#' * STORY_LEVEL} {md_escape(group.title)}", ""]
+            out += [f"- {md_escape(q)}" for q in group.questions] + [""]
+    if sheet.include_negotiation:
+        out += [f"{'#' * THEME_LEVEL} Negotiation and offer notes", ""]
+        out += [f"- {md_escape(n)}" for n in sheet.negotiation_notes]
+        if sheet.negotiation_notes:
+            out.append("")
+        if sheet.own_notes:
+            out += [f"{'#' * STORY_LEVEL} My own notes", ""]
+            out += [f"- {md_escape(n)}" for n in sheet.own_notes] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _story_markdown(story, compact):
+    out = [f"{'#' * STORY_LEVEL} {md_escape(story.title)}", ""]
+    if story.facts:
+        out += [md_escape(" · ".join(story.facts)), ""]
+    if story.summary:
+        out += [f"**Summary:** {md_escape(story.summary)}", ""]
+    if story.angle:
+        out += [f"**Angle:** {md_escape(story.angle)}", ""]
+    if story.key_numbers and compact:
+        out += [f"**Key numbers:** {md_escape(', '.join(story.key_numbers))}", ""]
+    for section in story.sections:
+        out += [f"{'#' * SECTION_LEVEL} {section.label}", "", section.text, ""]
+    if story.questions:
+        out += ["**Answers:**", ""]
+        out += [f"- {md_escape(q)}" for q in story.questions] + [""]
+    if story.also_serves:
+        out += [f"**Also serves:** {md_escape('; '.join(story.also_serves))}", ""]
+    return out
+
+
+def to_html(sheet, request=None, query=""):
+    return render_to_string(
+        "prepsheet/prep_sheet_print.html", {"sheet": sheet, "query": query}, request
+    )
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    # The sheet needs nothing from outside: no user Markdown may make the server fetch.
+    raise ValueError(f"prep sheet PDF does not fetch {url}")
+
+
+# The PDF's paper, as CSS names it. The print view leaves it to the printer.
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def to_pdf(sheet, paper="a4"):
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(
+        "prepsheet/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
+    )
+    stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
+    size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
+    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
+        stylesheets=[stylesheet, size]
+    )

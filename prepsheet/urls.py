@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "prepsheet"
+urlpatterns = [
+    path("", views.prep_sheet, name="index"),
+    path("sheet.md", views.prep_sheet_markdown, name="markdown"),
+    path("print/", views.prep_sheet_print, name="print"),
+    path("sheet.pdf", views.prep_sheet_pdf, name="pdf"),
+    path("own/<slug:kind>/", views.own_add, name="own_add"),
+    path("own/<slug:kind>/<int:pk>/delete/", views.own_delete, name="own_delete"),
+]

@@ -1,0 +1,254 @@
+"""The prep sheet builder, its three downloads, and the user's own questions and notes."""
+
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from stories.models import Story
+from themes.models import QuestionToAsk, Theme
+
+from . import sheet as prepsheet
+from .models import OWN_TEXT_MAX, OwnNote, OwnQuestion
+
+# Stories the builder's live preview shows; the downloads hold every one. The preview
+# is swapped in on every change and should stay under 10 KB (tests/test_prep_sheet.py
+# pins it): each story adds about 1.2 KB even with its sections cut short, beside
+# about 4.5 KB of links, questions and notes. The benchmark's bank gives 8.2 KB with
+# three, 9.5 KB with four (too close: drafts or longer stories pass 10), 10.7 with five.
+PREVIEW_STORIES = 3
+
+
+class QuestionChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.text
+
+
+class PrepSheetForm(forms.Form):
+    """The sheet's options, read from the query string.
+
+    An unticked checkbox sends nothing, so "no parameters" and "everything unticked"
+    would look alike; the hidden `built` field tells a submitted form from a first
+    visit, which gets the defaults: every theme, ready stories, full, every question.
+    """
+
+    built = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    themes = forms.ModelMultipleChoiceField(
+        Theme.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Themes",
+    )
+    drafts = forms.BooleanField(required=False, label="Include drafts")
+    pick = forms.ChoiceField(
+        choices=[
+            (
+                "best",
+                "Your strongest for each theme, as many as its target "
+                "(ready first, then by readiness score)",
+            ),
+            ("all", "Every story on the chosen themes"),
+        ],
+        widget=forms.RadioSelect,
+        label="Stories",
+    )
+    layout = forms.ChoiceField(
+        choices=[
+            ("full", "Full: every STAR section"),
+            ("compact", "Compact: title, summary, key numbers, questions answered"),
+        ],
+        widget=forms.RadioSelect,
+        label="Layout",
+    )
+    paper = forms.ChoiceField(
+        choices=[("a4", "A4"), ("letter", "US Letter")],
+        widget=forms.RadioSelect,
+        required=False,
+        label="Paper for the PDF",
+    )
+    ask = QuestionChoice(
+        QuestionToAsk.objects.select_related("category"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Questions to ask from the playbook",
+    )
+    own = QuestionChoice(
+        OwnQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Your own questions to ask",
+    )
+    negotiation = forms.BooleanField(
+        required=False, label="Include the negotiation notes (and your own)"
+    )
+
+    def __init__(self, data, user):
+        own = OwnQuestion.objects.for_user(user)
+        if not data.get("built"):
+            data = {
+                "built": "1",
+                "themes": [t.slug for t in Theme.objects.all()],
+                "pick": "best",
+                "layout": "full",
+                "paper": "a4",
+                "ask": [q.pk for q in QuestionToAsk.objects.all()],
+                "own": [q.pk for q in own],
+                "negotiation": "on",
+            }
+        super().__init__(data)
+        self.fields["own"].queryset = own
+
+    def options(self):
+        """The chosen options; a field with a malformed value is left empty.
+
+        Another user's own question is not among the choices, so naming one in the
+        query string leaves it out rather than showing it.
+        """
+        self.is_valid()
+        data = self.cleaned_data
+        return prepsheet.Options(
+            themes=list(data.get("themes", ())),
+            include_drafts=data.get("drafts", False),
+            compact=data.get("layout") == "compact",
+            questions_to_ask=list(data.get("ask", ())),
+            own_questions=list(data.get("own", ())),
+            negotiation=data.get("negotiation", False),
+            # A link from before the choice existed meant every story.
+            best_per_theme=data.get("pick") == "best",
+        )
+
+    def query(self):
+        """The options as a query string, for the download links."""
+        return (
+            self.data.urlencode()
+            if hasattr(self.data, "urlencode")
+            else urlencode(self.data, doseq=True)
+        )
+
+
+def _sheet(request, limit=None):
+    form = PrepSheetForm(request.GET, request.user)
+    return form, prepsheet.build(request.user, form.options(), limit=limit)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def prep_sheet(request):
+    form, sheet = _sheet(request, limit=PREVIEW_STORIES)
+    template = "prepsheet/prep_sheet.html"
+    if request.htmx:
+        template += "#preview"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "sheet": sheet,
+            "query": form.query(),
+            "own_questions": OwnQuestion.objects.for_user(request.user),
+            "own_notes": OwnNote.objects.for_user(request.user),
+            "own_max": OWN_TEXT_MAX,
+            "has_stories": Story.objects.for_user(request.user).alive().exists(),
+        },
+    )
+
+
+def _filename(extension):
+    return f"prep-sheet-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@login_required
+@require_GET
+def prep_sheet_markdown(request):
+    _, sheet = _sheet(request)
+    response = HttpResponse(
+        prepsheet.to_markdown(sheet), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("md")}"'
+    return response
+
+
+@login_required
+@require_GET
+def prep_sheet_print(request):
+    form, sheet = _sheet(request)
+    return HttpResponse(prepsheet.to_html(sheet, request, query=form.query()))
+
+
+@login_required
+@require_GET
+def prep_sheet_pdf(request):
+    form, sheet = _sheet(request)
+    paper = form.cleaned_data.get("paper") or "a4"
+    response = HttpResponse(
+        prepsheet.to_pdf(sheet, paper), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
+    return response
+
+
+# The user's own questions and notes --------------------------------------------
+
+
+class OwnTextForm(forms.Form):
+    text = forms.CharField(max_length=OWN_TEXT_MAX, strip=True)
+
+
+OWN_MODELS = {"question": OwnQuestion, "note": OwnNote}
+
+
+def _own_model(kind):
+    try:
+        return OWN_MODELS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def _back(request, added=None):
+    """Back to the builder with the options the user had.
+
+    htmx pushes each change of options into the address bar, so the builder's URL
+    in Referer is the freshest; the `options` field the page was rendered with is
+    the fallback. Only the query string is used, never the referring host.
+    """
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if referer.path == reverse("prepsheet:index") and referer.query:
+        query = referer.query
+    else:
+        query = request.POST.get("options", "")
+    options = QueryDict(query, mutable=True)
+    if added is not None and options.get("built"):
+        options.appendlist("own", str(added.pk))
+    query = options.urlencode()
+    return redirect(reverse("prepsheet:index") + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def own_add(request, kind):
+    model = _own_model(kind)
+    form = OwnTextForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, f"Write the text first (at most {OWN_TEXT_MAX} characters)."
+        )
+        return _back(request)
+    item = model.objects.create(owner=request.user, text=form.cleaned_data["text"])
+    return _back(request, added=item if model is OwnQuestion else None)
+
+
+@login_required
+@require_POST
+def own_delete(request, kind, pk):
+    model = _own_model(kind)
+    get_object_or_404(model, pk=pk, owner=request.user).delete()
+    return _back(request)

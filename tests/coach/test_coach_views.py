@@ -1,0 +1,105 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_story
+from themes.models import Theme
+
+
+@pytest.fixture
+def story(alice, playbook):
+    return make_story(
+        alice,
+        themes=[Theme.objects.get(number=1)],
+        action="We worked on the detector. We fixed it.",
+        result="It was much better.",
+    )
+
+
+def url(story):
+    return reverse("coach:story", args=[story.pk])
+
+
+def test_the_coach_page_quotes_its_findings_and_explains_readiness(alice_client, story):
+    response = alice_client.get(url(story))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert 'data-rule="result_number"' in html
+    assert "<q>It was much better.</q>" in html
+    assert "Numbers and outcomes matter." in html
+    assert 'data-rule="ownership"' in html
+    assert "Readiness" in html and "Checklist:" in html
+
+
+def test_htmx_gets_the_fragment_alone(alice_client, story):
+    response = alice_client.get(url(story), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="coach-panel"' in html
+
+
+def test_posted_unsaved_text_is_analysed_and_not_saved(alice_client, story):
+    response = alice_client.post(
+        url(story),
+        {"result": "Alarms fell from 40 to 2 a day.", "action": "I fixed it."},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'data-rule="result_number"' not in html
+    assert 'data-strength="result_number"' in html
+    assert 'data-rule="ownership"' not in html
+    story.refresh_from_db()
+    assert story.result == "It was much better."
+    assert story.version == 1
+
+
+def test_posted_text_without_a_number_is_flagged(alice_client, story):
+    story.result = "Up 60%."
+    story.save()
+    response = alice_client.post(
+        url(story), {"result": "Much better."}, headers={"HX-Request": "true"}
+    )
+    assert 'data-rule="result_number"' in response.content.decode()
+
+
+def test_other_users_get_404(bob_client, story):
+    assert bob_client.get(url(story)).status_code == 404
+    assert bob_client.post(url(story), {"result": "x"}).status_code == 404
+
+
+def test_a_trashed_story_has_no_coach(alice_client, story):
+    story.move_to_trash()
+    assert alice_client.get(url(story)).status_code == 404
+
+
+def test_logged_out_users_are_sent_to_log_in(client, story):
+    response = client.get(url(story))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_the_checklist_shows_what_the_coach_suggests(alice_client, story):
+    story.reflection = "I now run online evaluation every 6 hours."
+    story.save()
+    html = alice_client.get(url(story)).content.decode()
+    assert "Suggested:</span>\n      Describe what you put in place afterward" in html
+
+
+def test_the_coach_takes_a_fixed_number_of_queries(
+    alice_client, story, django_assert_max_num_queries
+):
+    # session, user, story, its themes, its ticks; themes, guidelines, prompts, points.
+    with django_assert_max_num_queries(10):
+        alice_client.get(url(story), headers={"HX-Request": "true"})
+
+
+def test_without_javascript_the_scratch_form_posts_back_a_full_page(
+    alice_client, story
+):
+    response = alice_client.post(url(story), {"result": "Alarms fell by 90%."})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert ">Alarms fell by 90%.</textarea>" in html
+    assert 'data-strength="result_number"' in html
+    assert "<script>" not in html and "style=" not in html

@@ -1,0 +1,590 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from stories.models import SECTION_MAX, Story
+from tests.factories import make_story
+from themes.models import SampleQuestion, Theme, ThemePoint
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def theme(playbook):
+    return Theme.objects.get(number=1)
+
+
+@pytest.fixture
+def story(alice, theme):
+    return make_story(alice, themes=[theme], situation="The detector drifted.")
+
+
+def form_data(story, **changes):
+    """What the plain editor form posts for this story."""
+    data = {
+        "version": story.version,
+        "title": story.title,
+        "summary": story.summary,
+        "situation": story.situation,
+        "task": story.task,
+        "action": story.action,
+        "result": story.result,
+        "reflection": story.reflection,
+        "company": story.company,
+        "role": story.role,
+        "period": story.period,
+        "status": story.status,
+        "themes": [t.pk for t in story.themes.all()],
+    }
+    data.update(changes)
+    return data
+
+
+# ---- Create -------------------------------------------------------------------
+
+
+def test_a_story_started_from_a_theme_is_pre_tagged_and_shows_its_star_prompts(
+    alice_client, theme
+):
+    response = alice_client.get(reverse("stories:create") + f"?theme={theme.slug}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'name="themes" value="{theme.pk}" id="theme-{theme.pk}" checked' in html
+    for prompt in theme.star_prompts.all():
+        assert prompt.text in html
+
+
+def test_a_story_started_from_a_question_tags_the_question_and_its_theme(
+    alice_client, playbook
+):
+    question = SampleQuestion.objects.get(theme__number=3, position=1)
+    response = alice_client.get(reverse("stories:create") + f"?question={question.pk}")
+    html = response.content.decode()
+    assert f'value="{question.pk}" id="question-{question.pk}" checked' in html
+    assert f'value="{question.theme_id}" id="theme-{question.theme_id}" checked' in html
+
+
+def test_creating_saves_the_story_for_its_owner_with_its_tags_and_redirects(
+    alice_client, alice, theme
+):
+    question = theme.questions.first()
+    response = alice_client.post(
+        reverse("stories:create"),
+        {
+            "title": "Rolled back a bad model",
+            "situation": "Precision fell *overnight*.",
+            "status": "draft",
+            "themes": [theme.pk],
+            f"angle-{theme.pk}": "Stress the rollback drill",
+            "questions": [question.pk],
+        },
+    )
+    story = Story.objects.get()
+    assert response.status_code == 302
+    assert response.url == story.get_absolute_url()
+    assert story.owner == alice
+    assert story.situation == "Precision fell *overnight*."
+    assert list(story.themes.all()) == [theme]
+    assert story.story_themes.get().angle == "Stress the rollback drill"
+    assert list(story.questions.all()) == [question]
+
+
+def test_the_new_story_form_renders_a_fragment_for_htmx(alice_client, playbook):
+    response = alice_client.get(reverse("stories:create"), **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="story-form"' in html
+
+
+def test_creating_with_htmx_redirects_the_client_and_announces_the_change(
+    alice_client, playbook
+):
+    response = alice_client.post(
+        reverse("stories:create"), {"title": "From htmx", "status": "draft"}, **HX
+    )
+    story = Story.objects.get()
+    assert response.headers["HX-Redirect"] == story.get_absolute_url()
+    assert "storyChanged" in response.headers["HX-Trigger"]
+
+
+def test_creating_without_a_title_keeps_the_text_and_says_what_is_missing(
+    alice_client, playbook
+):
+    response = alice_client.post(
+        reverse("stories:create"),
+        {"title": "", "situation": "Half a draft", "status": "draft"},
+    )
+    assert response.status_code == 422
+    assert "Give the story a title." in response.content.decode()
+    assert "Half a draft" in response.content.decode()
+    assert not Story.objects.exists()
+
+
+# ---- The editor page and the plain form ---------------------------------------
+
+
+def test_the_editor_shows_every_field_the_guidance_and_the_version(
+    alice_client, story, theme
+):
+    response = alice_client.get(story.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ["title", "summary", "situation", "task", "action", "result",
+                 "reflection", "company", "role", "period", "status"]:  # fmt: skip
+        assert f'name="{name}"' in html
+    assert f'name="version" value="{story.version}"' in html
+    assert "The detector drifted." in html
+    for point in theme.points.filter(
+        kind__in=[ThemePoint.Kind.FRAMEWORK, ThemePoint.Kind.KEY_POINT]
+    ):
+        assert f'name="points" value="{point.pk}"' in html
+
+
+def test_the_editor_renders_a_fragment_for_htmx(alice_client, story):
+    response = alice_client.get(story.get_absolute_url(), **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="story-form"' in html
+
+
+def test_the_plain_form_saves_and_redirects(alice_client, story):
+    response = alice_client.post(
+        story.get_absolute_url(), form_data(story, task="Find the cause.")
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.task, story.version) == ("Find the cause.", 2)
+    assert story.revisions.get().task == ""
+
+
+def test_the_plain_form_untags_and_tags_themes(alice_client, story, theme):
+    other = Theme.objects.get(number=2)
+    alice_client.post(
+        story.get_absolute_url(),
+        form_data(story, themes=[other.pk], **{f"angle-{other.pk}": "Influence"}),
+    )
+    assert list(story.themes.all()) == [other]
+    assert story.story_themes.get().angle == "Influence"
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": ""}, "Give the story a title."),
+        (
+            {"title": "x" * 201},
+            "Keep the title to 200 characters or fewer (it has 201).",
+        ),
+        (
+            {"action": "y" * (SECTION_MAX + 1)},
+            "Keep this to 20,000 characters or fewer (it has 20001).",
+        ),
+    ],
+)
+def test_an_invalid_save_says_why_next_to_the_field_and_keeps_the_text(
+    alice_client, story, changes, message
+):
+    data = form_data(story, result="My unsaved result", **changes)
+    response = alice_client.post(story.get_absolute_url(), data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    (name,) = changes
+    errors_at = html.index(f'id="errors-{name}"')
+    assert message in html[errors_at : errors_at + 300]
+    assert "My unsaved result" in html
+    story.refresh_from_db()
+    assert (story.version, story.result) == (1, "")
+
+
+# ---- No lost updates ----------------------------------------------------------
+
+
+def test_two_tabs_the_second_stale_save_gets_409_and_the_first_is_kept(alice, story):
+    tab_one, tab_two = Client(), Client()
+    tab_one.force_login(alice)
+    tab_two.force_login(alice)
+    loaded = form_data(story)  # both tabs opened version 1
+
+    first = tab_one.post(story.get_absolute_url(), {**loaded, "action": "Tab one"})
+    second = tab_two.post(story.get_absolute_url(), {**loaded, "action": "Tab two"})
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    story.refresh_from_db()
+    assert (story.action, story.version) == ("Tab one", 2)
+    html = second.content.decode()
+    assert "Tab two" in html  # the user's text, to merge from
+    assert "Tab one" in html  # beside the newer saved text
+    # The form they merge in is based on the new version.
+    assert 'name="version" value="2"' in html
+
+
+def test_the_merge_form_from_a_conflict_saves_on_the_new_version(alice_client, story):
+    story.apply_edit({"action": "Tab one"}, based_on=1)
+    alice_client.post(story.get_absolute_url(), form_data(story, version=1))
+    response = alice_client.post(
+        story.get_absolute_url(), form_data(story, action="Tab one, merged")
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.action, story.version) == ("Tab one, merged", 3)
+
+
+def test_two_clients_autosaving_the_same_version_only_the_first_wins(alice, story):
+    tab_one, tab_two = Client(), Client()
+    tab_one.force_login(alice)
+    tab_two.force_login(alice)
+    url = reverse("stories:autosave", args=[story.pk])
+
+    first = tab_one.post(url, {"version": 1, "result": "Saved from tab one"})
+    second = tab_two.post(url, {"version": 1, "result": "Typed in tab two"})
+
+    assert first.status_code == 200
+    assert second.status_code == 409
+    story.refresh_from_db()
+    assert (story.result, story.version) == ("Saved from tab one", 2)
+    html = second.content.decode()
+    assert "Typed in tab two" in html
+    assert "Saved from tab one" in html
+    assert 'data-version="2"' in html
+    assert "<html" not in html
+
+
+# ---- Autosave -----------------------------------------------------------------
+
+
+def test_autosave_saves_the_fields_sent_and_bumps_the_version(alice_client, story):
+    url = reverse("stories:autosave", args=[story.pk])
+    response = alice_client.post(url, {"version": 1, "task": "Own the fix"})
+    assert response.status_code == 200
+    assert response.json() == {"version": 2, "saved": ["task"]}
+    assert "storyChanged" in response.headers["HX-Trigger"]
+    response = alice_client.post(url, {"version": 2, "status": "ready"})
+    assert response.json()["version"] == 3
+    story.refresh_from_db()
+    assert (story.task, story.status, story.version) == ("Own the fix", "ready", 3)
+    assert story.situation == "The detector drifted."  # not sent, not touched
+
+
+def test_autosave_of_unchanged_text_on_the_current_version_changes_nothing(
+    alice_client, story
+):
+    url = reverse("stories:autosave", args=[story.pk])
+    response = alice_client.post(
+        url, {"version": 1, "situation": "The detector drifted."}
+    )
+    assert response.json() == {"version": 1, "saved": []}
+    story.refresh_from_db()
+    assert story.version == 1
+
+
+def test_autosave_refuses_a_stale_version(alice_client, story):
+    story.apply_edit({"task": "newer"}, based_on=1)
+    url = reverse("stories:autosave", args=[story.pk])
+    response = alice_client.post(url, {"version": 1, "task": "older tab"})
+    assert response.status_code == 409
+    story.refresh_from_db()
+    assert (story.task, story.version) == ("newer", 2)
+
+
+def test_autosave_refuses_invalid_text_with_a_message_and_saves_nothing(
+    alice_client, story
+):
+    url = reverse("stories:autosave", args=[story.pk])
+    response = alice_client.post(
+        url, {"version": 1, "title": "", "task": "t" * (SECTION_MAX + 1)}
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["title"] == ["Give the story a title."]
+    assert errors["task"] == ["Keep this to 20,000 characters or fewer (it has 20001)."]
+    story.refresh_from_db()
+    assert (story.title, story.task, story.version) == (
+        "Rolled back a drifting detector",
+        "",
+        1,
+    )
+
+
+def test_autosave_without_a_version_is_a_bad_request(alice_client, story):
+    url = reverse("stories:autosave", args=[story.pk])
+    response = alice_client.post(url, {"task": "x"})
+    assert response.status_code == 400
+    story.refresh_from_db()
+    assert story.task == ""
+
+
+# ---- Sections in place (htmx) -------------------------------------------------
+
+
+def test_saving_a_section_in_place_returns_its_fragment_and_the_new_version(
+    alice_client, story
+):
+    url = reverse("stories:section", args=[story.pk, "action"])
+    response = alice_client.post(url, {"version": 1, "action": "Bisected it"}, **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="feedback-action"' in html
+    assert (
+        '"storySaved": {"version": 2, "field": "action"}'
+        in response.headers["HX-Trigger"]
+    )
+    assert "storyChanged" in response.headers["HX-Trigger"]
+    story.refresh_from_db()
+    assert (story.action, story.version) == ("Bisected it", 2)
+
+
+def test_saving_a_section_without_htmx_redirects_to_it(alice_client, story):
+    url = reverse("stories:section", args=[story.pk, "result"])
+    response = alice_client.post(url, {"version": 1, "result": "Fixed"})
+    assert response.status_code == 302
+    assert response.url.endswith("#section-result")
+    story.refresh_from_db()
+    assert story.result == "Fixed"
+
+
+def test_a_stale_section_save_is_a_409_with_both_texts(alice_client, story):
+    story.apply_edit({"action": "from the other tab"}, based_on=1)
+    url = reverse("stories:section", args=[story.pk, "action"])
+    for headers in ({}, HX):
+        response = alice_client.post(
+            url, {"version": 1, "action": "from this tab"}, **headers
+        )
+        html = response.content.decode()
+        assert response.status_code == 409
+        assert "from this tab" in html and "from the other tab" in html
+        assert ("<html" in html) is not bool(headers)
+    story.refresh_from_db()
+    assert (story.action, story.version) == ("from the other tab", 2)
+
+
+def test_a_too_long_section_is_refused_next_to_the_field(alice_client, story):
+    url = reverse("stories:section", args=[story.pk, "task"])
+    response = alice_client.post(
+        url, {"version": 1, "task": "t" * (SECTION_MAX + 1)}, **HX
+    )
+    assert response.status_code == 422
+    assert "Keep this to 20,000 characters" in response.content.decode()
+    story.refresh_from_db()
+    assert story.task == ""
+
+
+def test_an_unknown_section_is_404(alice_client, story):
+    url = reverse("stories:section", args=[story.pk, "title"])
+    assert alice_client.post(url, {"version": 1, "title": "x"}).status_code == 404
+
+
+# ---- Preview, tags and the checklist ------------------------------------------
+
+
+def test_the_live_preview_renders_markdown_safely(alice_client, playbook):
+    response = alice_client.post(
+        reverse("stories:preview"),
+        {"situation": "**bold** <script>alert(1)</script>"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER_NAME="situation",
+    )
+    html = response.content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html
+    assert "hx-disable" in html
+    assert "<html" not in html
+    page = alice_client.post(
+        reverse("stories:preview"), {"field": "task", "task": "*hi*"}
+    )
+    assert "<html" in page.content.decode()
+    assert "<em>hi</em>" in page.content.decode()
+
+
+def test_tagging_with_htmx_updates_the_guidance_at_once(alice_client, story, theme):
+    other = Theme.objects.get(number=5)
+    question = other.questions.first()
+    response = alice_client.post(
+        reverse("stories:tags", args=[story.pk]),
+        {"themes": [theme.pk, other.pk], "questions": [question.pk]},
+        **HX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="guidance"' in html and 'hx-swap-oob="true"' in html
+    assert other.star_prompts.get(section="action").text in html
+    assert "storyChanged" in response.headers["HX-Trigger"]
+    assert set(story.themes.all()) == {theme, other}
+    assert list(story.questions.all()) == [question]
+
+
+def test_a_too_long_angle_is_refused_with_a_message(alice_client, story, theme):
+    response = alice_client.post(
+        reverse("stories:tags", args=[story.pk]),
+        {"themes": [theme.pk], f"angle-{theme.pk}": "a" * 301},
+        **HX,
+    )
+    assert response.status_code == 422
+    assert "Keep the angle for" in response.content.decode()
+    assert story.story_themes.get().angle == ""
+
+
+def test_tagging_without_htmx_redirects(alice_client, story, theme):
+    response = alice_client.post(reverse("stories:tags", args=[story.pk]), {})
+    assert response.status_code == 302
+    assert not story.themes.exists()
+
+
+def test_ticking_the_checklist_keeps_it_per_story(alice_client, alice, story, theme):
+    framework = theme.points.filter(kind=ThemePoint.Kind.FRAMEWORK).first()
+    key_point = theme.points.filter(kind=ThemePoint.Kind.KEY_POINT).first()
+    other_story = make_story(alice, themes=[theme])
+    url = reverse("stories:checklist", args=[story.pk])
+
+    response = alice_client.post(url, {"points": [framework.pk, key_point.pk]}, **HX)
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert "storyChanged" in response.headers["HX-Trigger"]
+    assert set(story.checked_points.all()) == {framework, key_point}
+    assert not other_story.checked_points.exists()
+
+    response = alice_client.post(url, {"points": [key_point.pk]})
+    assert response.status_code == 302
+    assert list(story.checked_points.all()) == [key_point]
+    page = alice_client.get(story.get_absolute_url()).content.decode()
+    assert f'value="{key_point.pk}" id="point-{key_point.pk}" checked' in page
+    assert f'value="{framework.pk}" id="point-{framework.pk}">' in page
+
+
+def test_the_checklist_ignores_points_of_themes_the_story_does_not_serve(
+    alice_client, story
+):
+    elsewhere = ThemePoint.objects.exclude(theme__in=story.themes.all()).first()
+    alice_client.post(
+        reverse("stories:checklist", args=[story.pk]), {"points": [elsewhere.pk]}
+    )
+    assert not story.checked_points.exists()
+
+
+# ---- Isolation ----------------------------------------------------------------
+
+
+def editor_requests(story, theme):
+    point = theme.points.first()
+    return [
+        ("get", reverse("stories:detail", args=[story.pk]), {}),
+        ("post", reverse("stories:detail", args=[story.pk]),
+         form_data(story, title="Bob's now")),
+        ("post", reverse("stories:autosave", args=[story.pk]),
+         {"version": 1, "title": "Bob's now"}),
+        ("post", reverse("stories:section", args=[story.pk, "situation"]),
+         {"version": 1, "situation": "Bob's now"}),
+        ("post", reverse("stories:tags", args=[story.pk]), {"themes": []}),
+        ("post", reverse("stories:checklist", args=[story.pk]),
+         {"points": [point.pk]}),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_another_user_gets_404_on_every_editor_url_and_nothing_changes(
+    bob_client, story, theme, headers
+):
+    for method, url, data in editor_requests(story, theme):
+        response = getattr(bob_client, method)(url, data, **headers)
+        assert response.status_code == 404, (method, url)
+    story.refresh_from_db()
+    assert (story.title, story.situation, story.version) == (
+        "Rolled back a drifting detector",
+        "The detector drifted.",
+        1,
+    )
+    assert list(story.themes.all()) == [theme]
+    assert not story.checked_points.exists()
+    assert not story.revisions.exists()
+
+
+def test_a_trashed_story_is_not_editable(alice_client, story):
+    story.move_to_trash()
+    assert alice_client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_logged_out_visitors_are_sent_to_log_in(client, story):
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
+
+
+# ---- The coach, practice history and the trash on the editor page (issue 6) ----------
+
+
+def test_the_editor_loads_the_coach_beside_the_form_and_links_to_it(
+    alice_client, story
+):
+    html = alice_client.get(reverse("stories:detail", args=[story.pk])).content.decode()
+    coach_url = reverse("coach:story", args=[story.pk])
+    # The form is the coach's source of unsaved text...
+    assert 'class="story-form coach-source"' in html
+    # ...and the slot, outside it, loads the panel itself, or is a link without JS.
+    form_end = html.index("</form>", html.index('id="story-form"'))
+    slot = html.index('id="coach-panel"')
+    assert slot > form_end
+    assert f'hx-get="{coach_url}" hx-trigger="load"' in html
+    assert f'<a href="{coach_url}">Open the coach for this story</a>' in html
+
+
+def test_a_new_story_has_no_coach_yet(alice_client, playbook):
+    html = alice_client.get(reverse("stories:create")).content.decode()
+    assert "coach-panel" not in html and "coach-source" not in html
+    assert "Move to trash" not in html
+
+
+def test_the_move_to_trash_button_is_a_plain_form_that_ends_on_the_list(
+    alice_client, story
+):
+    html = alice_client.get(reverse("stories:detail", args=[story.pk])).content.decode()
+    delete_url = reverse("stories:delete", args=[story.pk])
+    form = html[html.index(f'action="{delete_url}"') :]
+    form = form[: form.index("</form>")]
+    assert "Move to trash" in form and "hx-" not in form
+    response = alice_client.post(delete_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:list")
+    story.refresh_from_db()
+    assert story.deleted_at is not None
+
+
+def test_the_editor_loads_the_practice_panel_from_its_own_url(alice_client, story):
+    html = alice_client.get(reverse("stories:detail", args=[story.pk])).content.decode()
+    panel = reverse("practice:story", args=[story.pk])
+    # htmx loads it; without JavaScript it is a plain link.
+    assert f'hx-get="{panel}"' in html
+    assert f'href="{panel}"' in html
+
+
+def test_practice_history_costs_the_same_queries_for_1_and_20_rounds(
+    alice_client, alice, story
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from practice.scheduling import record_practice
+
+    question = SampleQuestion.objects.filter(theme__number=1).first()
+    url = reverse("stories:detail", args=[story.pk])
+    counts = []
+    for rounds in [1, 19]:
+        for _ in range(rounds):
+            record_practice(alice, question, story, 4, 100)
+        with CaptureQueriesContext(connection) as queries:
+            alice_client.get(url)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_htmx_rendering_of_the_editor_carries_the_coach_and_the_history(
+    alice_client, story
+):
+    html = alice_client.get(
+        reverse("stories:detail", args=[story.pk]), **HX
+    ).content.decode()
+    assert "<html" not in html
+    assert 'id="story-practice"' in html and 'id="coach-panel"' in html

@@ -1,7 +1,7 @@
 """The story coach: what would make a story stronger, computed from its text alone.
 
 Everything here is deterministic and, except for `Guidance.load` and
-`readiness_for`, free of the database: `analyse()` takes plain text (a Story or any
+`Playbook.load`, free of the database: `analyse()` takes plain text (a Story or any
 object with the same attributes, such as the unsaved fields the editor posts) and
 returns findings. The prep document's own words reach the findings through a
 `Guidance`, which the view layer loads once and passes in.
@@ -24,7 +24,6 @@ from markup.render import render_markdown
 WORDS_PER_MINUTE = 150
 TARGET_WORDS = (150, 350)
 # About half the answer on the Action; flag it below this share.
-ACTION_SHARE_TARGET = 0.5
 ACTION_SHARE_FLOOR = 0.45
 # Shares and ownership are noise on a draft this short.
 MIN_WORDS_FOR_BALANCE = 40
@@ -109,9 +108,6 @@ class Report:
     @property
     def within_target(self):
         return TARGET_WORDS[0] <= self.words <= TARGET_WORDS[1]
-
-    def has(self, rule):
-        return any(f.rule == rule for f in self.findings)
 
     def section(self, name):
         return next(s for s in self.sections if s.name == name)
@@ -672,7 +668,7 @@ def readiness(story, playbook=None, text=None):
     the coach). `text` analyses unsaved text (an object with the story's text
     attributes) against the story's saved themes and ticks. Pass one `playbook`
     (`Playbook.load()`) and prefetch "themes" and "checked_points" to score many
-    stories in a fixed number of queries; see `readiness_for`.
+    stories in a fixed number of queries, as `coverage.report.readiness_scores` does.
     """
     playbook = playbook or Playbook.load()
     theme_ids = [theme.pk for theme in story.themes.all()]
@@ -735,16 +731,6 @@ def readiness(story, playbook=None, text=None):
             f"{len(checklist)} points hit ({how})."
         )
     return Readiness(coach_score + checklist_score, explanation, checklist, report)
-
-
-def readiness_for(stories):
-    """{story pk: Readiness} for many stories: a fixed number of queries (six, plus the stories themselves)."""
-    from django.db.models import prefetch_related_objects
-
-    stories = list(stories)
-    prefetch_related_objects(stories, "themes", "checked_points")
-    playbook = Playbook.load()
-    return {story.pk: readiness(story, playbook) for story in stories}
 
 
 def key_numbers(story, limit=4):

@@ -53,12 +53,6 @@ class StoryQuerySet(OwnedQuerySet):
     def trashed(self):
         return self.filter(deleted_at__isnull=False)
 
-    def ready(self):
-        return self.filter(status=Story.Status.READY)
-
-    def drafts(self):
-        return self.filter(status=Story.Status.DRAFT)
-
     def search(self, q):
         """Stories in which every word of `q` appears, in any text field.
 

@@ -10,7 +10,6 @@ from coach.analysis import (
     find_number,
     plain_text,
     readiness,
-    readiness_for,
     speaking_seconds,
 )
 from tests.factories import make_story
@@ -395,21 +394,6 @@ def test_readiness_scores_unsaved_text_against_saved_themes(alice, theme):
     assert "result_number" in {
         f.rule for f in readiness(saved, text=unsaved).report.findings
     }
-
-
-def test_readiness_for_many_stories_takes_a_fixed_number_of_queries(
-    alice, theme, django_assert_max_num_queries
-):
-    for i in range(6):
-        story = make_story(alice, themes=[theme], title=f"story {i}", **GOOD)
-        story.checked_points.set(ThemePoint.objects.filter(theme=theme)[:2])
-    from stories.models import Story
-
-    # The stories, their themes, their ticks; themes, guidelines, prompts, points.
-    with django_assert_max_num_queries(7):
-        scores = readiness_for(Story.objects.filter(owner=alice))
-    assert len(scores) == 6
-    assert len({s.score for s in scores.values()}) == 1
 
 
 def test_the_playbook_checklist_is_framework_and_key_points(theme):

@@ -36,7 +36,7 @@ from django.db import transaction
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import INTERVALS
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
-from stories.models import SECTION_MAX, TITLE_MAX, Revision, Story, StoryTheme
+from stories.models import TEXT_FIELDS, Revision, Story, StoryTheme
 from themes.models import SampleQuestion, Theme, ThemePoint
 
 FORMAT = "interviewprep-backup"
@@ -44,17 +44,12 @@ VERSION = 1
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ERRORS = 20
 
-SECTIONS = ["situation", "task", "action", "result", "reflection"]
 # Each story text field and the longest text it may hold: the model's own limits.
 STORY_TEXT = {
-    "title": TITLE_MAX,
-    "summary": Story._meta.get_field("summary").max_length,
-    **dict.fromkeys(SECTIONS, SECTION_MAX),
-    "company": Story._meta.get_field("company").max_length,
-    "role": Story._meta.get_field("role").max_length,
-    "period": Story._meta.get_field("period").max_length,
+    name: Story._meta.get_field(name).max_length
+    for name in [*TEXT_FIELDS, "company", "role", "period"]
 }
-REVISION_TEXT = {name: STORY_TEXT[name] for name in ["title", "summary", *SECTIONS]}
+REVISION_TEXT = {name: STORY_TEXT[name] for name in TEXT_FIELDS}
 ANGLE_MAX = StoryTheme._meta.get_field("angle").max_length
 STORY_KEYS = {
     "uuid",

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from markup.render import render_markdown
+from stories.models import SECTION_FIELDS, SECTION_LABELS
 
 WORDS_PER_MINUTE = 150
 TARGET_WORDS = (150, 350)
@@ -27,16 +28,6 @@ TARGET_WORDS = (150, 350)
 ACTION_SHARE_FLOOR = 0.45
 # Shares and ownership are noise on a draft this short.
 MIN_WORDS_FOR_BALANCE = 40
-STAR = ("situation", "task", "action", "result")
-# What is spoken, in order: the STAR answer, then what you learned.
-SPOKEN = (*STAR, "reflection")
-LABELS = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-}
 
 
 class Severity:
@@ -72,7 +63,7 @@ class Finding:
 
     @property
     def section_label(self):
-        return LABELS.get(self.section, "Whole story")
+        return SECTION_LABELS.get(self.section, "Whole story")
 
 
 @dataclass(frozen=True)
@@ -84,7 +75,7 @@ class SectionStats:
 
     @property
     def label(self):
-        return LABELS[self.name]
+        return SECTION_LABELS[self.name]
 
     @property
     def percent(self):
@@ -373,7 +364,9 @@ class Playbook:
 
 
 def _texts(story):
-    texts = {name: plain_text(getattr(story, name, "") or "") for name in SPOKEN}
+    texts = {
+        name: plain_text(getattr(story, name, "") or "") for name in SECTION_FIELDS
+    }
     # Ownership reads the Action without quoted speech, blockquotes included.
     texts["action_own_words"] = without_quotations(
         plain_text(getattr(story, "action", "") or "", keep_blockquotes=False)
@@ -389,7 +382,7 @@ def analyse(story, guidance=None):
     """
     guidance = guidance or Guidance()
     texts = _texts(story)
-    counts = {name: count_words(texts[name]) for name in SPOKEN}
+    counts = {name: count_words(texts[name]) for name in SECTION_FIELDS}
     total = sum(counts.values())
     sections = [
         SectionStats(
@@ -398,7 +391,7 @@ def analyse(story, guidance=None):
             speaking_seconds(counts[name]),
             counts[name] / total if total else 0.0,
         )
-        for name in SPOKEN
+        for name in SECTION_FIELDS
     ]
     findings = []
     strengths = {}
@@ -557,7 +550,7 @@ def _ownership(texts, guidance):
 
 def _vague(texts, guidance):
     findings = []
-    for name in SPOKEN:
+    for name in SECTION_FIELDS:
         text = without_quotations(texts[name])
         for match in VAGUE.finditer(text):
             phrase = " ".join(match.group(0).split())

@@ -18,18 +18,11 @@ from django.utils.text import Truncator
 
 from coverage.report import readiness_scores
 from markup.render import render_markdown
-from stories.models import Story, StoryTheme
+from stories.models import SECTION_LABELS, Story, StoryTheme
 from themes.models import NegotiationNote, ThemePoint
 
 from .models import OwnNote
 
-SECTION_LABELS = [
-    ("situation", "Situation"),
-    ("task", "Task"),
-    ("action", "Action"),
-    ("result", "Result"),
-    ("reflection", "Reflection"),
-]
 # Heading levels in every rendering: sheet title, theme, story, STAR section.
 THEME_LEVEL, STORY_LEVEL, SECTION_LEVEL = 2, 3, 4
 KEY_NUMBERS_MAX = 6
@@ -232,7 +225,7 @@ def build(user, options, limit=None):
                 if options.compact
                 else [
                     Section(label, shift_headings(getattr(story, name), SECTION_LEVEL))
-                    for name, label in SECTION_LABELS
+                    for name, label in SECTION_LABELS.items()
                     if getattr(story, name).strip()
                 ],
                 key_numbers=key_numbers(story.result),

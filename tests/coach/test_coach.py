@@ -12,6 +12,7 @@ from coach.analysis import (
     readiness,
     speaking_seconds,
 )
+from stories.models import SECTION_FIELDS
 from tests.factories import make_story
 from themes.models import Theme, ThemePoint
 
@@ -19,7 +20,7 @@ FILLER = "the detector ran on every camera at the gate"  # 9 words, no numbers
 
 
 def story(**text):
-    fields = dict.fromkeys(["situation", "task", "action", "result", "reflection"], "")
+    fields = dict.fromkeys(SECTION_FIELDS, "")
     fields.update(text)
     return SimpleNamespace(**fields)
 

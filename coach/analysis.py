@@ -15,11 +15,10 @@ The measurable habits (coaches broadly agree on them):
 - specific words rather than "helped with", "worked on", "etc.".
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 
-from markup.render import render_markdown
+from markup.render import to_text
 from stories.models import SECTION_FIELDS, SECTION_LABELS
 
 WORDS_PER_MINUTE = 150
@@ -114,23 +113,7 @@ def speaking_seconds(words):
 
 # --- Text -----------------------------------------------------------------------
 
-BLOCK_TAGS = re.compile(
-    r"</?(?:p|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|thead|tbody|tr|th|td)\b[^>]*>",
-    re.I,
-)
-ANY_TAG = re.compile(r"<[^>]+>")
-BLOCKQUOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S | re.I)
 WORD = re.compile(r"\S*\w\S*")
-
-
-def plain_text(markdown_text, keep_blockquotes=True):
-    """The words a reader sees: Markdown rendered, then every tag dropped."""
-    rendered = render_markdown(markdown_text or "")
-    if not keep_blockquotes:
-        rendered = BLOCKQUOTE.sub(" ", rendered)
-    text = BLOCK_TAGS.sub(" ", rendered)
-    text = ANY_TAG.sub("", text)
-    return " ".join(html.unescape(text).split())
 
 
 def count_words(text):
@@ -364,12 +347,10 @@ class Playbook:
 
 
 def _texts(story):
-    texts = {
-        name: plain_text(getattr(story, name, "") or "") for name in SECTION_FIELDS
-    }
+    texts = {name: to_text(getattr(story, name, "")) for name in SECTION_FIELDS}
     # Ownership reads the Action without quoted speech, blockquotes included.
     texts["action_own_words"] = without_quotations(
-        plain_text(getattr(story, "action", "") or "", keep_blockquotes=False)
+        to_text(getattr(story, "action", ""), blockquotes=False)
     )
     return texts
 
@@ -730,7 +711,7 @@ def key_numbers(story, limit=4):
     """The numbers a story's Result (then Action) holds, quoted: a crib for practice."""
     found = []
     for name in ("result", "action"):
-        text = plain_text(getattr(story, name, "") or "")
+        text = to_text(getattr(story, name, ""))
         taken = []
         for _kind, pattern in NUMBER_KINDS:
             for match in pattern.finditer(text):

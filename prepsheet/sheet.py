@@ -9,15 +9,13 @@ cross-referenced under the others.
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import unescape
 
 from django.db.models import Min
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from coverage.report import readiness_scores
-from markup.render import render_markdown
+from markup.render import to_text
 from stories.models import SECTION_LABELS, Story, StoryTheme
 from themes.models import NegotiationNote, ThemePoint
 
@@ -322,14 +320,9 @@ def one_line(text):
     return " ".join((text or "").split())
 
 
-# A block's end (or a line break) would run two words together once tags are gone.
-_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|pre|blockquote|td|th)>|<br\s*/?>)")
-
-
 def plain_excerpt(markdown_text, limit=EXCERPT_CHARS):
     """What a reader sees of this Markdown, on one line, cut to `limit` characters."""
-    text = strip_tags(_BLOCK_END.sub(r"\1 ", render_markdown(markdown_text)))
-    return Truncator(one_line(unescape(text))).chars(limit)
+    return Truncator(to_text(markdown_text)).chars(limit)
 
 
 _NUMBER = r"(?:[$£€]\s?)?\d+(?:[.,]\d+)*"

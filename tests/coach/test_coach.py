@@ -8,10 +8,10 @@ from coach.analysis import (
     Source,
     analyse,
     find_number,
-    plain_text,
     readiness,
     speaking_seconds,
 )
+from markup.render import to_text
 from stories.models import SECTION_FIELDS
 from tests.factories import make_story
 from themes.models import Theme, ThemePoint
@@ -70,7 +70,7 @@ def test_markdown_syntax_is_not_counted_as_words():
     text = (
         "## Fix\n\n* **profiled** the `decoder`\n* [read](https://x.example/) it\n\n---"
     )
-    assert plain_text(text) == "Fix profiled the decoder read it"
+    assert to_text(text) == "Fix profiled the decoder read it"
     assert analyse(story(action=text)).section("action").words == 6
 
 
@@ -138,7 +138,7 @@ def test_an_action_of_half_the_answer_is_not_flagged():
     ],
 )
 def test_a_number_in_the_result_is_found_and_named(result, kind, quoted):
-    found = find_number(plain_text(result))
+    found = find_number(to_text(result))
     assert found is not None
     assert found[0] == kind
     assert quoted in found[1]

@@ -204,6 +204,87 @@ def find_number(text):
     return None
 
 
+# The figures worth saying out loud, for practice and the prep sheet. A figure is made
+# of whole words (whitespace-separated tokens, less the punctuation around them), so
+# "SEV-1s", "p95", "Q3", "4.25×" and "$38k" are never cut in two: a token that starts
+# with a letter is never a figure itself, only what a number counts ("12 SEV-1s").
+KEY_NUMBERS_MAX = 6
+FIGURE = re.compile(r"[~≈+−-]?[$€£¥]?\d")
+# A number alone, without a unit: the word after it says what was counted.
+BARE_NUMBER = re.compile(r"[~≈+−-]?[$€£¥]?\d+(?:[.,]\d+)*")
+# Years and dates are when, not how much ("2,000 users" is a count).
+DATE = re.compile(r"(?:19|20)\d\d(?:[-/–]\d+)*")
+OPENING_MARKS = "([{“‘\"'"
+CLOSING_MARKS = ")]}”’\"'.,;:!?…–—"
+RANGE_WORDS = {"to", "→", "->", "⟶", "=>"}
+UNITS_APART = {"%", "×", "x"}
+NOT_COUNTED = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is",
+    "of", "on", "or", "over", "per", "than", "the", "to", "was", "were", "with",
+}  # fmt: skip
+
+
+def _tokens(text):
+    """(word, closed) for each token: the word without the punctuation around it, and
+    whether punctuation after it closes the phrase ("94%," ends there)."""
+    for raw in text.split():
+        word = raw.lstrip(OPENING_MARKS).rstrip(CLOSING_MARKS)
+        if word:
+            yield word, word != raw.lstrip(OPENING_MARKS)
+
+
+def _counts(word):
+    """Whether a word can say what a number counts ("weeks", "FPS", "SEV-1s") or is
+    its unit written apart ("40 %")."""
+    if word in UNITS_APART:
+        return True
+    return len(word) > 1 and word[0].isalpha() and word.lower() not in NOT_COUNTED
+
+
+def _figure(tokens, i):
+    """The figure that starts at tokens[i] ("" for a date), and the index after it:
+    the number, then a range ("to 120ms") and what it counts ("weeks"), if any."""
+    first, closed = tokens[i]
+    words, numbers = [first], [first]
+    i += 1
+    ranged = counted = False
+    while not closed and i < len(tokens):
+        after = tokens[i][0]
+        ahead = tokens[i + 1] if i + 1 < len(tokens) else ("", True)
+        if not ranged and after in RANGE_WORDS and FIGURE.match(ahead[0]):
+            words += [after, ahead[0]]
+            numbers.append(ahead[0])
+            closed = ahead[1]
+            i += 2
+            ranged = True
+        elif not counted and BARE_NUMBER.fullmatch(first) and _counts(after):
+            words.append(after)
+            closed = tokens[i][1]
+            i += 1
+            counted = True
+        else:
+            break
+    if not counted and all(DATE.fullmatch(number) for number in numbers):
+        return "", i
+    return " ".join(words), i
+
+
+def key_numbers(markdown_text, limit=KEY_NUMBERS_MAX):
+    """The figures a Result holds, as said out loud: "40%", "3×", "$2M", "3 weeks",
+    "800ms to 120ms", "12 SEV-1s"; in order, without repeats or dates."""
+    tokens = list(_tokens(to_text(markdown_text)))
+    found = []
+    i = 0
+    while i < len(tokens) and len(found) < limit:
+        if not FIGURE.match(tokens[i][0]):
+            i += 1
+            continue
+        figure, i = _figure(tokens, i)
+        if figure and figure not in found:
+            found.append(figure)
+    return found
+
+
 # --- Ownership and vague words ----------------------------------------------------------
 
 # "I'm", "I've" count through \bI\b; "us" stays lower case so "the US" is not a team.
@@ -705,23 +786,3 @@ def readiness(story, playbook=None, text=None):
             f"{len(checklist)} points hit ({how})."
         )
     return Readiness(coach_score + checklist_score, explanation, checklist, report)
-
-
-def key_numbers(story, limit=4):
-    """The numbers a story's Result (then Action) holds, quoted: a crib for practice."""
-    found = []
-    for name in ("result", "action"):
-        text = to_text(getattr(story, name, ""))
-        taken = []
-        for _kind, pattern in NUMBER_KINDS:
-            for match in pattern.finditer(text):
-                if any(
-                    match.start() < end and start < match.end() for start, end in taken
-                ):
-                    continue
-                taken.append((match.start(), match.end()))
-        for start, end in sorted(taken):
-            quote = excerpt(text, start, end, around=2)
-            if quote not in found:
-                found.append(quote)
-    return found[:limit]

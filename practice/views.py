@@ -142,16 +142,22 @@ def _round(request):
     chosen = chosen or (stories[0] if stories else None)
     seconds = _seconds(request.GET.get("seconds"))
     form = LogForm(initial={"question": question, "duration_seconds": seconds})
+    return _render_round(request, question, stories, chosen, seconds, form)
+
+
+def _render_round(request, question, stories, chosen, seconds, form, status=200):
     return render(
         request,
         "practice/practice_round.html",
         {
             "question": question,
-            "stories": [(s, key_numbers(s)) for s in stories],
+            # The figures to say, as the prep sheet lists them.
+            "stories": [(s, key_numbers(s.result)) for s in stories],
             "chosen": chosen,
             "seconds": seconds,
             "form": form,
         },
+        status=status,
     )
 
 
@@ -170,17 +176,9 @@ def log(request):
         if question is None:
             return redirect("practice:index")
         stories = stories_for_question(request.user, question)
-        return render(
-            request,
-            "practice/practice_round.html",
-            {
-                "question": question,
-                "stories": [(s, key_numbers(s)) for s in stories],
-                "chosen": story,
-                "seconds": _seconds(request.POST.get("duration_seconds")),
-                "form": form,
-            },
-            status=422,
+        seconds = _seconds(request.POST.get("duration_seconds"))
+        return _render_round(
+            request, question, stories, story, seconds, form, status=422
         )
     data = form.cleaned_data
     _, card = record_practice(

@@ -8,6 +8,7 @@ from coach.analysis import (
     Source,
     analyse,
     find_number,
+    key_numbers,
     readiness,
     speaking_seconds,
 )
@@ -145,6 +146,32 @@ def test_a_number_in_the_result_is_found_and_named(result, kind, quoted):
     report = analyse(story(action=words(100), result=result))
     assert not rules(report) & {"result_number", "result_missing"}
     assert quoted in report.strengths["result_number"]
+
+
+@pytest.mark.parametrize(
+    ("result", "numbers"),
+    [
+        ("Cut p99 latency from 800ms to 120ms", ["800ms to 120ms"]),
+        ("Recall rose 12% and cost fell 3x over 6 weeks", ["12%", "3x", "6 weeks"]),
+        ("Saved $1.2M a year; 4 teams adopted it in 2021", ["$1.2M", "4 teams"]),
+        ("On-call pages went from 8 to 2 a week", ["8 to 2"]),
+        ("It went from 8 to 34 FPS, a 4.25× improvement.", ["8 to 34 FPS", "4.25×"]),
+        ("Nothing measurable.", []),
+        # A token is never cut in two, and one that starts with a letter is no figure.
+        ("SEV-1s fell from 9 to 2 a quarter", ["9 to 2"]),
+        ("Down to 12 SEV-1s by Q3", ["12 SEV-1s"]),
+        ("Zero SEV-1s since Q3; p95 under 200ms", ["200ms"]),
+        ("Uptime 99.9%, $38k saved, 4.25× faster", ["99.9%", "$38k", "4.25×"]),
+        ("**40%** fewer pages (p95: 2x better)", ["40%", "2x"]),
+        ("About ~40% fewer, −5% churn, 40 % more", ["~40%", "−5%", "40 %"]),
+        # Years and dates are when, not how much; a repeat is said once.
+        ("Shipped 2024-05-01, from 2019 to 2023; 2,000 users", ["2,000 users"]),
+        ("12% in March, 12% in April", ["12%"]),
+        ("1, 2, 3, 4, 5, 6, 7", ["1", "2", "3", "4", "5", "6"]),
+    ],
+)
+def test_key_numbers_are_the_results_figures_kept_whole(result, numbers):
+    assert key_numbers(result) == numbers
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from markup.render import to_text
 from stories.models import SECTION_FIELDS, SECTION_LABELS
+from themes.models import Guideline, Theme
 
 WORDS_PER_MINUTE = 150
 TARGET_WORDS = (150, 350)
@@ -390,15 +391,12 @@ class Playbook:
     The document is small (five themes), so one load serves any number of stories.
     """
 
-    def __init__(self, themes, guidelines, prompts, points):
+    def __init__(self, themes, guidelines):
+        """`themes` come `with_guidance()`: their prompts and points prefetched."""
         self.themes = {t.pk: t for t in themes}
         self.guidelines = list(guidelines)
-        self.prompts = {}
-        for prompt in prompts:
-            self.prompts.setdefault(prompt.theme_id, []).append(prompt)
-        self.points = {}
-        for point in points:
-            self.points.setdefault(point.theme_id, []).append(point)
+        self.prompts = {pk: list(t.star_prompts.all()) for pk, t in self.themes.items()}
+        self.points = {pk: list(t.points.all()) for pk, t in self.themes.items()}
 
     def theme_number(self, theme_id):
         theme = self.themes.get(theme_id)
@@ -414,14 +412,7 @@ class Playbook:
 
     @classmethod
     def load(cls):
-        from themes.models import Guideline, StarPrompt, Theme, ThemePoint
-
-        return cls(
-            Theme.objects.all(),
-            Guideline.objects.all(),
-            StarPrompt.objects.all(),
-            ThemePoint.objects.all(),
-        )
+        return cls(Theme.objects.with_guidance(), Guideline.objects.all())
 
 
 # --- The analysis ----------------------------------------------------------------------

@@ -64,6 +64,14 @@ class Guideline(models.Model):
         return (self.position,)
 
 
+class ThemeQuerySet(models.QuerySet):
+    def with_guidance(self):
+        """Each theme with what the document says a story for it should hold: its
+        STAR prompts and its points (framework, talking points, key points), in two
+        more queries."""
+        return self.prefetch_related("star_prompts", "points")
+
+
 class Theme(models.Model):
     number = models.PositiveSmallIntegerField(unique=True)
     slug = models.SlugField(unique=True)
@@ -72,7 +80,7 @@ class Theme(models.Model):
     target_min = models.PositiveSmallIntegerField(default=2)
     target_max = models.PositiveSmallIntegerField(default=3)
 
-    objects = BySlugManager()
+    objects = BySlugManager.from_queryset(ThemeQuerySet)()
 
     class Meta:
         ordering = ["number"]

@@ -34,7 +34,7 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 
 from practice.models import PracticeCard, PracticeSession
-from practice.scheduling import INTERVALS
+from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
 from stories.models import TEXT_FIELDS, Revision, Story, StoryTheme
 from themes.models import SampleQuestion, Theme, ThemePoint
@@ -83,10 +83,7 @@ PRACTICE_CARD_KEYS = {
     "times_practised",
 }
 PRACTICE_NOTE_MAX = PracticeSession._meta.get_field("note").max_length
-# The longest round the practice log accepts (LogForm in stories/views/practice.py).
-PRACTICE_SECONDS_MAX = 3600
 RATINGS = (min(PracticeSession.Rating.values), max(PracticeSession.Rating.values))
-TOP_BOX = max(INTERVALS)
 TOP_KEYS = {
     "format",
     "version",
@@ -515,7 +512,7 @@ def _validate_session(check, playbook, in_file, item, where):
             item["duration_seconds"],
             f"{where}.duration_seconds",
             minimum=0,
-            maximum=PRACTICE_SECONDS_MAX,
+            maximum=ROUND_SECONDS_MAX,
         ),
         "rating": check.integer(item["rating"], f"{where}.rating", *RATINGS),
         "note": check.text(item["note"], f"{where}.note", PRACTICE_NOTE_MAX),

@@ -17,6 +17,7 @@ from themes.models import SampleQuestion, Theme
 
 from .models import PracticeSession
 from .scheduling import (
+    ROUND_SECONDS_MAX,
     History,
     due_count,
     due_pick,
@@ -59,7 +60,7 @@ class LogForm(forms.Form):
         SampleQuestion.objects.all(), widget=forms.HiddenInput
     )
     duration_seconds = forms.IntegerField(
-        min_value=0, max_value=3600, label="Seconds you spoke"
+        min_value=0, max_value=ROUND_SECONDS_MAX, label="Seconds you spoke"
     )
     rating = forms.TypedChoiceField(
         choices=PracticeSession.Rating.choices,
@@ -69,7 +70,7 @@ class LogForm(forms.Form):
     )
     note = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=PracticeSession._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note to self",
     )

@@ -34,9 +34,9 @@ from datetime import UTC, date, datetime
 from django.db import transaction
 
 from practice.models import PracticeCard, PracticeSession
-from practice.scheduling import INTERVALS
+from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
-from stories.models import SECTION_MAX, TITLE_MAX, Revision, Story, StoryTheme
+from stories.models import TEXT_FIELDS, Revision, Story, StoryTheme
 from themes.models import SampleQuestion, Theme, ThemePoint
 
 FORMAT = "interviewprep-backup"
@@ -44,17 +44,12 @@ VERSION = 1
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ERRORS = 20
 
-SECTIONS = ["situation", "task", "action", "result", "reflection"]
 # Each story text field and the longest text it may hold: the model's own limits.
 STORY_TEXT = {
-    "title": TITLE_MAX,
-    "summary": Story._meta.get_field("summary").max_length,
-    **dict.fromkeys(SECTIONS, SECTION_MAX),
-    "company": Story._meta.get_field("company").max_length,
-    "role": Story._meta.get_field("role").max_length,
-    "period": Story._meta.get_field("period").max_length,
+    name: Story._meta.get_field(name).max_length
+    for name in [*TEXT_FIELDS, "company", "role", "period"]
 }
-REVISION_TEXT = {name: STORY_TEXT[name] for name in ["title", "summary", *SECTIONS]}
+REVISION_TEXT = {name: STORY_TEXT[name] for name in TEXT_FIELDS}
 ANGLE_MAX = StoryTheme._meta.get_field("angle").max_length
 STORY_KEYS = {
     "uuid",
@@ -88,10 +83,7 @@ PRACTICE_CARD_KEYS = {
     "times_practised",
 }
 PRACTICE_NOTE_MAX = PracticeSession._meta.get_field("note").max_length
-# The longest round the practice log accepts (LogForm in stories/views/practice.py).
-PRACTICE_SECONDS_MAX = 3600
 RATINGS = (min(PracticeSession.Rating.values), max(PracticeSession.Rating.values))
-TOP_BOX = max(INTERVALS)
 TOP_KEYS = {
     "format",
     "version",
@@ -520,7 +512,7 @@ def _validate_session(check, playbook, in_file, item, where):
             item["duration_seconds"],
             f"{where}.duration_seconds",
             minimum=0,
-            maximum=PRACTICE_SECONDS_MAX,
+            maximum=ROUND_SECONDS_MAX,
         ),
         "rating": check.integer(item["rating"], f"{where}.rating", *RATINGS),
         "note": check.text(item["note"], f"{where}.note", PRACTICE_NOTE_MAX),

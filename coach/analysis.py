@@ -1,7 +1,7 @@
 """The story coach: what would make a story stronger, computed from its text alone.
 
 Everything here is deterministic and, except for `Guidance.load` and
-`readiness_for`, free of the database: `analyse()` takes plain text (a Story or any
+`Playbook.load`, free of the database: `analyse()` takes plain text (a Story or any
 object with the same attributes, such as the unsaved fields the editor posts) and
 returns findings. The prep document's own words reach the findings through a
 `Guidance`, which the view layer loads once and passes in.
@@ -15,29 +15,19 @@ The measurable habits (coaches broadly agree on them):
 - specific words rather than "helped with", "worked on", "etc.".
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 
-from markup.render import render_markdown
+from markup.render import to_text
+from stories.models import SECTION_FIELDS, SECTION_LABELS
+from themes.models import Guideline, Theme
 
 WORDS_PER_MINUTE = 150
 TARGET_WORDS = (150, 350)
 # About half the answer on the Action; flag it below this share.
-ACTION_SHARE_TARGET = 0.5
 ACTION_SHARE_FLOOR = 0.45
 # Shares and ownership are noise on a draft this short.
 MIN_WORDS_FOR_BALANCE = 40
-STAR = ("situation", "task", "action", "result")
-# What is spoken, in order: the STAR answer, then what you learned.
-SPOKEN = (*STAR, "reflection")
-LABELS = {
-    "situation": "Situation",
-    "task": "Task",
-    "action": "Action",
-    "result": "Result",
-    "reflection": "Reflection",
-}
 
 
 class Severity:
@@ -73,7 +63,7 @@ class Finding:
 
     @property
     def section_label(self):
-        return LABELS.get(self.section, "Whole story")
+        return SECTION_LABELS.get(self.section, "Whole story")
 
 
 @dataclass(frozen=True)
@@ -85,7 +75,7 @@ class SectionStats:
 
     @property
     def label(self):
-        return LABELS[self.name]
+        return SECTION_LABELS[self.name]
 
     @property
     def percent(self):
@@ -110,9 +100,6 @@ class Report:
     def within_target(self):
         return TARGET_WORDS[0] <= self.words <= TARGET_WORDS[1]
 
-    def has(self, rule):
-        return any(f.rule == rule for f in self.findings)
-
     def section(self, name):
         return next(s for s in self.sections if s.name == name)
 
@@ -127,23 +114,7 @@ def speaking_seconds(words):
 
 # --- Text -----------------------------------------------------------------------
 
-BLOCK_TAGS = re.compile(
-    r"</?(?:p|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|thead|tbody|tr|th|td)\b[^>]*>",
-    re.I,
-)
-ANY_TAG = re.compile(r"<[^>]+>")
-BLOCKQUOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S | re.I)
 WORD = re.compile(r"\S*\w\S*")
-
-
-def plain_text(markdown_text, keep_blockquotes=True):
-    """The words a reader sees: Markdown rendered, then every tag dropped."""
-    rendered = render_markdown(markdown_text or "")
-    if not keep_blockquotes:
-        rendered = BLOCKQUOTE.sub(" ", rendered)
-    text = BLOCK_TAGS.sub(" ", rendered)
-    text = ANY_TAG.sub("", text)
-    return " ".join(html.unescape(text).split())
 
 
 def count_words(text):
@@ -232,6 +203,87 @@ def find_number(text):
         if match:
             return kind, excerpt(text, match.start(), match.end(), around=3)
     return None
+
+
+# The figures worth saying out loud, for practice and the prep sheet. A figure is made
+# of whole words (whitespace-separated tokens, less the punctuation around them), so
+# "SEV-1s", "p95", "Q3", "4.25×" and "$38k" are never cut in two: a token that starts
+# with a letter is never a figure itself, only what a number counts ("12 SEV-1s").
+KEY_NUMBERS_MAX = 6
+FIGURE = re.compile(r"[~≈+−-]?[$€£¥]?\d")
+# A number alone, without a unit: the word after it says what was counted.
+BARE_NUMBER = re.compile(r"[~≈+−-]?[$€£¥]?\d+(?:[.,]\d+)*")
+# Years and dates are when, not how much ("2,000 users" is a count).
+DATE = re.compile(r"(?:19|20)\d\d(?:[-/–]\d+)*")
+OPENING_MARKS = "([{“‘\"'"
+CLOSING_MARKS = ")]}”’\"'.,;:!?…–—"
+RANGE_WORDS = {"to", "→", "->", "⟶", "=>"}
+UNITS_APART = {"%", "×", "x"}
+NOT_COUNTED = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is",
+    "of", "on", "or", "over", "per", "than", "the", "to", "was", "were", "with",
+}  # fmt: skip
+
+
+def _tokens(text):
+    """(word, closed) for each token: the word without the punctuation around it, and
+    whether punctuation after it closes the phrase ("94%," ends there)."""
+    for raw in text.split():
+        word = raw.lstrip(OPENING_MARKS).rstrip(CLOSING_MARKS)
+        if word:
+            yield word, word != raw.lstrip(OPENING_MARKS)
+
+
+def _counts(word):
+    """Whether a word can say what a number counts ("weeks", "FPS", "SEV-1s") or is
+    its unit written apart ("40 %")."""
+    if word in UNITS_APART:
+        return True
+    return len(word) > 1 and word[0].isalpha() and word.lower() not in NOT_COUNTED
+
+
+def _figure(tokens, i):
+    """The figure that starts at tokens[i] ("" for a date), and the index after it:
+    the number, then a range ("to 120ms") and what it counts ("weeks"), if any."""
+    first, closed = tokens[i]
+    words, numbers = [first], [first]
+    i += 1
+    ranged = counted = False
+    while not closed and i < len(tokens):
+        after = tokens[i][0]
+        ahead = tokens[i + 1] if i + 1 < len(tokens) else ("", True)
+        if not ranged and after in RANGE_WORDS and FIGURE.match(ahead[0]):
+            words += [after, ahead[0]]
+            numbers.append(ahead[0])
+            closed = ahead[1]
+            i += 2
+            ranged = True
+        elif not counted and BARE_NUMBER.fullmatch(first) and _counts(after):
+            words.append(after)
+            closed = tokens[i][1]
+            i += 1
+            counted = True
+        else:
+            break
+    if not counted and all(DATE.fullmatch(number) for number in numbers):
+        return "", i
+    return " ".join(words), i
+
+
+def key_numbers(markdown_text, limit=KEY_NUMBERS_MAX):
+    """The figures a Result holds, as said out loud: "40%", "3×", "$2M", "3 weeks",
+    "800ms to 120ms", "12 SEV-1s"; in order, without repeats or dates."""
+    tokens = list(_tokens(to_text(markdown_text)))
+    found = []
+    i = 0
+    while i < len(tokens) and len(found) < limit:
+        if not FIGURE.match(tokens[i][0]):
+            i += 1
+            continue
+        figure, i = _figure(tokens, i)
+        if figure and figure not in found:
+            found.append(figure)
+    return found
 
 
 # --- Ownership and vague words ----------------------------------------------------------
@@ -339,15 +391,12 @@ class Playbook:
     The document is small (five themes), so one load serves any number of stories.
     """
 
-    def __init__(self, themes, guidelines, prompts, points):
+    def __init__(self, themes, guidelines):
+        """`themes` come `with_guidance()`: their prompts and points prefetched."""
         self.themes = {t.pk: t for t in themes}
         self.guidelines = list(guidelines)
-        self.prompts = {}
-        for prompt in prompts:
-            self.prompts.setdefault(prompt.theme_id, []).append(prompt)
-        self.points = {}
-        for point in points:
-            self.points.setdefault(point.theme_id, []).append(point)
+        self.prompts = {pk: list(t.star_prompts.all()) for pk, t in self.themes.items()}
+        self.points = {pk: list(t.points.all()) for pk, t in self.themes.items()}
 
     def theme_number(self, theme_id):
         theme = self.themes.get(theme_id)
@@ -363,24 +412,17 @@ class Playbook:
 
     @classmethod
     def load(cls):
-        from themes.models import Guideline, StarPrompt, Theme, ThemePoint
-
-        return cls(
-            Theme.objects.all(),
-            Guideline.objects.all(),
-            StarPrompt.objects.all(),
-            ThemePoint.objects.all(),
-        )
+        return cls(Theme.objects.with_guidance(), Guideline.objects.all())
 
 
 # --- The analysis ----------------------------------------------------------------------
 
 
 def _texts(story):
-    texts = {name: plain_text(getattr(story, name, "") or "") for name in SPOKEN}
+    texts = {name: to_text(getattr(story, name, "")) for name in SECTION_FIELDS}
     # Ownership reads the Action without quoted speech, blockquotes included.
     texts["action_own_words"] = without_quotations(
-        plain_text(getattr(story, "action", "") or "", keep_blockquotes=False)
+        to_text(getattr(story, "action", ""), blockquotes=False)
     )
     return texts
 
@@ -393,7 +435,7 @@ def analyse(story, guidance=None):
     """
     guidance = guidance or Guidance()
     texts = _texts(story)
-    counts = {name: count_words(texts[name]) for name in SPOKEN}
+    counts = {name: count_words(texts[name]) for name in SECTION_FIELDS}
     total = sum(counts.values())
     sections = [
         SectionStats(
@@ -402,7 +444,7 @@ def analyse(story, guidance=None):
             speaking_seconds(counts[name]),
             counts[name] / total if total else 0.0,
         )
-        for name in SPOKEN
+        for name in SECTION_FIELDS
     ]
     findings = []
     strengths = {}
@@ -561,7 +603,7 @@ def _ownership(texts, guidance):
 
 def _vague(texts, guidance):
     findings = []
-    for name in SPOKEN:
+    for name in SECTION_FIELDS:
         text = without_quotations(texts[name])
         for match in VAGUE.finditer(text):
             phrase = " ".join(match.group(0).split())
@@ -672,7 +714,7 @@ def readiness(story, playbook=None, text=None):
     the coach). `text` analyses unsaved text (an object with the story's text
     attributes) against the story's saved themes and ticks. Pass one `playbook`
     (`Playbook.load()`) and prefetch "themes" and "checked_points" to score many
-    stories in a fixed number of queries; see `readiness_for`.
+    stories in a fixed number of queries, as `coverage.report.readiness_scores` does.
     """
     playbook = playbook or Playbook.load()
     theme_ids = [theme.pk for theme in story.themes.all()]
@@ -735,33 +777,3 @@ def readiness(story, playbook=None, text=None):
             f"{len(checklist)} points hit ({how})."
         )
     return Readiness(coach_score + checklist_score, explanation, checklist, report)
-
-
-def readiness_for(stories):
-    """{story pk: Readiness} for many stories: a fixed number of queries (six, plus the stories themselves)."""
-    from django.db.models import prefetch_related_objects
-
-    stories = list(stories)
-    prefetch_related_objects(stories, "themes", "checked_points")
-    playbook = Playbook.load()
-    return {story.pk: readiness(story, playbook) for story in stories}
-
-
-def key_numbers(story, limit=4):
-    """The numbers a story's Result (then Action) holds, quoted: a crib for practice."""
-    found = []
-    for name in ("result", "action"):
-        text = plain_text(getattr(story, name, "") or "")
-        taken = []
-        for _kind, pattern in NUMBER_KINDS:
-            for match in pattern.finditer(text):
-                if any(
-                    match.start() < end and start < match.end() for start, end in taken
-                ):
-                    continue
-                taken.append((match.start(), match.end()))
-        for start, end in sorted(taken):
-            quote = excerpt(text, start, end, around=2)
-            if quote not in found:
-                found.append(quote)
-    return found[:limit]

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from stories.models import SECTION_MAX, Story
+from stories.models import SECTION_FIELDS, SECTION_LABELS, SECTION_MAX, Story
 from stories.views import get_story
 
-from .analysis import LABELS, SPOKEN, Playbook, readiness
+from .analysis import Playbook, readiness
 
 
 def _get_story(request, pk):
@@ -30,7 +30,9 @@ def _render_coach(request, story, text=None, playbook=None):
             "story": story,
             "score": readiness(story, playbook, text=text),
             # The page's scratch form: the text being analysed, section by section.
-            "scratch": [(n, LABELS[n], getattr(source, n)) for n in SPOKEN],
+            "scratch": [
+                (n, SECTION_LABELS[n], getattr(source, n)) for n in SECTION_FIELDS
+            ],
         },
     )
 
@@ -50,7 +52,7 @@ def coach(request, pk):
         text = SimpleNamespace(
             **{
                 name: request.POST.get(name, getattr(story, name))[:SECTION_MAX]
-                for name in SPOKEN
+                for name in SECTION_FIELDS
             }
         )
     return _render_coach(request, story, text)

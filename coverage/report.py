@@ -29,9 +29,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, RowNumber
 
-from coach.analysis import SPOKEN, Playbook, readiness
+from coach.analysis import Playbook, readiness
 from practice.scheduling import History, practice_history
-from stories.models import Story, StoryTheme
+from stories.models import SECTION_FIELDS, Story, StoryTheme
 from themes.models import SampleQuestion, Theme
 
 COUNTING = [Story.Status.READY, Story.Status.DRAFT]
@@ -190,7 +190,7 @@ def _readiness_key(story, document, theme_ids, point_ids):
     digest = hashlib.blake2b(digest_size=16)
     for part in [
         document,
-        *(getattr(story, name) or "" for name in SPOKEN),
+        *(getattr(story, name) or "" for name in SECTION_FIELDS),
         ",".join(str(pk) for pk in sorted(theme_ids)),
         ",".join(str(pk) for pk in sorted(point_ids)),
     ]:
@@ -309,7 +309,9 @@ class Coverage:
         return readiness_scores(
             counting_stories(self.user)
             .filter(status=Story.Status.READY)
-            .only("id", "title", "status", *SPOKEN, "readiness", "readiness_key")
+            .only(
+                "id", "title", "status", *SECTION_FIELDS, "readiness", "readiness_key"
+            )
         )
 
     def is_ready(self, story):

@@ -1,6 +1,8 @@
 """The one way user Markdown becomes HTML: Python-Markdown, then nh3 with an allowlist."""
 
+import re
 import threading
+from html import unescape
 
 import markdown
 import nh3
@@ -54,3 +56,23 @@ def render_inline(text):
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+# Where a block starts or ends (or a line breaks): once the tags are gone, the words
+# on either side must stay apart.
+BLOCK_TAG = re.compile(
+    r"</?(?:p|br|hr|li|ul|ol|h[1-6]|pre|blockquote|table|thead|tbody|tr|th|td)\b[^>]*>",
+    re.I,
+)
+# nh3 escapes every "<" that is not a tag, so a tag always ends at the next ">".
+ANY_TAG = re.compile(r"<[^>]+>")
+BLOCKQUOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S | re.I)
+
+
+def to_text(text, blockquotes=True):
+    """The words a reader sees of this Markdown, on one line: rendered, every tag
+    dropped, entities decoded. `blockquotes=False` leaves quoted passages out."""
+    html = render_markdown(text)
+    if not blockquotes:
+        html = BLOCKQUOTE.sub(" ", html)
+    return " ".join(unescape(ANY_TAG.sub("", BLOCK_TAG.sub(" ", html))).split())

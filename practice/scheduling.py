@@ -31,6 +31,8 @@ from .models import PracticeCard, PracticeSession
 
 INTERVALS = {1: 1, 2: 3, 3: 7, 4: 14, 5: 30}
 TOP_BOX = max(INTERVALS)
+# The longest round the practice log accepts, in seconds (and a backup may hold).
+ROUND_SECONDS_MAX = 3600
 GOOD_RATING = 4
 BAD_RATING = 2
 

@@ -17,6 +17,7 @@ from themes.models import SampleQuestion, Theme
 
 from .models import PracticeSession
 from .scheduling import (
+    ROUND_SECONDS_MAX,
     History,
     due_count,
     due_pick,
@@ -59,7 +60,7 @@ class LogForm(forms.Form):
         SampleQuestion.objects.all(), widget=forms.HiddenInput
     )
     duration_seconds = forms.IntegerField(
-        min_value=0, max_value=3600, label="Seconds you spoke"
+        min_value=0, max_value=ROUND_SECONDS_MAX, label="Seconds you spoke"
     )
     rating = forms.TypedChoiceField(
         choices=PracticeSession.Rating.choices,
@@ -69,7 +70,7 @@ class LogForm(forms.Form):
     )
     note = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=PracticeSession._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note to self",
     )
@@ -142,16 +143,22 @@ def _round(request):
     chosen = chosen or (stories[0] if stories else None)
     seconds = _seconds(request.GET.get("seconds"))
     form = LogForm(initial={"question": question, "duration_seconds": seconds})
+    return _render_round(request, question, stories, chosen, seconds, form)
+
+
+def _render_round(request, question, stories, chosen, seconds, form, status=200):
     return render(
         request,
         "practice/practice_round.html",
         {
             "question": question,
-            "stories": [(s, key_numbers(s)) for s in stories],
+            # The figures to say, as the prep sheet lists them.
+            "stories": [(s, key_numbers(s.result)) for s in stories],
             "chosen": chosen,
             "seconds": seconds,
             "form": form,
         },
+        status=status,
     )
 
 
@@ -170,17 +177,9 @@ def log(request):
         if question is None:
             return redirect("practice:index")
         stories = stories_for_question(request.user, question)
-        return render(
-            request,
-            "practice/practice_round.html",
-            {
-                "question": question,
-                "stories": [(s, key_numbers(s)) for s in stories],
-                "chosen": story,
-                "seconds": _seconds(request.POST.get("duration_seconds")),
-                "form": form,
-            },
-            status=422,
+        seconds = _seconds(request.POST.get("duration_seconds"))
+        return _render_round(
+            request, question, stories, story, seconds, form, status=422
         )
     data = form.cleaned_data
     _, card = record_practice(

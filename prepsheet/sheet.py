@@ -9,30 +9,21 @@ cross-referenced under the others.
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import unescape
 
 from django.db.models import Min
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from coach.analysis import key_numbers
 from coverage.report import readiness_scores
-from markup.render import render_markdown
-from stories.models import Story, StoryTheme
+from markup.render import to_text
+from stories.models import SECTION_LABELS, Story, StoryTheme
 from themes.models import NegotiationNote, ThemePoint
 
 from .models import OwnNote
 
-SECTION_LABELS = [
-    ("situation", "Situation"),
-    ("task", "Task"),
-    ("action", "Action"),
-    ("result", "Result"),
-    ("reflection", "Reflection"),
-]
 # Heading levels in every rendering: sheet title, theme, story, STAR section.
 THEME_LEVEL, STORY_LEVEL, SECTION_LEVEL = 2, 3, 4
-KEY_NUMBERS_MAX = 6
 # The builder's live preview shows each STAR section's opening words, this many
 # characters at most: the preview is swapped in on every change of options, so it
 # stays small (under 10 KB) whatever the stories hold; the downloads hold it all.
@@ -232,7 +223,7 @@ def build(user, options, limit=None):
                 if options.compact
                 else [
                     Section(label, shift_headings(getattr(story, name), SECTION_LEVEL))
-                    for name, label in SECTION_LABELS
+                    for name, label in SECTION_LABELS.items()
                     if getattr(story, name).strip()
                 ],
                 key_numbers=key_numbers(story.result),
@@ -329,44 +320,9 @@ def one_line(text):
     return " ".join((text or "").split())
 
 
-# A block's end (or a line break) would run two words together once tags are gone.
-_BLOCK_END = re.compile(r"(</(?:p|li|h[1-6]|pre|blockquote|td|th)>|<br\s*/?>)")
-
-
 def plain_excerpt(markdown_text, limit=EXCERPT_CHARS):
     """What a reader sees of this Markdown, on one line, cut to `limit` characters."""
-    text = strip_tags(_BLOCK_END.sub(r"\1 ", render_markdown(markdown_text)))
-    return Truncator(one_line(unescape(text))).chars(limit)
-
-
-_NUMBER = r"(?:[$£€]\s?)?\d+(?:[.,]\d+)*"
-_UNIT = r"\s?(?:%|×|x\b|pp\b|bn\b|ms\b|[kKMBsh]\b)"
-_RANGE = rf"\s(?:to|→|->)\s{_NUMBER}(?:{_UNIT})?"
-# A word after a bare number names what was counted ("3 weeks", "12 engineers").
-_COUNTED = (
-    r"\s(?!(?:to|and|or|of|in|on|at|by|for|the|a|an|with|from)\b)[A-Za-z]{2,12}\b"
-)
-KEY_NUMBER = re.compile(
-    rf"(?<![\w.]){_NUMBER}(?:{_UNIT}(?:{_RANGE})?|{_RANGE}(?:{_COUNTED})?|{_COUNTED})?"
-)
-YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def key_numbers(text):
-    """The figures in a Result worth saying out loud: '40%', '3×', '$2M', '3 weeks'.
-
-    Deterministic and deliberately simple: numbers with their unit or the word after
-    them, in order of appearance, without repeats or bare years.
-    """
-    found = []
-    for match in KEY_NUMBER.finditer(text or ""):
-        figure = match.group(0).strip()
-        if YEAR.fullmatch(figure) or figure in found:
-            continue
-        found.append(figure)
-        if len(found) == KEY_NUMBERS_MAX:
-            break
-    return found
+    return Truncator(to_text(markdown_text)).chars(limit)
 
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

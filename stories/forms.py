@@ -1,22 +1,13 @@
 from django import forms
 from django.urls import reverse
 
-from themes.models import SampleQuestion, Section, Theme
+from themes.models import SampleQuestion, Theme
 
-from .models import SECTION_MAX, TITLE_MAX, Story
+from .models import SECTION_FIELDS, SECTION_MAX, TEXT_FIELDS, TITLE_MAX, Story
 
 # What the editor's form and autosave may change through Story.apply_edit.
-EDIT_FIELDS = [
-    "title",
-    "summary",
-    *Section.values,
-    "reflection",
-    "company",
-    "role",
-    "period",
-    "status",
-]
-PROSE_FIELDS = [*Section.values, "reflection"]
+EDIT_FIELDS = [*TEXT_FIELDS, "company", "role", "period", "status"]
+PROSE_FIELDS = SECTION_FIELDS
 ANGLE_MAX = 300
 
 

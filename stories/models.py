@@ -11,8 +11,12 @@ from themes.models import SampleQuestion, Section, Theme, ThemePoint
 
 TITLE_MAX = 200
 SECTION_MAX = 20_000
+# A story's Markdown sections, in the order they are told: the STAR answer, then
+# what was learned.
+SECTION_FIELDS = [*Section.values, "reflection"]
+SECTION_LABELS = {**dict(Section.choices), "reflection": "Reflection"}
 # The fields a revision keeps: everything the user types as prose.
-TEXT_FIELDS = ["title", "summary", *Section.values, "reflection"]
+TEXT_FIELDS = ["title", "summary", *SECTION_FIELDS]
 REVISIONS_KEPT = 50
 # The story list searches these; a word may be in any of them.
 SEARCH_FIELDS = [*TEXT_FIELDS, "company", "role", "period"]
@@ -52,12 +56,6 @@ class StoryQuerySet(OwnedQuerySet):
 
     def trashed(self):
         return self.filter(deleted_at__isnull=False)
-
-    def ready(self):
-        return self.filter(status=Story.Status.READY)
-
-    def drafts(self):
-        return self.filter(status=Story.Status.DRAFT)
 
     def search(self, q):
         """Stories in which every word of `q` appears, in any text field.

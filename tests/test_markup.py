@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from markup.render import render_inline, render_markdown
+from markup.render import render_inline, render_markdown, to_text
 
 DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
 
@@ -98,3 +98,26 @@ def test_ordinary_markdown_keeps_its_structure():
 
 def test_inline_rendering_drops_the_paragraph():
     assert render_inline("with `nsys` and") == "with <code>nsys</code> and"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("", ""),
+        (
+            "## Fix\n\n* **profiled** the `decoder`\n* [read](https://x.example/) it",
+            "Fix profiled the decoder read it",
+        ),
+        ("one<br>two\n\n| a | b |\n|---|---|\n| 1 | 2 |", "one two a b 1 2"),
+        ("Fish &amp; `a<b` &lt;3", "Fish & a<b <3"),
+        ("<script>alert(1)</script>kept", "kept"),
+        ("Said:\n\n> we did it\n\nThen I shipped", "Said: we did it Then I shipped"),
+    ],
+)
+def test_text_is_what_a_reader_sees_on_one_line(markdown, text):
+    assert to_text(markdown) == text
+
+
+def test_text_can_leave_quoted_passages_out():
+    markdown = "Said:\n\n> we did it\n\nThen I shipped"
+    assert to_text(markdown, blockquotes=False) == "Said: Then I shipped"

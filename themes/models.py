@@ -46,8 +46,8 @@ class Playbook(models.Model):
         return (self.slug,)
 
 
-class Guideline(models.Model):
-    """General advice from the top of the document, such as the STAR format."""
+class PositionedText(models.Model):
+    """A line of the document's own, known by its place in the list."""
 
     position = models.PositiveSmallIntegerField(unique=True)
     text = models.TextField()
@@ -55,6 +55,7 @@ class Guideline(models.Model):
     objects = ByPositionManager()
 
     class Meta:
+        abstract = True
         ordering = ["position"]
 
     def __str__(self):
@@ -62,6 +63,18 @@ class Guideline(models.Model):
 
     def natural_key(self):
         return (self.position,)
+
+
+class Guideline(PositionedText):
+    """General advice from the top of the document, such as the STAR format."""
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_guidance(self):
+        """Each theme with what the document says a story for it should hold: its
+        STAR prompts and its points (framework, talking points, key points), in two
+        more queries."""
+        return self.prefetch_related("star_prompts", "points")
 
 
 class Theme(models.Model):
@@ -72,7 +85,7 @@ class Theme(models.Model):
     target_min = models.PositiveSmallIntegerField(default=2)
     target_max = models.PositiveSmallIntegerField(default=3)
 
-    objects = BySlugManager()
+    objects = BySlugManager.from_queryset(ThemeQuerySet)()
 
     class Meta:
         ordering = ["number"]
@@ -242,17 +255,5 @@ class QuestionToAsk(models.Model):
     natural_key.dependencies = ["themes.questioncategory"]
 
 
-class NegotiationNote(models.Model):
-    position = models.PositiveSmallIntegerField(unique=True)
-    text = models.TextField()
-
-    objects = ByPositionManager()
-
-    class Meta:
-        ordering = ["position"]
-
-    def __str__(self):
-        return self.text
-
-    def natural_key(self):
-        return (self.position,)
+class NegotiationNote(PositionedText):
+    """Advice on negotiating the offer."""

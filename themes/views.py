@@ -31,9 +31,9 @@ def index(request):
 @require_GET
 def detail(request, slug):
     theme = get_object_or_404(
-        Theme.objects.prefetch_related("questions", "star_prompts"), slug=slug
+        Theme.objects.with_guidance().prefetch_related("questions"), slug=slug
     )
-    points = ThemePoint.objects.filter(theme=theme)
+    points = theme.points.all()
     return render(
         request,
         "themes/detail.html",

@@ -32,7 +32,7 @@ def test_a_practice_round_runs_the_timer_then_takes_a_rating(logged_in_page, ali
     expect(page.get_by_role("status").filter(has_text="Time is up")).to_be_attached()
     expect(stories).to_be_visible()
     expect(page.get_by_role("timer")).to_have_text("0:00")
-    expect(page.get_by_text("from 8 to 34 FPS")).to_be_visible()
+    expect(page.get_by_text("8 to 34 FPS", exact=True)).to_be_visible()
     expect(page.get_by_label("Seconds you spoke")).to_have_value("2")
     expect(page.get_by_label("Segmentation at 34 FPS")).to_be_checked()
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from coach.analysis import key_numbers
 from practice.models import PracticeCard, PracticeSession
 from tests.factories import make_story
 from themes.models import SampleQuestion, Theme
@@ -84,10 +85,25 @@ def test_a_round_shows_the_question_stories_and_key_numbers(
     ).content.decode()
     assert escape(question.text) in html
     assert "Made a segmentation model 4× faster" in html
-    assert "from 8 to 34 FPS" in html
+    # The Result's figures, as the prep sheet lists them (coach.analysis.key_numbers).
+    assert key_numbers(story.result) == ["8 to 34 FPS", "4.25×"]
+    assert '<ul class="key-numbers"><li>8 to 34 FPS</li><li>4.25×</li></ul>' in html
     assert 'value="45"' in html
     assert 'src="/static/js/practice.js"' in html
     assert "<script>" not in html and "style=" not in html and "onclick" not in html
+
+
+def test_a_rounds_key_numbers_keep_each_figure_whole(alice_client, alice, question):
+    make_story(
+        alice,
+        themes=[question.theme],
+        title="Fewer pages",
+        action="Paged 40 times a week before I started.",
+        result="Cut 12 SEV-1s to 3 by Q3; p95 down 40%.",
+        status="ready",
+    )
+    html = alice_client.get(round_url(question=question.pk)).content.decode()
+    assert '<ul class="key-numbers"><li>12 SEV-1s to 3</li><li>40%</li></ul>' in html
 
 
 def test_logging_a_round_saves_it_and_schedules_the_card(

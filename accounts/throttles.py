@@ -34,7 +34,7 @@ def _usage(request, name, increment):
 def is_throttled(request, name):
     """Whether the attempts counted so far in this period have used up the limit."""
     usage = _usage(request, name, increment=False)
-    # get_usage says should_limit with a limit of 0 when the cache fails: stay shut.
+    # should_limit alone would let one attempt more through than the limit.
     return usage is not None and (
         usage["should_limit"] or usage["count"] >= usage["limit"]
     )

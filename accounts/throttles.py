@@ -6,6 +6,8 @@ attempt that should count: every sign-up, but only a failed log-in or a wrong
 current password, so a user who gets it right is never slowed down.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
@@ -19,6 +21,21 @@ MESSAGES = {
     "password": "Your current password was entered wrongly too many times.",
     "password_reset": "Too many password resets have been asked for from your address.",
 }
+
+
+def client_ip(request):
+    """The client's address, for axes and the throttles alike: REMOTE_ADDR, or with
+    settings.PROXY_COUNT proxies in front, the address the outermost one saw, read
+    from the right of X-Forwarded-For (the end a client cannot write)."""
+    if settings.PROXY_COUNT:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= settings.PROXY_COUNT:
+            address = forwarded[-settings.PROXY_COUNT].strip()
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR")
 
 
 def _usage(request, name, increment):

@@ -181,6 +181,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_ip"
 
 # Throttles on the account forms (accounts/throttles.py), counted by django-ratelimit
 # in the "throttles" cache: a table in the database (made by accounts' migration
@@ -207,6 +208,13 @@ CACHES = {
     },
 }
 RATELIMIT_USE_CACHE = "throttles"
+RATELIMIT_IP_META_KEY = "accounts.throttles.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address, and all
+# clients would share one count: PROXY_COUNT=1 (one proxy that appends to
+# X-Forwarded-For, as nginx's $proxy_add_x_forwarded_for does) makes axes and the
+# throttles use the address that proxy saw. Left at 0, X-Forwarded-For is ignored,
+# since a client can write anything in it.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
 
 
 # E-mail, for password resets: EMAIL_URL=smtp://user:password@host:587?tls=true,

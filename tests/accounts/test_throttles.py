@@ -207,3 +207,60 @@ def test_the_counter_cache_counts_and_keeps_the_expiry_it_was_added_with(db):
     assert expires() == added
     with pytest.raises(ValueError):
         cache.incr("missing")
+
+
+def spray_from(client, **extra):
+    for n in range(limit("login")):
+        client.post(
+            reverse("login"), {"username": f"user{n}", "password": "x"}, **extra
+        )
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_throttle(alice):
+    client = Client(REMOTE_ADDR="198.51.100.20")
+    spray_from(client, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    response = client.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.2",
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_proxy_clients_are_counted_by_the_address_the_proxy_saw(
+    alice, settings
+):
+    settings.PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    # What the client wrote comes first; the proxy appends the address it saw.
+    spray_from(proxy, HTTP_X_FORWARDED_FOR="203.0.113.9, 203.0.113.1")
+    locked = proxy.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.1",
+    )
+    assert locked.status_code == 429
+    other = proxy.post(
+        reverse("login"),
+        {"username": "alice", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 203.0.113.2",
+    )
+    assert other.status_code == 302
+
+
+def test_behind_a_proxy_axes_locks_the_pair_by_the_address_the_proxy_saw(
+    alice, settings
+):
+    settings.PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        proxy.post(
+            reverse("login"),
+            {"username": "alice", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.1",
+        )
+    right = {"username": "alice", "password": PASSWORD}
+    locked = proxy.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert "Too many failed log-ins" in locked.content.decode()
+    other = proxy.post(reverse("login"), right, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    assert other.status_code == 302

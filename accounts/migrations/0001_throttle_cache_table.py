@@ -3,22 +3,25 @@ from django.core.management import call_command
 from django.db import migrations
 
 
+def table_name():
+    return settings.CACHES[settings.RATELIMIT_USE_CACHE]["LOCATION"]
+
+
 def create_cache_table(apps, schema_editor):
     # The throttles' counters live in a DatabaseCache (settings.CACHES["throttles"]):
     # make its table wherever `migrate` runs, so no deployment step is forgotten.
     # createcachetable skips a table that already exists.
     call_command(
         "createcachetable",
-        settings.RATELIMIT_USE_CACHE,
+        table_name(),
         database=schema_editor.connection.alias,
         verbosity=0,
     )
 
 
 def drop_cache_table(apps, schema_editor):
-    table = settings.CACHES[settings.RATELIMIT_USE_CACHE]["LOCATION"]
     schema_editor.execute(
-        f"DROP TABLE IF EXISTS {schema_editor.quote_name(table)}"
+        f"DROP TABLE IF EXISTS {schema_editor.quote_name(table_name())}"
     )
 
 

@@ -66,6 +66,9 @@ class DeleteAccountForm(CurrentPasswordForm):
     def save(self):
         """Deletes the user, with every row that is theirs (all CASCADE from the user),
         and ends their sessions on every device."""
+        # Sessions are signed blobs in the database: the user's are found by decoding
+        # each live one. Deleting the user would leave them logged out anyway; this
+        # also removes what they held.
         user_pk = str(self.user.pk)
         sessions = Session.objects.filter(expire_date__gt=timezone.now())
         Session.objects.filter(

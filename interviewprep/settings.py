@@ -8,9 +8,11 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -154,6 +156,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Long but repetitive (aaaaaaaaaaaa, abababababab) is not on the common list.
+    {
+        "NAME": "accounts.validators.DistinctCharactersValidator",
+        "OPTIONS": {"min_distinct": 5},
+    },
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -163,6 +170,8 @@ LOGOUT_REDIRECT_URL = "login"
 # credentials; ModelBackend does the authenticating. Five failures for one
 # username from one address lock that pair for 15 minutes (a user elsewhere, or
 # another account from here, can still log in); a success resets the count.
+# Spraying one password across many usernames from one address is stopped by the
+# "login" throttle below, which counts failures per address whatever the username.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -172,6 +181,75 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttles.client_ip"
+
+# Throttles on the account forms (accounts/throttles.py), counted by django-ratelimit
+# in the "throttles" cache: a table in the database (made by accounts' migration
+# 0001), so every gunicorn worker counts in the same place. Not axes, because axes
+# has one failure limit for all its parameters and a success from an address would
+# wipe that address's count. Each is "attempts/period" for one key:
+ACCOUNT_THROTTLES = {
+    # Sign-up attempts per address, successful or not: the form must say when a
+    # username is taken, so this keeps that answer from being asked in bulk.
+    "signup": "10/h",
+    # Failed log-ins per address, across all usernames.
+    "login": "30/h",
+    # Wrong current passwords per user (password change, account deletion): a
+    # borrowed session cannot be used to guess the password.
+    "password": "5/15m",
+    # Password-reset requests per address (each may send an e-mail).
+    "password_reset": "5/h",
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttles": {
+        "BACKEND": "accounts.cache.CounterCache",
+        "LOCATION": "accounts_throttle_counts",
+    },
+}
+RATELIMIT_USE_CACHE = "throttles"
+RATELIMIT_IP_META_KEY = "accounts.throttles.client_ip"
+# Behind a reverse proxy every request comes from the proxy's address, and all
+# clients would share one count: PROXY_COUNT=1 (one proxy that appends to
+# X-Forwarded-For, as nginx's $proxy_add_x_forwarded_for does) makes axes and the
+# throttles use the address that proxy saw. Left at 0, X-Forwarded-For is ignored,
+# since a client can write anything in it.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+
+
+# E-mail, for password resets: EMAIL_URL=smtp://user:password@host:587?tls=true,
+# smtps://user:password@host (TLS from the start, port 465) or console:// (printed
+# to the log, for trying it out). Unset, nothing is sent and the reset page tells
+# the user to ask the operator, who runs `manage.py changepassword <username>`.
+def email_settings(url):
+    """Django's EMAIL_* settings from an EMAIL_URL."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtps:// or console://, not {url.split(':')[0]!r}"
+        )
+    ssl = parts.scheme == "smtps"
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if ssl else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": ssl,
+        "EMAIL_USE_TLS": not ssl and query.get("tls", [""])[0].lower() == "true",
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+PASSWORD_RESET_BY_EMAIL = bool(EMAIL_URL)
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "interviewprep@localhost")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # Every response carries a strict policy: scripts and styles only from files we
 # serve, no inline code, no eval (htmx is told the same through its meta config in

@@ -67,6 +67,9 @@ def fill(route, values):
 NAMED_VALUES = {
     "section": TEXT_FIELDS,
     "kind": ["question", "note"],  # the prep sheet's own items
+    # A password-reset link whose token is wrong: the page says the link does not work.
+    "uidb64": ["MQ"],
+    "token": ["not-a-valid-token"],
 }
 
 

@@ -12,6 +12,7 @@ from uuid import uuid4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
-from themes.models import SampleQuestion, Theme, ThemePoint
+from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
 
 from ..forms import (
     EDIT_FIELDS,
@@ -92,7 +93,15 @@ def _editor_context(story, form, tags_form, conflict=None):
     Four queries for the playbook (themes, then their questions, prompts and points)
     and one for the ticked points; none inside the template's loops.
     """
-    themes = list(Theme.objects.prefetch_related("questions", "star_prompts", "points"))
+    themes = list(
+        Theme.objects.prefetch_related(
+            # Each theme's own, in its own order: the models' default orderings
+            # (by the theme's number, by section) would join and sort again.
+            Prefetch("questions", SampleQuestion.objects.order_by("position")),
+            Prefetch("star_prompts", StarPrompt.objects.order_by("pk")),
+            Prefetch("points", ThemePoint.objects.order_by("kind", "position")),
+        )
+    )
     chosen_themes, chosen_questions, angles = _tag_choices(tags_form)
     checked_points = (
         set(story.checked_points.values_list("pk", flat=True)) if story else set()
@@ -198,11 +207,13 @@ def create(request):
     if not (form.is_valid() and tags_form.is_valid()):
         return _invalid(request, None, form, tags_form)
     key = form.cleaned_data["create_key"]
-    # A retried create (the same key: a double click, a resent autosave) is a save
-    # of the story it already made, on the version the form says (none yet: 1).
-    existing = key and Story.objects.for_user(request.user).filter(create_key=key)
-    if existing and existing.exists():
-        return _save(request, _retried(existing), form, tags_form)
+    # A retried create (the same key: a double click, a resent autosave whose answer
+    # was lost) is a save of the story it already made, on the version the form
+    # says (none yet: 1); the page learns the story's address all the same.
+    made = Story.objects.for_user(request.user).filter(create_key=key)
+    if key and made.exists():
+        story = _retried(made)
+        return _moved(request, story, _save(request, story, form, tags_form, True))
     if not form.has_writing():
         form.add_error(None, "Write a title or any part of the story first.")
         return _invalid(request, None, form, tags_form)
@@ -218,13 +229,17 @@ def create(request):
             response = _saved(request, story, form, tags_changed=True, created=True)
     except IntegrityError:
         # The same key, sent twice at once: the other request made the story.
-        if not (existing and existing.exists()):
+        if not (key and made.exists()):
             raise
-        return _save(request, _retried(existing), form, tags_form)
-    if request.htmx:
-        # The address becomes the story's; the form's empty hx-post follows it.
-        return _changed(replace_url(response, story.get_absolute_url()))
-    return response
+        story = _retried(made)
+        return _moved(request, story, _save(request, story, form, tags_form, True))
+    return _moved(request, story, _changed(response))
+
+
+def _moved(request, story, response):
+    """The new-story page now edits a story: its address becomes the story's, and
+    the form's empty hx-post follows it there."""
+    return replace_url(response, story.get_absolute_url()) if request.htmx else response
 
 
 def _retried(stories):
@@ -277,7 +292,7 @@ def detail(request, pk):
     return _save(request, story, form, tags_form)
 
 
-def _save(request, story, form, tags_form):
+def _save(request, story, form, tags_form, created=False):
     """Apply the form to the story, if nobody saved in between; answer either way.
 
     The response is rendered inside the transaction: the commit is the last thing
@@ -294,7 +309,7 @@ def _save(request, story, form, tags_form):
             if changed or based_on != story.version:
                 story.apply_edit(values, based_on, cleaned["edit_id"])
             tags_changed = tagging and _save_tags(story, tags_form)
-            response = _saved(request, story, form, tags_changed=tags_changed)
+            response = _saved(request, story, form, tags_changed, created)
     except StaleVersion as stale:
         return _conflict_response(request, stale.current, form, tags_form, based_on)
     if changed or tags_changed:

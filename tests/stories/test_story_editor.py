@@ -143,11 +143,24 @@ def test_a_retried_create_with_the_same_key_makes_one_story(alice_client, playbo
     assert first.status_code == second.status_code == 302
     assert first.url == second.url == story.get_absolute_url()
     assert story.version == 1
-    # A retry that carries more text saves it into that same story.
+    # A resent autosave whose answer was lost, with more text typed since: saved
+    # into that same story, and the page learns its address and side panel.
     third = alice_client.post(reverse("stories:create"), {**data, "task": "More"}, **HX)
     assert third.status_code == 200
+    assert third.headers["HX-Replace-Url"] == story.get_absolute_url()
+    assert 'id="editor-side" class="editor-side" hx-swap-oob="true"' in (
+        third.content.decode()
+    )
     story = Story.objects.get()
     assert (story.task, story.version) == ("More", 2)
+
+
+def test_a_retried_create_of_a_story_since_trashed_is_404(alice_client, playbook):
+    data = {"create_key": str(uuid4()), "title": "Gone"}
+    alice_client.post(reverse("stories:create"), data)
+    Story.objects.get().move_to_trash()
+    assert alice_client.post(reverse("stories:create"), data).status_code == 404
+    assert Story.objects.count() == 1
 
 
 def test_another_users_create_key_makes_their_own_story_and_touches_nothing(
@@ -636,3 +649,34 @@ def test_the_htmx_rendering_of_the_editor_carries_the_coach_and_the_history(
     ).content.decode()
     assert "<html" not in html
     assert 'id="story-practice"' in html and 'id="coach-panel"' in html
+
+
+def test_a_save_whose_answer_fails_is_not_committed(alice_client, story, monkeypatch):
+    """The answer is rendered inside the save's transaction: an error there undoes
+    the save, so a save that committed always answers success."""
+    from stories.views import editor
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the answer could not be rendered")
+
+    monkeypatch.setattr(editor, "render", broken)
+    with pytest.raises(RuntimeError):
+        alice_client.post(story.get_absolute_url(), form_data(story, task="x"), **HX)
+    story.refresh_from_db()
+    assert (story.task, story.version) == ("", 1)
+
+
+def test_the_editor_costs_the_same_queries_for_1_and_30_stories(
+    alice_client, alice, story, theme
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for more in [0, 29]:
+        for _ in range(more):
+            make_story(alice, themes=[theme])
+        with CaptureQueriesContext(connection) as queries:
+            alice_client.get(story.get_absolute_url())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

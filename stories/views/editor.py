@@ -319,9 +319,21 @@ def _save(request, story, form, tags_form, created=False):
 
 def _save_tags(story, tags_form):
     """Save the tags if they differ from the story's; whether they did."""
-    before = _tags_initial(story)
+    cleaned = tags_form.cleaned_data
+    wanted = {
+        "themes": sorted(theme.pk for theme in cleaned["themes"]),
+        "angles": {theme.pk: angle for theme, angle in cleaned["angles"].items()},
+        "questions": sorted(question.pk for question in cleaned["questions"]),
+    }
+    now = _tags_initial(story)
+    if wanted == {
+        **now,
+        "themes": sorted(now["themes"]),
+        "questions": sorted(now["questions"]),
+    }:
+        return False
     tags_form.save(story)
-    return _tags_initial(story) != before
+    return True
 
 
 def _saved(request, story, form, tags_changed=False, created=False):

@@ -3,7 +3,8 @@
 // status, the new version, the errors or the conflict view. This script adds:
 // - a retry, backing off, of a save the server never answered;
 // - a warning before leaving the page while a change is not saved;
-// - the conflict view's "Use the saved text" buttons (a copy within the page).
+// - the conflict view's "Use the saved text" buttons (a copy within the page), and
+//   no saving as the user types while the conflict is shown.
 // Without it the page is a plain form that posts and redirects.
 (function () {
   "use strict";
@@ -49,6 +50,15 @@
           "Copy your text somewhere safe, then reload the page.",
       );
     }
+  });
+
+  // While a conflict is shown, typing does not save: every such save would be
+  // refused again, and redraw the conflict under the user's eyes. Save, or the
+  // conflict's "Done merging" button, still does.
+  form.addEventListener("htmx:confirm", (event) => {
+    if (event.detail.elt !== form || !document.getElementById("conflict")) return;
+    const trigger = event.detail.triggeringEvent;
+    if (!trigger || trigger.type !== "submit") event.preventDefault();
   });
 
   function showStatus(text) {

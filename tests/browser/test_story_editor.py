@@ -133,6 +133,12 @@ def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
     expect(tab_two.get_by_role("textbox", name="Task", exact=True)).to_have_value(
         "Own the pager."
     )
+    # Typing (or copying) while the conflict is shown does not save: no refusal
+    # redraws the conflict under the user's eyes.
+    tab_two.wait_for_timeout(1_500)
+    expect(
+        tab_two.get_by_role("button", name="Saved text copied into the form")
+    ).to_be_disabled()
     tab_two.get_by_role("button", name="Done merging: save my text").click()
     expect(conflict).to_have_count(0, timeout=SLOW)
     expect(tab_two.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)

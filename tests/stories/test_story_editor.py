@@ -155,6 +155,30 @@ def test_a_retried_create_with_the_same_key_makes_one_story(alice_client, playbo
     assert (story.task, story.version) == ("More", 2)
 
 
+def test_two_creates_with_one_key_at_once_make_one_story(
+    alice_client, alice, playbook, monkeypatch
+):
+    from stories.models import StoryQuerySet
+
+    key = uuid4()
+    make_story(alice, title="Once", create_key=key)
+    # The other request made the story between this one's look-up and its insert.
+    exists, looks = StoryQuerySet.exists, []
+
+    def racing_exists(queryset):
+        looks.append(queryset)
+        return len(looks) > 1 and exists(queryset)
+
+    monkeypatch.setattr(StoryQuerySet, "exists", racing_exists)
+    response = alice_client.post(
+        reverse("stories:create"), {"create_key": str(key), "title": "Once"}
+    )
+    story = Story.objects.get()
+    assert len(looks) == 2  # it did run into the unique constraint
+    assert response.status_code == 302
+    assert response.url == story.get_absolute_url()
+
+
 def test_a_retried_create_of_a_story_since_trashed_is_404(alice_client, playbook):
     data = {"create_key": str(uuid4()), "title": "Gone"}
     alice_client.post(reverse("stories:create"), data)

@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -50,6 +51,8 @@ DATABASES = [("sqlite", "SQLite"), ("postgresql", "PostgreSQL")]
 # Share of the mix per kind of request; autosave is what a user typing does most.
 MIX = [("story list", 20), ("coverage", 15), ("story page", 25), ("autosave", 40)]
 KINDS = ["baseline", *(kind for kind, _ in MIX)]
+# An autosave's answer carries the story's new version in the form's hidden input.
+SAVED_VERSION = re.compile(r'name="version" value="(\d+)"')
 # Lines in gunicorn's log (its own and the workers' stderr) that count as errors.
 LOG_ERRORS = ["database is locked", "Traceback", "[CRITICAL]", "[ERROR]"]
 # The bare authenticated page the bench measures against (bench/urls.py), served by
@@ -405,7 +408,8 @@ class User(threading.Thread):
             self.errors.append(detail)
 
     def autosave(self, pk):
-        """What the editor's script sends: the version it edits and the fields."""
+        """What the editor's form sends as the user types (htmx): the version it
+        edits and the text; the new version comes back in the out-of-band input."""
         self.writes += 1
         field = self.random.choice(self.fields)
         text = f"{self.account['username']} write {self.writes}: " + PARAGRAPH * (
@@ -414,17 +418,14 @@ class User(threading.Thread):
         based_on = self.versions[pk]
         status, body = self.browser.request(
             "POST",
-            f"/stories/{pk}/autosave/",
+            f"/stories/{pk}/",
             {"version": based_on, field: text},
-            {
-                "X-CSRFToken": self.browser.cookies["csrftoken"],
-                "Accept": "application/json",
-            },
+            {"X-CSRFToken": self.browser.cookies["csrftoken"], "HX-Request": "true"},
         )
-        path = f"POST /stories/{pk}/autosave/"
+        path = f"POST /stories/{pk}/"
         if status != 200:
             return False, f"{path}: {status}"
-        version = json.loads(body)["version"]
+        version = int(SAVED_VERSION.search(body.decode())[1])
         # Acknowledged: the server says this text is saved as this version.
         self.acks[pk].append((version, field, text))
         self.versions[pk] = version

@@ -5,7 +5,7 @@ from themes.models import SampleQuestion, Theme
 
 from .models import SECTION_FIELDS, SECTION_MAX, TEXT_FIELDS, TITLE_MAX, Story
 
-# What the editor's form and autosave may change through Story.apply_edit.
+# What the editor's form may change through Story.apply_edit.
 EDIT_FIELDS = [*TEXT_FIELDS, "company", "role", "period", "status"]
 PROSE_FIELDS = SECTION_FIELDS
 ANGLE_MAX = 300
@@ -46,17 +46,32 @@ class TagsForm(forms.Form):
         )
 
 
-class StoryForm(forms.ModelForm):
-    """The story's text and details, as the plain (no JavaScript) editor posts them."""
+UNTITLED = "Untitled story"
+# What counts as having written something: a new story is not made from nothing.
+WRITTEN_FIELDS = [*TEXT_FIELDS, "company", "role", "period"]
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+class StoryForm(forms.ModelForm):
+    """The editor: the story's text and details, and what its one save needs.
+
+    The same form saves with htmx as the user types and posts plainly without
+    JavaScript: `version` is what the text is based on (blank for a new story),
+    `edit_id` names the editor tab, `create_key` names the new story a create makes.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # Sent by the conflict's "Done merging" button: save on the version shown there.
+    merged_version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, required=False
+    )
+    edit_id = forms.CharField(widget=forms.HiddenInput, max_length=32, required=False)
+    create_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Story
         fields = EDIT_FIELDS
         error_messages = {
             "title": {
-                "required": "Give the story a title.",
                 "max_length": f"Keep the title to {TITLE_MAX} characters or fewer "
                 "(it has %(show_value)d).",
             },
@@ -70,13 +85,14 @@ class StoryForm(forms.ModelForm):
         }
         widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in PROSE_FIELDS}
 
-    def __init__(self, *args, require_version=True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].required = require_version
+        # Autosave saves whatever is typed, title or not: an untitled story is
+        # "Untitled story" until the user names it, never a refused save.
+        self.fields["title"].required = False
+        self.fields["title"].help_text = f"Left empty, it is “{UNTITLED}”."
         for name in EDIT_FIELDS:
-            self.fields[name].widget.attrs.update(
-                {"data-autosave": "", "aria-describedby": f"errors-{name}"}
-            )
+            self.fields[name].widget.attrs["aria-describedby"] = f"errors-{name}"
         for name in PROSE_FIELDS:
             # Leading spaces are Markdown (an indented code block): keep them.
             self.fields[name].strip = False
@@ -87,36 +103,24 @@ class StoryForm(forms.ModelForm):
                     "hx-trigger": "input changed delay:400ms",
                     "hx-params": name,
                     "hx-target": f"#preview-{name}",
+                    "hx-swap": "innerHTML",
                     "hx-sync": "this:replace",
                     "aria-describedby": f"prompts-{name} errors-{name}",
                 }
             )
 
-    def changes(self, story):
-        """The edited fields whose value differs from what the story holds now."""
-        return {
-            name: self.cleaned_data[name]
-            for name in EDIT_FIELDS
-            if self.cleaned_data[name] != getattr(story, name)
-        }
+    def clean_title(self):
+        return self.cleaned_data["title"] or UNTITLED
 
+    def has_writing(self):
+        """Whether anything was typed: what a new story must have to be made."""
+        return any(
+            self.cleaned_data.get(name) not in ("", UNTITLED) for name in WRITTEN_FIELDS
+        )
 
-def clean_partial(story, data):
-    """Validate the subset of EDIT_FIELDS present in `data` (an autosave).
-
-    Returns (changes, errors): the values to save, and messages per field.
-    """
-    form = StoryForm(instance=story)
-    changes, errors = {}, {}
-    for name in EDIT_FIELDS:
-        if name not in data:
-            continue
-        field = form.fields[name]
-        try:
-            changes[name] = field.clean(data[name])
-        except forms.ValidationError as error:
-            errors[name] = list(error.messages)
-    return changes, errors
+    def values(self):
+        """The story's fields as the form holds them, for Story.apply_edit."""
+        return {name: self.cleaned_data[name] for name in EDIT_FIELDS}
 
 
 def save_tags(story, themes, angles, questions):

@@ -143,6 +143,16 @@ class Story(models.Model):
     # longer matches is recomputed (stories/coverage.py, `readiness_scores`).
     readiness = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     readiness_key = models.CharField(max_length=32, blank=True, editable=False)
+    # The idempotency key of the new-story form that created this story: a retried
+    # create (a double click, a resent autosave) finds the story instead of making a
+    # second one. Its own field rather than `uuid`: the uuid is the identity backups
+    # match stories by across accounts, so a browser must not choose it (a user could
+    # claim a uuid that someone else's backup will bring). Unique per owner, so one
+    # user's key can never find, or even collide with, another user's story.
+    create_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The editor tab (a random id per rendered editor page) whose save made the
+    # current version: the same tab resending that very save is not a conflict.
+    last_edit_id = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -155,6 +165,12 @@ class Story(models.Model):
                 fields=["owner", "deleted_at", "-updated"], name="story_owner_list_idx"
             ),
         ]
+        constraints = [
+            # Also the index the editor's create looks a retried key up by.
+            models.UniqueConstraint(
+                fields=["owner", "create_key"], name="story_unique_create_key"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -162,21 +178,34 @@ class Story(models.Model):
     def get_absolute_url(self):
         return reverse("stories:detail", args=[self.pk])
 
-    def apply_edit(self, changes, based_on):
+    def apply_edit(self, changes, based_on, edit_id=""):
         """Save `changes` only if the story is still at version `based_on`.
 
         A compare-and-set UPDATE rather than select_for_update, which SQLite ignores:
         of two saves based on the same version exactly one wins, and the other gets
         StaleVersion carrying the text that beat it. The text being replaced is kept
         as a revision.
+
+        `edit_id` names the editor tab saving. A tab that resends its last save (the
+        answer was lost with the connection) finds the story one version on, made by
+        itself with exactly this text: that save is already applied, not a conflict.
         """
+        now = timezone.now()
         with transaction.atomic():
             rows = Story.objects.filter(pk=self.pk, version=based_on)
             before = rows.values(*TEXT_FIELDS).first()
             if before is None or not rows.update(
-                **changes, version=F("version") + 1, updated=timezone.now()
+                **changes,
+                version=F("version") + 1,
+                updated=now,
+                last_edit_id=edit_id,
             ):
-                raise StaleVersion(Story.objects.get(pk=self.pk))
+                current = Story.objects.get(pk=self.pk)
+                if not current._is_resent(changes, based_on, edit_id):
+                    raise StaleVersion(current)
+                for field in self._meta.concrete_fields:
+                    setattr(self, field.attname, getattr(current, field.attname))
+                return
             if any(
                 changes.get(name, before[name]) != before[name] for name in TEXT_FIELDS
             ):
@@ -184,7 +213,20 @@ class Story(models.Model):
                 self.revisions.filter(
                     pk__in=self.revisions.values("pk")[REVISIONS_KEPT:]
                 ).delete()
-        self.refresh_from_db()
+        # What was written, set in memory: no query after the commit, so a save that
+        # committed cannot end in an error.
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.version, self.updated, self.last_edit_id = based_on + 1, now, edit_id
+
+    def _is_resent(self, changes, based_on, edit_id):
+        """Whether this story's current version is exactly that save, already made."""
+        return (
+            bool(edit_id)
+            and self.last_edit_id == edit_id
+            and self.version == based_on + 1
+            and all(getattr(self, name) == value for name, value in changes.items())
+        )
 
     def restore_revision(self, revision, based_on):
         """Bring back an old text; the text it replaces becomes a revision in turn."""

@@ -8,13 +8,6 @@ urlpatterns = [
     path("stories/new/", editor.create, name="create"),
     path("stories/preview/", editor.preview, name="preview"),
     path("stories/<int:pk>/", editor.detail, name="detail"),
-    path("stories/<int:pk>/autosave/", editor.autosave, name="autosave"),
-    path(
-        "stories/<int:pk>/sections/<slug:section>/",
-        editor.save_section,
-        name="section",
-    ),
-    path("stories/<int:pk>/tags/", editor.tags, name="tags"),
     path("stories/<int:pk>/checklist/", editor.checklist, name="checklist"),
     path("stories/", library.story_list, name="list"),
     path("stories/trash/", library.trash, name="trash"),

@@ -1,20 +1,26 @@
-"""Create and edit one story: the plain form, autosave, in-place sections, tags.
+"""Create and edit one story: one form, one save path, the checklist and the preview.
 
-Every change of text goes through Story.apply_edit with the version the browser based
-it on; a stale one is answered with 409 and the conflict view, never a silent write.
+The editor's form saves as the user types (htmx, `hx-trigger` with a delay) and posts
+plainly without JavaScript, to the same URL either way: /stories/new/ until the first
+save makes the story, the story's own URL after. Every change of text goes through
+Story.apply_edit with the version the form is based on; a stale one is answered with
+409 and the conflict view, never a silent write.
 """
+
+from uuid import uuid4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
-from themes.models import SampleQuestion, Theme, ThemePoint
+from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
 
 from ..forms import (
     EDIT_FIELDS,
@@ -23,13 +29,16 @@ from ..forms import (
     StoryForm,
     TagsForm,
     angle_name,
-    clean_partial,
 )
 from ..models import StaleVersion, Story
 from . import get_story
 
 TEMPLATE = "stories/editor.html"
 CHECKLIST_KINDS = [ThemePoint.Kind.FRAMEWORK, ThemePoint.Kind.KEY_POINT]
+CHECKLIST_LABELS = [
+    (ThemePoint.Kind.FRAMEWORK, "Strong answer framework"),
+    (ThemePoint.Kind.KEY_POINT, "Key points to hit"),
+]
 
 
 def _story_data(story):
@@ -58,31 +67,52 @@ def _conflict(current, mine, based_on):
             for name in EDIT_FIELDS
             if name in mine and str(mine[name]) != str(getattr(current, name))
         ],
-        "saved": [(name, getattr(current, name)) for name in EDIT_FIELDS],
     }
 
 
-def _editor_context(story, form, tags_form, conflict=None):
-    themes = list(Theme.objects.prefetch_related("questions", "star_prompts", "points"))
+def _tag_choices(tags_form):
+    """The themes, questions and angles the tags part of the form shows as chosen."""
     if tags_form.is_bound:
-        chosen_themes = set(tags_form.data.getlist("themes"))
-        chosen_questions = set(tags_form.data.getlist("questions"))
-        angles = {t.pk: tags_form.data.get(angle_name(t), "") for t in themes}
-    else:
-        chosen_themes = {str(pk) for pk in tags_form.initial.get("themes", [])}
-        chosen_questions = {str(pk) for pk in tags_form.initial.get("questions", [])}
-        angles = tags_form.initial.get("angles", {})
+        data = tags_form.data
+        return (
+            set(data.getlist("themes")),
+            set(data.getlist("questions")),
+            {key: value for key, value in data.items() if key.startswith("angle-")},
+        )
+    initial = tags_form.initial
+    return (
+        {str(pk) for pk in initial.get("themes", [])},
+        {str(pk) for pk in initial.get("questions", [])},
+        {f"angle-{pk}": angle for pk, angle in initial.get("angles", {}).items()},
+    )
+
+
+def _editor_context(story, form, tags_form, conflict=None):
+    """Everything the page shows, worked out here so the template only loops.
+
+    Four queries for the playbook (themes, then their questions, prompts and points)
+    and one for the ticked points; none inside the template's loops.
+    """
+    themes = list(
+        Theme.objects.prefetch_related(
+            # Each theme's own, in its own order: the models' default orderings
+            # (by the theme's number, by section) would join and sort again.
+            Prefetch("questions", SampleQuestion.objects.order_by("position")),
+            Prefetch("star_prompts", StarPrompt.objects.order_by("pk")),
+            Prefetch("points", ThemePoint.objects.order_by("kind", "position")),
+        )
+    )
+    chosen_themes, chosen_questions, angles = _tag_choices(tags_form)
     checked_points = (
         set(story.checked_points.values_list("pk", flat=True)) if story else set()
     )
     tagged = [t for t in themes if str(t.pk) in chosen_themes]
-
     theme_rows = [
         {
             "theme": theme,
             "checked": theme in tagged,
             "angle_name": angle_name(theme),
-            "angle": angles.get(theme.pk, ""),
+            "angle": angles.get(angle_name(theme), ""),
             "questions": [
                 (q, str(q.pk) in chosen_questions) for q in theme.questions.all()
             ],
@@ -92,7 +122,7 @@ def _editor_context(story, form, tags_form, conflict=None):
     guidance = [
         {
             "theme": theme,
-            "angle": angles.get(theme.pk, ""),
+            "angle": angles.get(angle_name(theme), ""),
             "lists": [
                 (
                     label,
@@ -102,10 +132,7 @@ def _editor_context(story, form, tags_form, conflict=None):
                         if point.kind == kind
                     ],
                 )
-                for kind, label in [
-                    (ThemePoint.Kind.FRAMEWORK, "Strong answer framework"),
-                    (ThemePoint.Kind.KEY_POINT, "Key points to hit"),
-                ]
+                for kind, label in CHECKLIST_LABELS
             ],
         }
         for theme in tagged
@@ -144,6 +171,11 @@ def _tags_initial(story):
     }
 
 
+def _new_edit_id():
+    """A random id for this rendering of the editor: one per tab."""
+    return uuid4().hex
+
+
 def _template(request, partial="editor"):
     return f"{TEMPLATE}#{partial}" if request.htmx else TEMPLATE
 
@@ -156,30 +188,65 @@ def _changed(response):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def create(request):
-    if request.method == "POST":
-        form = StoryForm(request.POST, require_version=False)
-        tags_form = TagsForm(request.POST)
-        if form.is_valid() and tags_form.is_valid():
-            with transaction.atomic():
-                story = Story.objects.create(
-                    owner=request.user,
-                    **{name: form.cleaned_data[name] for name in EDIT_FIELDS},
-                )
-                tags_form.save(story)
-            if request.htmx:
-                return _changed(HttpResponseClientRedirect(story.get_absolute_url()))
-            return redirect(story)
-        status = 422
-    else:
-        form = StoryForm(require_version=False)
+    """The new-story page; its first save (typing alone will do) makes the story."""
+    if request.method == "GET":
+        form = StoryForm(
+            initial={"create_key": uuid4(), "edit_id": _new_edit_id()},
+        )
         tags_form = TagsForm(initial=_tags_from_query(request.GET))
-        status = 200
-    return render(
-        request,
-        _template(request),
-        _editor_context(None, form, tags_form),
-        status=status,
-    )
+        return render(
+            request, _template(request), _editor_context(None, form, tags_form)
+        )
+
+    # A field the post leaves out is the model's default, as on a blank page.
+    data = request.POST.copy()
+    for name in EDIT_FIELDS:
+        data.setdefault(name, Story._meta.get_field(name).get_default())
+    form = StoryForm(data)
+    tags_form = TagsForm(data)
+    if not (form.is_valid() and tags_form.is_valid()):
+        return _invalid(request, None, form, tags_form)
+    key = form.cleaned_data["create_key"]
+    # A retried create (the same key: a double click, a resent autosave whose answer
+    # was lost) is a save of the story it already made, on the version the form
+    # says (none yet: 1); the page learns the story's address all the same.
+    made = Story.objects.for_user(request.user).filter(create_key=key)
+    if key and made.exists():
+        story = _retried(made)
+        return _moved(request, story, _save(request, story, form, tags_form, True))
+    if not form.has_writing():
+        form.add_error(None, "Write a title or any part of the story first.")
+        return _invalid(request, None, form, tags_form)
+    try:
+        with transaction.atomic():
+            story = Story.objects.create(
+                owner=request.user,
+                create_key=key,
+                last_edit_id=form.cleaned_data["edit_id"],
+                **form.values(),
+            )
+            tags_form.save(story)
+            response = _saved(request, story, form, tags_changed=True, created=True)
+    except IntegrityError:
+        # The same key, sent twice at once: the other request made the story.
+        if not (key and made.exists()):
+            raise
+        story = _retried(made)
+        return _moved(request, story, _save(request, story, form, tags_form, True))
+    return _moved(request, story, _changed(response))
+
+
+def _moved(request, story, response):
+    """The new-story page now edits a story: its address becomes the story's, and
+    the form's empty hx-post follows it there."""
+    return replace_url(response, story.get_absolute_url()) if request.htmx else response
+
+
+def _retried(stories):
+    story = stories.get()
+    if story.deleted_at is not None:
+        raise Http404  # made, then trashed: it is in the trash, not editable
+    return story
 
 
 def _tags_from_query(query):
@@ -201,183 +268,123 @@ def _tags_from_query(query):
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def detail(request, pk):
+    """The editor of one story: the page, and the one endpoint its form saves to."""
     story = get_story(request, pk)
     if request.method == "GET":
-        form = StoryForm(initial=_story_data(story))
+        form = StoryForm(
+            initial={**_story_data(story), "edit_id": _new_edit_id()},
+        )
         tags_form = TagsForm(initial=_tags_initial(story))
         return render(
             request, _template(request), _editor_context(story, form, tags_form)
         )
-
-    form = StoryForm(request.POST)
-    tags_form = TagsForm(request.POST)
-    if not (form.is_valid() and tags_form.is_valid()):
-        return render(
-            request,
-            _template(request),
-            _editor_context(story, form, tags_form),
-            status=422,
-        )
-    based_on = form.cleaned_data["version"]
-    try:
-        with transaction.atomic():
-            changes = form.changes(story)
-            if changes or based_on != story.version:
-                story.apply_edit(changes, based_on=based_on)
-            tags_form.save(story)
-    except StaleVersion as stale:
-        return _conflict_page(request, stale.current, form.cleaned_data, based_on)
-    if request.htmx:
-        return _changed(HttpResponseClientRedirect(story.get_absolute_url()))
-    messages.success(request, f"Saved at {timezone.localtime():%H:%M:%S}.")
-    return redirect(story)
-
-
-def _conflict_page(request, current, mine, based_on):
-    """409: the user's text beside the newer one, in a form based on the new version."""
+    # A field the post leaves out is unchanged, never emptied.
     data = request.POST.copy()
     for name in EDIT_FIELDS:
-        if name not in data:
-            data[name] = getattr(current, name)
-    data["version"] = str(current.version)
-    context = _editor_context(
-        current,
-        StoryForm(data),
-        TagsForm(data),
-        conflict=_conflict(current, mine, based_on),
-    )
-    return render(request, _template(request), context, status=409)
-
-
-@login_required
-@require_POST
-def autosave(request, pk):
-    """Save the fields the editor's script sends, if nobody saved in between.
-
-    200 {"version", "saved"}; 422 {"errors"}; 409 the conflict view (HTML).
-    """
-    story = get_story(request, pk)
-    try:
-        based_on = int(request.POST["version"])
-    except (KeyError, ValueError):
-        return JsonResponse(
-            {"errors": {"version": ["The page did not say which version it edits."]}},
-            status=400,
-        )
-    changes, errors = clean_partial(story, request.POST)
-    if errors:
-        return JsonResponse({"errors": errors}, status=422)
-    changes = {name: v for name, v in changes.items() if v != getattr(story, name)}
-    if changes or based_on != story.version:
-        try:
-            story.apply_edit(changes, based_on=based_on)
-        except StaleVersion as stale:
-            mine = {
-                name: request.POST[name] for name in EDIT_FIELDS if name in request.POST
-            }
-            return render(
-                request,
-                f"{TEMPLATE}#conflict",
-                {"conflict": _conflict(stale.current, mine, based_on)},
-                status=409,
-            )
-    response = JsonResponse(
-        {"version": story.version, "saved": sorted(changes)}, status=200
-    )
-    return _changed(response) if changes else response
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def save_section(request, pk, section):
-    """Save one section in place (htmx), or as part of the page without it."""
-    story = get_story(request, pk)
-    if section not in PROSE_FIELDS:
-        raise Http404
-    data = _story_data(story)
-    data[section] = request.POST.get(section, "")
-    data["version"] = request.POST.get("version", "")
+        data.setdefault(name, getattr(story, name))
     form = StoryForm(data)
-    if not form.is_valid():
-        tags_form = TagsForm(initial=_tags_initial(story))
-        context = _editor_context(story, form, tags_form)
-        if request.htmx:
-            context["section"] = _find_section(context, section)
-            return render(request, f"{TEMPLATE}#feedback", context, status=422)
-        return render(request, TEMPLATE, context, status=422)
-    based_on = form.cleaned_data["version"]
-    value = form.cleaned_data[section]
+    tags_form = TagsForm(data)
+    if not (form.is_valid() and tags_form.is_valid()):
+        return _invalid(request, story, form, tags_form)
+    if form.cleaned_data["version"] is None:
+        form.add_error("version", "The page did not say which version it edits.")
+        return _invalid(request, story, form, tags_form)
+    return _save(request, story, form, tags_form)
+
+
+def _save(request, story, form, tags_form, created=False):
+    """Apply the form to the story, if nobody saved in between; answer either way.
+
+    The response is rendered inside the transaction: the commit is the last thing
+    that can fail, so a save that committed always answers success.
+    """
+    cleaned = form.cleaned_data
+    based_on = cleaned["merged_version"] or cleaned["version"] or 1
+    values = form.values()
+    changed = any(values[name] != getattr(story, name) for name in EDIT_FIELDS)
+    # Tags are part of the form only where it shows them (the plain form, htmx).
+    tagging = "tagging" in form.data
     try:
-        if value != getattr(story, section) or based_on != story.version:
-            story.apply_edit({section: value}, based_on=based_on)
+        with transaction.atomic():
+            if changed or based_on != story.version:
+                story.apply_edit(values, based_on, cleaned["edit_id"])
+            tags_changed = tagging and _save_tags(story, tags_form)
+            response = _saved(request, story, form, tags_changed, created)
     except StaleVersion as stale:
-        conflict = _conflict(stale.current, {section: value}, based_on)
-        if request.htmx:
-            return render(
-                request, f"{TEMPLATE}#conflict", {"conflict": conflict}, status=409
-            )
-        data = _story_data(stale.current)
-        data[section] = value
-        context = _editor_context(
-            stale.current,
-            StoryForm(data),
-            TagsForm(initial=_tags_initial(stale.current)),
-            conflict=conflict,
-        )
-        return render(request, TEMPLATE, context, status=409)
-    if not request.htmx:
-        messages.success(request, f"{_label(section)} saved.")
-        return redirect(f"{story.get_absolute_url()}#section-{section}")
-    context = _editor_context(
-        story,
-        StoryForm(initial=_story_data(story)),
-        TagsForm(initial=_tags_initial(story)),
-    )
-    context["section"] = _find_section(context, section)
-    context["saved_at"] = timezone.localtime()
-    response = render(request, f"{TEMPLATE}#feedback", context)
-    trigger_client_event(
-        response, "storySaved", {"version": story.version, "field": section}
-    )
-    return _changed(response)
+        return _conflict_response(request, stale.current, form, tags_form, based_on)
+    if changed or tags_changed:
+        _changed(response)
+    return response
 
 
-def _find_section(context, name):
-    return next(s for s in context["sections"] if s["name"] == name)
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def tags(request, pk):
-    """Tag themes and questions at once; the guidance beside the editor follows."""
-    story = get_story(request, pk)
-    tags_form = TagsForm(request.POST)
-    if not tags_form.is_valid():
-        if request.htmx:
-            return render(
-                request,
-                f"{TEMPLATE}#tags_status",
-                {"tags_form": tags_form},
-                status=422,
-            )
-        context = _editor_context(
-            story, StoryForm(initial=_story_data(story)), tags_form
-        )
-        return render(request, TEMPLATE, context, status=422)
+def _save_tags(story, tags_form):
+    """Save the tags if they differ from the story's; whether they did."""
+    cleaned = tags_form.cleaned_data
+    wanted = {
+        "themes": sorted(theme.pk for theme in cleaned["themes"]),
+        "angles": {theme.pk: angle for theme, angle in cleaned["angles"].items()},
+        "questions": sorted(question.pk for question in cleaned["questions"]),
+    }
+    now = _tags_initial(story)
+    if wanted == {
+        **now,
+        "themes": sorted(now["themes"]),
+        "questions": sorted(now["questions"]),
+    }:
+        return False
     tags_form.save(story)
+    return True
+
+
+def _saved(request, story, form, tags_changed=False, created=False):
+    """A save went through: the plain form goes back to the page (POST/redirect/GET);
+    htmx gets the new version and status out of band, and never the fields, so
+    nothing typed since the request left is overwritten."""
+    saved_at = timezone.localtime()
     if not request.htmx:
-        messages.success(request, "Themes and questions saved.")
-        return redirect(f"{story.get_absolute_url()}#themes")
+        messages.success(request, f"Saved at {saved_at:%H:%M:%S}.")
+        return redirect(story)
+    context = {"story": story, "saved_at": saved_at, "oob": True, "created": created}
+    if tags_changed or created:
+        tags_form = TagsForm(initial=_tags_initial(story))
+        context.update(_editor_context(story, form, tags_form))
+        context.update(oob=True, tags_changed=tags_changed, created=created)
+    return render(request, f"{TEMPLATE}#saved", context)
+
+
+def _invalid(request, story, form, tags_form):
+    """422: what is wrong, next to each field; the typed text stays in the form."""
+    context = _editor_context(story, form, tags_form)
+    if request.htmx:
+        context["oob"] = True
+        response = render(request, f"{TEMPLATE}#refused", context, status=422)
+        return reswap(response, "none")
+    return render(request, TEMPLATE, context, status=422)
+
+
+def _conflict_response(request, current, form, tags_form, based_on):
+    """409: the user's text beside the newer one.
+
+    htmx gets the conflict view in the page's one conflict slot, and keeps its form
+    as it is; the plain form is the whole page again, its form holding the user's
+    text and based on the newer version, ready to merge and save.
+    """
+    conflict = _conflict(current, form.values(), based_on)
+    if request.htmx:
+        response = render(
+            request,
+            f"{TEMPLATE}#conflict_response",
+            {"conflict": conflict, "story": current},
+            status=409,
+        )
+        return reswap(retarget(response, "#conflict-slot"), "innerHTML")
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    data.pop("merged_version", None)
     context = _editor_context(
-        story,
-        StoryForm(initial=_story_data(story)),
-        TagsForm(initial=_tags_initial(story)),
+        current, StoryForm(data), TagsForm(data), conflict=conflict
     )
-    context["oob"] = True
-    context["tags_saved"] = True
-    return _changed(render(request, f"{TEMPLATE}#tags_response", context))
+    return render(request, TEMPLATE, context, status=409)
 
 
 @login_required

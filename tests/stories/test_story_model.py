@@ -69,3 +69,39 @@ def test_tagging_twice_keeps_one_tag_and_untag_removes_it(alice, playbook):
     assert list(story.themes.all()) == [theme]
     story.untag(theme)
     assert not story.themes.exists()
+
+
+def test_an_edit_resent_by_the_tab_that_made_it_is_already_applied(alice):
+    story = make_story(alice, situation="first")
+    story.apply_edit({"situation": "second"}, based_on=1, edit_id="tab-one")
+    story.apply_edit({"situation": "second"}, based_on=1, edit_id="tab-one")
+    assert (story.version, story.situation) == (2, "second")
+    assert story.revisions.count() == 1
+    for changes, edit_id in [({"situation": "third"}, "tab-one"), ({}, "tab-two")]:
+        with pytest.raises(StaleVersion):
+            story.apply_edit(changes, based_on=1, edit_id=edit_id)
+    story.refresh_from_db()
+    assert (story.version, story.situation, story.last_edit_id) == (
+        2,
+        "second",
+        "tab-one",
+    )
+
+
+def test_an_edit_without_a_tab_id_is_never_taken_for_a_resent_one(alice):
+    story = make_story(alice)
+    story.apply_edit({"task": "same"}, based_on=1)
+    with pytest.raises(StaleVersion):
+        story.apply_edit({"task": "same"}, based_on=1)
+
+
+def test_an_edit_sets_what_it_wrote_without_reading_it_back(
+    alice, django_assert_num_queries
+):
+    story = make_story(alice, task="old")
+    # The compare-and-set and its revision; nothing after the commit.
+    with django_assert_num_queries(6):
+        story.apply_edit({"task": "new"}, based_on=1, edit_id="t")
+    assert (story.task, story.version, story.last_edit_id) == ("new", 2, "t")
+    fresh = Story.objects.get(pk=story.pk)
+    assert (fresh.task, fresh.version, fresh.updated) == ("new", 2, story.updated)

@@ -12,7 +12,12 @@ The measurable habits (coaches broadly agree on them):
 - a Result that holds a number: a count, a percentage, a multiplier, a time, money,
   or a before → after;
 - "I" more than "we" in the Action;
-- specific words rather than "helped with", "worked on", "etc.".
+- specific words rather than "helped with", "worked on", "etc.";
+- plain words rather than hedges ("basically", "kind of", "I guess");
+- where the theme asks for them, how the cause was found and what was learned.
+
+The readiness score rests on the same text: the theme checklist the user ticks is
+their own view, worth a few points at most (see `readiness`).
 """
 
 import re

@@ -350,6 +350,7 @@ KIND_OF_NOUN_AFTER = {
     "a", "an", "the", "this", "that", "these", "those", "what", "which", "whatever",
     "any", "every", "each", "some", "one", "same", "other", "another", "no", "my",
     "our", "your", "their", "its", "his", "her", "right", "wrong", "new", "first",
+    "different", "similar", "usual", "particular", "certain", "common", "worst",
 }  # fmt: skip
 
 # How people say they found a cause, not just a fix: "found that … because",
@@ -703,24 +704,37 @@ def _vague(texts, guidance):
     return findings
 
 
+def _hedge_spans(text):
+    """(start, end) of each hedge in `text`; hedges in a row ("basically kind of")
+    are one span."""
+    spans = []
+    for match in HEDGE.finditer(text):
+        if match.group(0).lower().split() in (["kind", "of"], ["sort", "of"]):
+            before = text[: match.start()].split()
+            if (
+                before
+                and before[-1].lower().lstrip(OPENING_MARKS) in KIND_OF_NOUN_AFTER
+            ):
+                continue
+        if spans and not text[spans[-1][1] : match.start()].strip():
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
 def _hedges(texts):
     findings = []
     for name in SECTION_FIELDS:
         text = without_quotations(texts[name])
-        for match in HEDGE.finditer(text):
-            phrase = " ".join(match.group(0).split())
-            if phrase.lower() in ("kind of", "sort of"):
-                before = text[: match.start()].split()
-                if before and before[-1].lower().strip(OPENING_MARKS) in (
-                    KIND_OF_NOUN_AFTER
-                ):
-                    continue
+        for start, end in _hedge_spans(text):
+            phrase = " ".join(text[start:end].split())
             findings.append(
                 Finding(
                     "hedge",
                     Severity.LOW,
                     name,
-                    excerpt(text, match.start(), match.end(), around=4),
+                    excerpt(text, start, end, around=4),
                     f"“{phrase}” hedges: it sounds as if you are unsure of your own "
                     "story. Say it plainly, or give the number you do know.",
                 )
@@ -728,13 +742,20 @@ def _hedges(texts):
     return findings
 
 
+SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+
+
 def find_root_cause(text):
-    """Words in `text` that show how a cause was found, quoted, or None."""
+    """The sentence in `text` that shows how a cause was found, quoted, or None."""
     for match in ROOT_CAUSE.finditer(text):
-        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".;!?")
-        if NEGATED.search(text[sentence_start + 1 : match.start()]):
+        start = max(
+            (m.end() for m in SENTENCE_END.finditer(text, 0, match.start())), default=0
+        )
+        if NEGATED.search(text[start : match.start()]):
             continue
-        return excerpt(text, match.start(), match.end(), around=4)
+        end = SENTENCE_END.search(text, match.end())
+        sentence = text[start : end.end() if end else len(text)].strip()
+        return opening(sentence, 14)
     return None
 
 
@@ -819,7 +840,7 @@ RULE_SUMMARY = {
     "result_number": "the Result holds no number",
     "ownership": "more “we” than “I” in the Action",
     "vague": "vague wording",
-    "hedge": "hedging (“basically”, “kind of”, “probably”)",
+    "hedge": "hedging words (“basically”, “kind of” …)",
     "root_cause_missing": "no root cause where the theme asks for one",
     "reflection_missing": "no Reflection where the theme asks for one",
 }

@@ -322,15 +322,14 @@ def test_hedges_are_quoted(text, phrase):
     assert f"“{phrase}”" in hedges[0].why
 
 
-def test_basically_kind_of_is_two_hedges():
+def test_hedges_in_a_row_are_quoted_together():
     # The user test: "basically kind of" went unflagged.
     report = analyse(
         story(action="I basically kind of rewrote the retry logic.", result="Up 60%.")
     )
-    assert [f.why.split("”")[0] for f in report.findings if f.rule == "hedge"] == [
-        "“basically",
-        "“kind of",
-    ]
+    hedges = [f for f in report.findings if f.rule == "hedge"]
+    assert len(hedges) == 1
+    assert hedges[0].why.startswith("“basically kind of” hedges")
 
 
 @pytest.mark.parametrize(
@@ -341,6 +340,7 @@ def test_basically_kind_of_is_two_hedges():
         "I put a sort of queue in front of the writer: a bounded buffer.",
         "What kind of drift was it? Label drift, from a new camera vendor.",
         "This sort of outage used to take a day to find.",
+        "I needed a different kind of index for range queries.",
         "I saw two kinds of alarms and all sorts of cameras.",
         # Words that only contain a hedge, or say something certain.
         "I guessed wrong at first, then measured the queue depth.",

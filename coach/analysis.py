@@ -885,7 +885,8 @@ class Readiness:
     explanation: list
     checklist: list
     report: Report
-    # The two parts of the score: what the text shows, and what the checklist adds.
+    # The two parts of the score: what the text shows, and what the checklist added
+    # (after holding the score below a line the text did not reach).
     text_score: int = 0
     checklist_score: int = 0
     # The checklist would have lifted the story into a higher band, and did not.
@@ -1003,6 +1004,6 @@ def readiness(story, playbook=None, text=None):
         checklist,
         report,
         text_score=text_score,
-        checklist_score=checklist_score,
+        checklist_score=score - text_score,
         held_back=held_back,
     )

@@ -615,7 +615,8 @@ def test_ticks_that_would_cross_a_line_are_held_back_and_say_so(alice, theme):
     assert readiness(nearly).score == 75 + 1  # 1 of 8 points seen: the root cause
     tick_everything(nearly, theme)
     score = readiness(nearly)
-    assert (score.text_score, score.checklist_score) == (75, 5)
+    assert (score.text_score, score.checklist_score) == (75, 4)
+    assert "Your checklist: +5 of 5 — 8 of 8 points" in score.explanation[-2]
     assert score.held_back and score.score == 79
     assert score.label == "Nearly there"
     assert score.explanation[-1] == (

@@ -127,3 +127,16 @@ def test_without_javascript_the_scratch_form_posts_back_a_full_page(
     assert ">Alarms fell by 90%.</textarea>" in html
     assert 'data-strength="result_number"' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_a_story_held_below_the_line_says_why(alice_client, alice, playbook):
+    from tests.coach.test_coach import WEAK_TEXTS
+    from themes.models import ThemePoint
+
+    theme = Theme.objects.get(number=1)
+    nearly = make_story(alice, themes=[theme], **WEAK_TEXTS["nearly there"])
+    nearly.checked_points.set(ThemePoint.objects.filter(theme=theme))
+    html = alice_client.get(url(nearly)).content.decode()
+    assert "Readiness 79/100</strong> · Nearly there" in html
+    assert "(75 from the text, +4 your checklist)" in html
+    assert "Held at 79: your checklist never lifts a story to “Ready to tell”" in html

@@ -12,7 +12,12 @@ The measurable habits (coaches broadly agree on them):
 - a Result that holds a number: a count, a percentage, a multiplier, a time, money,
   or a before → after;
 - "I" more than "we" in the Action;
-- specific words rather than "helped with", "worked on", "etc.".
+- specific words rather than "helped with", "worked on", "etc.";
+- plain words rather than hedges ("basically", "kind of", "I guess");
+- where the theme asks for them, how the cause was found and what was learned.
+
+The readiness score rests on the same text: the theme checklist the user ticks is
+their own view, worth a few points at most (see `readiness`).
 """
 
 import re
@@ -315,6 +320,74 @@ VAGUE = re.compile(
     re.I,
 )
 
+# Hedges: words that make the speaker sound unsure of their own story. Longest first,
+# so "I think maybe" is quoted whole rather than as "maybe".
+HEDGE_PHRASES = [
+    "I think maybe",
+    "I guess",
+    "I suppose",
+    "more or less",
+    "pretty much",
+    "basically",
+    "kind of",
+    "kinda",
+    "sort of",
+    "sorta",
+    "somewhat",
+    "probably",
+    "perhaps",
+    "maybe",
+]
+HEDGE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in HEDGE_PHRASES)
+    + r")(?!\w)",
+    re.I,
+)
+# After one of these, "kind of" and "sort of" name a kind of thing ("the kind of
+# failure that", "a sort of queue"), which is a plain description, not a hedge.
+KIND_OF_NOUN_AFTER = {
+    "a", "an", "the", "this", "that", "these", "those", "what", "which", "whatever",
+    "any", "every", "each", "some", "one", "same", "other", "another", "no", "my",
+    "our", "your", "their", "its", "his", "her", "right", "wrong", "new", "first",
+    "different", "similar", "usual", "particular", "certain", "common", "worst",
+}  # fmt: skip
+
+# How people say they found a cause, not just a fix: "found that … because",
+# "traced it to", "the root cause was", "turned out to be", "caused by", "pulled the
+# traces and found", "bisected", "reproduced", "narrowed it down to", "five whys",
+# "the post-mortem showed". A sentence is read no further than its full stop.
+ROOT_CAUSE = re.compile(
+    r"\broot[- ]?caus(?:e|ed|ing)\b"
+    r"(?!\s+(?:was|is|remains?|stayed)\s+(?:never|not|still|unknown|unclear))"
+    r"|\b(?:found|find|discovered|realised|realized|noticed|saw|confirmed|showed"
+    r"|proved|learn(?:ed|t))\b[^.;!?]{0,120}?\b(?:because|due to|caused by|came from"
+    r"|comes from|stemm(?:ed|ing) from|(?:was|were) coming from|triggered by)\b"
+    r"|\bfound (?:a|an|the) (?:[\w-]+ ){0,2}?(?:bug|race|leak|regression|deadlock"
+    r"|misconfiguration|off-by-one|typo)\b"
+    r"|\btrac(?:ed|ing)\b[^.;!?]{0,60}?\bto\b"
+    r"|\bturned out (?:to be|that|the|it|a|an)\b"
+    r"|\b(?:caused|triggered) by\b"
+    r"|\b(?:traces?|logs?|metrics|dashboards?|profiles?|profiler|flame ?graphs?"
+    r"|(?:core|heap|thread) dumps?|packet captures?|tcpdump)\b[^.;!?]{0,60}?"
+    r"\b(?:found|showed|revealed|saw|spotted|noticed|pointed to|discovered)\b"
+    r"|\bbisect(?:ed|ing)?\b"
+    r"|\breproduc(?:e|ed|ing)\b|\brepro'?d\b"
+    r"|\bnarrow(?:ed|ing)\b[^.;!?]{0,40}?\bdown\b"
+    r"|\b(?:five|5) whys\b"
+    r"|\b(?:post-?mortem|incident review|RCA)\b[^.;!?]{0,60}?"
+    r"\b(?:showed|found|revealed|traced|pointed to|identified)\b"
+    r"|\bpinpointed\b|\bpinned (?:it|this|that|the [\w-]+) down\b"
+    r"|\bthe (?:culprit|cause|trigger) (?:was|turned out)\b",
+    re.I,
+)
+# "never found the root cause", "couldn't reproduce it": said, but not done.
+NEGATED = re.compile(
+    r"\b(?:never|not|no|without|couldn't|could not|didn't|did not|can't|cannot"
+    r"|unable to|failed to|wasn't|weren't)\b(?:\s+[\w'-]+){0,2}\s*$",
+    re.I,
+)
+
 # Words that show the story says what was learned or changed afterwards.
 LESSON = re.compile(
     r"\b(?:learn(?:ed|t|ing)?|lessons?|afterwards?|since then|from then on|next time"
@@ -327,6 +400,7 @@ ASKS_FOR_LESSON = re.compile(r"learn|afterward|differently|prevent", re.I)
 ASKS_FOR_NUMBER = re.compile(r"quantif|\bnumbers?\b", re.I)
 ASKS_FOR_OWNERSHIP = re.compile(r"ownership|\byour (?:part|role)\b", re.I)
 ASKS_FOR_SPECIFICS = re.compile(r"specific|generali[sz]", re.I)
+ASKS_FOR_ROOT_CAUSE = re.compile(r"root[- ]?cause", re.I)
 
 
 # --- The prep document's words ----------------------------------------------------------
@@ -337,12 +411,14 @@ class Guidance:
     """The prep document's words for each rule, for the themes a story serves.
 
     `by_rule` maps a rule id to the Sources to cite; `lesson_asks` lists what the
-    story's themes ask about learning or change (drives the missing-Reflection rule).
+    story's themes ask about learning or change (drives the missing-Reflection rule),
+    `root_cause_asks` what they ask about finding the cause (the root-cause rule).
     Build one with `Guidance.load(themes)`, or by hand in tests.
     """
 
     by_rule: dict = field(default_factory=dict)
     lesson_asks: list = field(default_factory=list)
+    root_cause_asks: list = field(default_factory=list)
 
     def cite(self, rule):
         return tuple(self.by_rule.get(rule, ()))
@@ -351,6 +427,7 @@ class Guidance:
     def from_playbook(cls, playbook, theme_ids):
         by_rule = {}
         lesson_asks = []
+        root_cause_asks = []
 
         def add(rule, source):
             if source not in by_rule.setdefault(rule, []):
@@ -378,7 +455,11 @@ class Guidance:
                     add("vague", source)
                 if ASKS_FOR_LESSON.search(point.text):
                     lesson_asks.append(source)
-        return cls(by_rule=by_rule, lesson_asks=lesson_asks)
+                if ASKS_FOR_ROOT_CAUSE.search(point.text):
+                    root_cause_asks.append(source)
+        return cls(
+            by_rule=by_rule, lesson_asks=lesson_asks, root_cause_asks=root_cause_asks
+        )
 
     @classmethod
     def load(cls, theme_ids):
@@ -453,6 +534,8 @@ def analyse(story, guidance=None):
     findings += _result_number(texts, guidance, strengths)
     findings += _ownership(texts, guidance)
     findings += _vague(texts, guidance)
+    findings += _hedges(texts)
+    findings += _root_cause(texts, guidance, strengths)
     findings += _reflection(texts, guidance, strengths)
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return Report(
@@ -621,6 +704,85 @@ def _vague(texts, guidance):
     return findings
 
 
+def _hedge_spans(text):
+    """(start, end) of each hedge in `text`; hedges in a row ("basically kind of")
+    are one span."""
+    spans = []
+    for match in HEDGE.finditer(text):
+        if match.group(0).lower().split() in (["kind", "of"], ["sort", "of"]):
+            before = text[: match.start()].split()
+            if (
+                before
+                and before[-1].lower().lstrip(OPENING_MARKS) in KIND_OF_NOUN_AFTER
+            ):
+                continue
+        if spans and not text[spans[-1][1] : match.start()].strip():
+            spans[-1] = (spans[-1][0], match.end())
+        else:
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _hedges(texts):
+    findings = []
+    for name in SECTION_FIELDS:
+        text = without_quotations(texts[name])
+        for start, end in _hedge_spans(text):
+            phrase = " ".join(text[start:end].split())
+            findings.append(
+                Finding(
+                    "hedge",
+                    Severity.LOW,
+                    name,
+                    excerpt(text, start, end, around=4),
+                    f"“{phrase}” hedges: it sounds as if you are unsure of your own "
+                    "story. Say it plainly, or give the number you do know.",
+                )
+            )
+    return findings
+
+
+SENTENCE_END = re.compile(r"[.;!?](?:\s|$)")
+
+
+def find_root_cause(text):
+    """The sentence in `text` that shows how a cause was found, quoted, or None."""
+    for match in ROOT_CAUSE.finditer(text):
+        start = max(
+            (m.end() for m in SENTENCE_END.finditer(text, 0, match.start())), default=0
+        )
+        if NEGATED.search(text[start : match.start()]):
+            continue
+        end = SENTENCE_END.search(text, match.end())
+        sentence = text[start : end.end() if end else len(text)].strip()
+        return opening(sentence, 14)
+    return None
+
+
+def _root_cause(texts, guidance, strengths):
+    # Where people tell it: the Action, or a Result or Reflection that says what the
+    # post-mortem showed.
+    for name in ("action", "result", "reflection"):
+        found = find_root_cause(without_quotations(texts[name]))
+        if found:
+            strengths["root_cause"] = found
+            return []
+    if not guidance.root_cause_asks or not texts["action"]:
+        return []
+    return [
+        Finding(
+            "root_cause_missing",
+            Severity.MEDIUM,
+            "action",
+            guidance.root_cause_asks[0].text,
+            "The theme asks how you found the cause, and the story does not say. In "
+            "the Action, say how you found it and what it was: “I pulled the traces "
+            "and found … because …”, “I bisected it to …”, “the root cause was …”.",
+            tuple(guidance.root_cause_asks),
+        )
+    ]
+
+
 def _reflection(texts, guidance, strengths):
     if texts["reflection"]:
         strengths["reflection"] = opening(texts["reflection"], 8)
@@ -649,13 +811,27 @@ def _reflection(texts, guidance, strengths):
 
 # --- Readiness ----------------------------------------------------------------------
 
-COACH_POINTS = 60
-CHECKLIST_POINTS = 40
+# Coverage stores each story's score with a fingerprint of what it was computed from
+# (`coverage.report.readiness_scores`); this version is part of the fingerprint. Bump
+# it whenever the scoring changes, so every stored score is computed again.
+SCORING_VERSION = 2
+# The bands, from the top: a score of at least the line gets the label.
+READY_SCORE = 80
+NEARLY_SCORE = 50
+BANDS = (
+    (READY_SCORE, "Ready to tell"),
+    (NEARLY_SCORE, "Nearly there"),
+    (0, "Needs work"),
+)
+# The text carries the score. The checklist is the user's own view: ticking every
+# box, without changing a word, adds at most CHECKLIST_POINTS and never lifts a story
+# into a higher band (user test, issue 13: four ticks took a story from 66 to 86).
+TEXT_POINTS = 95
+CHECKLIST_POINTS = 5
 # What each rule costs, once per rule at its worst: ten vague words are one habit.
-PENALTY = {Severity.HIGH: 20, Severity.MEDIUM: 10, Severity.LOW: 4}
+PENALTY = {Severity.HIGH: 30, Severity.MEDIUM: 15, Severity.LOW: 5}
 RULE_SUMMARY = {
     "empty": "the story is empty",
-    "too_short": "shorter than a 1-minute answer",
     "too_long": "longer than a 2-minute answer",
     "action_missing": "no Action",
     "situation_outweighs_action": "the Situation outweighs the Action",
@@ -664,8 +840,26 @@ RULE_SUMMARY = {
     "result_number": "the Result holds no number",
     "ownership": "more “we” than “I” in the Action",
     "vague": "vague wording",
+    "hedge": "hedging words (“basically”, “kind of” …)",
+    "root_cause_missing": "no root cause where the theme asks for one",
     "reflection_missing": "no Reflection where the theme asks for one",
 }
+
+
+def _penalty(rule, severity, report):
+    """Points off the text for a rule, and the reason in words."""
+    if rule == "empty":
+        return TEXT_POINTS, RULE_SUMMARY[rule]
+    if rule == "too_short":
+        # Short text has few faults to find, so the cost grows with what is missing:
+        # a few lines must not pass for an answer.
+        low = TARGET_WORDS[0]
+        missing = round(TEXT_POINTS * (low - report.words) / low)
+        return (
+            max(PENALTY[severity], missing),
+            f"{report.words} of the {low} words of a 1-minute answer",
+        )
+    return PENALTY[severity], RULE_SUMMARY.get(rule, rule)
 
 
 @dataclass(frozen=True)
@@ -673,12 +867,16 @@ class ChecklistItem:
     point: object  # a themes.ThemePoint
     theme_number: int
     ticked: bool
-    # Why the coach suggests this item is met, or "" when it cannot tell.
+    # What in the text shows this item is met, or "" when the coach cannot tell.
     detected: str = ""
 
     @property
     def done(self):
         return self.ticked or bool(self.detected)
+
+
+def band(score):
+    return next(label for line, label in BANDS if score >= line)
 
 
 @dataclass
@@ -687,14 +885,22 @@ class Readiness:
     explanation: list
     checklist: list
     report: Report
+    # The two parts of the score: what the text shows, and what the checklist added
+    # (after holding the score below a line the text did not reach).
+    text_score: int = 0
+    checklist_score: int = 0
+    # The checklist would have lifted the story into a higher band, and did not.
+    held_back: bool = False
+
+    # The scale, for the panel to explain (class attributes, not fields).
+    text_points = TEXT_POINTS
+    checklist_points = CHECKLIST_POINTS
+    ready_score = READY_SCORE
+    nearly_score = NEARLY_SCORE
 
     @property
     def label(self):
-        if self.score >= 80:
-            return "Ready to tell"
-        if self.score >= 50:
-            return "Nearly there"
-        return "Needs work"
+        return band(self.score)
 
 
 def _detect(point, report):
@@ -702,17 +908,22 @@ def _detect(point, report):
         return f"The Result holds a number: “{report.strengths['result_number']}”"
     if ASKS_FOR_LESSON.search(point.text) and "reflection" in report.strengths:
         return f"The story says what changed: “{report.strengths['reflection']}”"
+    if ASKS_FOR_ROOT_CAUSE.search(point.text) and "root_cause" in report.strengths:
+        return f"The story says how you found the cause: “{report.strengths['root_cause']}”"
     return ""
 
 
 def readiness(story, playbook=None, text=None):
-    """Score a story 0–100 from the coach's findings and its themes' checklists.
+    """Score a story 0–100 from its text, with a little from its themes' checklists.
 
-    60 points come from the coach (each rule that fires costs 20, 10 or 4 by
-    severity, once per rule), 40 from the checklist (the strong-answer framework and
-    key points of every theme the story serves, ticked by the user or detected by
-    the coach). `text` analyses unsaved text (an object with the story's text
-    attributes) against the story's saved themes and ticks. Pass one `playbook`
+    Up to 95 points come from the text: each rule the coach finds broken costs 30,
+    15 or 5 by severity, once per rule (a story far too short costs more, an empty
+    one everything). The checklist (the strong-answer framework and key points of
+    every theme the story serves, ticked by the user or seen in the text) adds up to
+    5, and never lifts the story into a higher band: only the text does that.
+
+    `text` analyses unsaved text (an object with the story's text attributes)
+    against the story's saved themes and ticks. Pass one `playbook`
     (`Playbook.load()`) and prefetch "themes" and "checked_points" to score many
     stories in a fixed number of queries, as `coverage.report.readiness_scores` does.
     """
@@ -721,26 +932,26 @@ def readiness(story, playbook=None, text=None):
     checked = {point.pk for point in story.checked_points.all()}
     report = analyse(text or story, Guidance.from_playbook(playbook, theme_ids))
 
-    explanation = []
     worst = {}
     for finding in report.findings:
         if finding.rule not in worst or (
             SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[worst[finding.rule]]
         ):
             worst[finding.rule] = finding.severity
-    lost = 0
+    penalties = []
     for rule, severity in worst.items():
-        penalty = PENALTY[severity]
-        lost += penalty
+        penalty, summary = _penalty(rule, severity, report)
         times = sum(1 for f in report.findings if f.rule == rule)
         suffix = f" ({times}×)" if times > 1 else ""
-        explanation.append(f"−{penalty}: {RULE_SUMMARY.get(rule, rule)}{suffix}")
-    coach_score = max(0, COACH_POINTS - lost)
-    explanation.insert(
-        0,
-        f"Coach: {coach_score} of {COACH_POINTS}"
+        penalties.append((penalty, f"−{penalty}: {summary}{suffix}"))
+    # The costliest first: what to fix first.
+    penalties.sort(key=lambda p: -p[0])
+    text_score = max(0, TEXT_POINTS - sum(p for p, _ in penalties))
+    explanation = [
+        f"From the text: {text_score} of {TEXT_POINTS}"
         + (" — nothing to fix." if not worst else ", points taken off for:"),
-    )
+        *(reason for _, reason in penalties),
+    ]
 
     checklist = []
     for theme_id in sorted(theme_ids, key=playbook.theme_number):
@@ -753,27 +964,46 @@ def readiness(story, playbook=None, text=None):
                     _detect(point, report),
                 )
             )
+    checklist_score = 0
     if not theme_ids:
-        checklist_score = 0
         explanation.append(
-            f"Checklist: 0 of {CHECKLIST_POINTS} — tag a theme to get its checklist."
+            f"Your checklist: +0 of {CHECKLIST_POINTS} — tag a theme to get its "
+            "checklist."
         )
     elif not checklist:
-        checklist_score = CHECKLIST_POINTS
         explanation.append(
-            f"Checklist: {CHECKLIST_POINTS} of {CHECKLIST_POINTS} — the prep document "
-            "gives these themes no framework or key points to tick."
+            f"Your checklist: +0 of {CHECKLIST_POINTS} — the prep document gives "
+            "these themes no framework or key points to tick."
         )
     else:
-        done = sum(1 for item in checklist if item.done)
         ticked = sum(1 for item in checklist if item.ticked)
-        detected = done - ticked
-        checklist_score = round(CHECKLIST_POINTS * done / len(checklist))
-        how = f"{ticked} ticked" + (
-            f", {detected} detected by the coach" if detected else ""
+        seen = sum(1 for item in checklist if item.detected and not item.ticked)
+        done = ticked + seen
+        # Never more than the text earned: ticks on an empty story add nothing.
+        checklist_score = min(
+            round(CHECKLIST_POINTS * done / len(checklist)), text_score
         )
+        how = f"{ticked} ticked by you" + (f", {seen} seen in the text" if seen else "")
         explanation.append(
-            f"Checklist: {checklist_score} of {CHECKLIST_POINTS} — {done} of "
-            f"{len(checklist)} points hit ({how})."
+            f"Your checklist: +{checklist_score} of {CHECKLIST_POINTS} — {done} of "
+            f"{len(checklist)} points ({how})."
         )
-    return Readiness(coach_score + checklist_score, explanation, checklist, report)
+
+    score = text_score + checklist_score
+    held_back = band(score) != band(text_score)
+    if held_back:
+        line = next(line for line, _ in reversed(BANDS) if line > text_score)
+        score = line - 1
+        explanation.append(
+            f"Held at {score}: your checklist never lifts a story to “{band(line)}” "
+            f"({line}); only the text can."
+        )
+    return Readiness(
+        score,
+        explanation,
+        checklist,
+        report,
+        text_score=text_score,
+        checklist_score=score - text_score,
+        held_back=held_back,
+    )

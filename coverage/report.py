@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, RowNumber
 
-from coach.analysis import Playbook, readiness
+from coach.analysis import SCORING_VERSION, Playbook, readiness
 from practice.scheduling import History, practice_history
 from stories.models import SECTION_FIELDS, Story, StoryTheme
 from themes.models import SampleQuestion, Theme
@@ -37,8 +37,6 @@ from themes.models import SampleQuestion, Theme
 COUNTING = [Story.Status.READY, Story.Status.DRAFT]
 # A story told for more themes than this is being stretched thin.
 STRETCHED_OVER = 3
-# The readiness score from which the coach calls a story "Ready to tell".
-READY_SCORE = 80
 # Story titles shown under each sample question; the rest are counted (the theme
 # links to the list of all its stories). Two, so the live section stays under 10 KB
 # even weighed by readiness, where every question may carry a "no ready story" note.
@@ -189,6 +187,7 @@ def _playbook_fingerprint(playbook):
 def _readiness_key(story, document, theme_ids, point_ids):
     digest = hashlib.blake2b(digest_size=16)
     for part in [
+        f"v{SCORING_VERSION}",
         document,
         *(getattr(story, name) or "" for name in SECTION_FIELDS),
         ",".join(str(pk) for pk in sorted(theme_ids)),

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from coach.analysis import READY_SCORE
 from stories.views import get_story
 from themes.models import Theme
 
-from .report import READY_SCORE, Coverage, Summary
+from .report import Coverage, Summary
 
 # A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
 CELL = re.compile(r"(?P<story>[0-9]{1,18})-(?P<theme>[0-9]{1,18})")

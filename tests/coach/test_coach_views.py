@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -28,7 +30,8 @@ def test_the_coach_page_quotes_its_findings_and_explains_readiness(alice_client,
     assert "<q>It was much better.</q>" in html
     assert "Numbers and outcomes matter." in html
     assert 'data-rule="ownership"' in html
-    assert "Readiness" in html and "Checklist:" in html
+    assert "Readiness" in html and "From the text:" in html
+    assert "Your checklist:" in html
 
 
 def test_htmx_gets_the_fragment_alone(alice_client, story):
@@ -78,11 +81,32 @@ def test_logged_out_users_are_sent_to_log_in(client, story):
     assert "/accounts/login/" in response["Location"]
 
 
-def test_the_checklist_shows_what_the_coach_suggests(alice_client, story):
+def test_the_checklist_shows_what_the_coach_sees_in_the_text(alice_client, story):
     story.reflection = "I now run online evaluation every 6 hours."
+    story.action = (
+        "I pulled the traces and found the p99 spikes came from a cold cache."
+    )
     story.save()
     html = alice_client.get(url(story)).content.decode()
-    assert "Suggested:</span>\n      Describe what you put in place afterward" in html
+    assert "In the text:</span>\n      Describe what you put in place afterward" in html
+    assert "In the text:</span>\n      Explain your root cause analysis" in html
+    assert 'data-strength="root_cause"' in html
+    assert 'data-rule="root_cause_missing"' not in html
+
+
+def test_the_panel_says_the_score_comes_from_the_text_not_the_ticks(
+    alice_client, story
+):
+    from themes.models import ThemePoint
+
+    story.checked_points.set(ThemePoint.objects.filter(theme__number=1))
+    html = alice_client.get(url(story), headers={"HX-Request": "true"}).content.decode()
+    score = re.search(r"Readiness (\d+)/100</strong> · (.+)", html)
+    assert int(score[1]) < 50 and score[2] == "Needs work"
+    # The text earned nothing, so eight ticks add nothing either.
+    assert "(0 from the text, +0 your checklist)" in html
+    assert "Your checklist: +0 of 5 — 8 of 8 points (8 ticked by you)." in html
+    assert "never lifts a story into the next band" in html
 
 
 def test_the_coach_takes_a_fixed_number_of_queries(
@@ -103,3 +127,16 @@ def test_without_javascript_the_scratch_form_posts_back_a_full_page(
     assert ">Alarms fell by 90%.</textarea>" in html
     assert 'data-strength="result_number"' in html
     assert "<script>" not in html and "style=" not in html
+
+
+def test_a_story_held_below_the_line_says_why(alice_client, alice, playbook):
+    from tests.coach.test_coach import WEAK_TEXTS
+    from themes.models import ThemePoint
+
+    theme = Theme.objects.get(number=1)
+    nearly = make_story(alice, themes=[theme], **WEAK_TEXTS["nearly there"])
+    nearly.checked_points.set(ThemePoint.objects.filter(theme=theme))
+    html = alice_client.get(url(nearly)).content.decode()
+    assert "Readiness 79/100</strong> · Nearly there" in html
+    assert "(75 from the text, +4 your checklist)" in html
+    assert "Held at 79: your checklist never lifts a story to “Ready to tell”" in html

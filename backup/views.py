@@ -110,9 +110,9 @@ def _import(request):
     try:
         data = backup.parse(upload.read())
         clean = backup.validate(data, request.user)
+        outcome = backup.restore(clean, request.user, mode)
     except backup.BackupError as error:
         return _page(request, error.messages, status=400)
-    outcome = backup.restore(clean, request.user, mode)
     parts = [f"{outcome.created} stor{'y' if outcome.created == 1 else 'ies'} added"]
     if outcome.updated:
         parts.append(f"{outcome.updated} updated from newer copies")

@@ -761,11 +761,12 @@ def _restore(clean, user, mode):
         OwnNote.objects.for_user(user).delete()
         outcome.removed = Story.objects.for_user(user).count()
         Story.objects.for_user(user).delete()
+    # Every field the restore writes is set from the file, so the rest need not load.
     existing = {
         s.uuid: s
-        for s in Story.objects.for_user(user).filter(
-            uuid__in=[c.uuid for c in clean.stories]
-        )
+        for s in Story.objects.for_user(user)
+        .filter(uuid__in=[c.uuid for c in clean.stories])
+        .only("uuid", "updated")
     }
     added, newer = [], []
     for item in clean.stories:

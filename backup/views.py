@@ -40,6 +40,8 @@ def _page(request, errors=(), status=200):
             "has_data": _has_data(request.user),
             "story_count": Story.objects.for_user(request.user).count(),
             "limit_mb": backup.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_stories": f"{backup.MAX_STORIES:,}",
+            "revisions_kept": backup.REVISIONS_KEPT,
             "mode": request.POST.get("mode", backup.Mode.MERGE),
         },
         status=status,

@@ -1074,3 +1074,8 @@ def test_an_import_brings_back_every_row_of_every_story(alice_client, alice, ban
     # The copies were all created at one instant, so the export orders them by id.
     data["stories"].sort(key=lambda story: story["uuid"])
     assert good_file(alice_client) == data
+
+
+def test_the_page_states_the_limits_an_import_holds(alice_client, bank):
+    html = alice_client.get(reverse("backup:index")).content.decode()
+    assert "at most 1,000 stories and the last 50 revisions of each" in html

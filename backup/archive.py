@@ -679,12 +679,13 @@ def _validate_story(check, playbook, item, where):
 
 
 def _resolve(check, value, where, known, what):
-    found = []
+    # A dict, not a list: a file may repeat one key many thousand times.
+    found = {}
     for j, key in enumerate(check.array(value, where)):
         obj = _lookup(check, key, f"{where}[{j}]", known, what)
-        if obj is not None and obj not in found:
-            found.append(obj)
-    return found
+        if obj is not None:
+            found[obj] = None
+    return list(found)
 
 
 def _lookup(check, key, where, known, what):

@@ -23,6 +23,12 @@ are matched by their `uuid`; a uuid that belongs to another account's story is
 refused, and a practice session or card may only name a story that is in the same
 file. Export is deterministic (sorted keys, stable order, UTC timestamps with
 microseconds), so export → restore → export gives the same bytes.
+
+An import holds every limit editing holds, and is refused, naming the place, where
+a file breaks one: at most MAX_STORIES stories, REVISIONS_KEPT revisions a story,
+the models' text lengths, no text a database cannot store (stories.validators), no
+number longer than any field takes. The restore is a few bulk statements, not a
+few per story, in one transaction: on SQLite it holds the write lock for everyone.
 """
 
 import json
@@ -59,8 +65,9 @@ STORY_TEXT = {
     for name in [*TEXT_FIELDS, "company", "role", "period"]
 }
 REVISION_TEXT = {name: STORY_TEXT[name] for name in TEXT_FIELDS}
-# The story's own fields a backup sets (CleanStory.fields).
+# The story's own fields a backup sets (CleanStory.fields), and a revision's.
 STORY_FIELDS = [*STORY_TEXT, "status", "version", "created", "updated", "deleted_at"]
+REVISION_FIELDS = [*REVISION_TEXT, "version", "created"]
 ANGLE_MAX = StoryTheme._meta.get_field("angle").max_length
 STORY_KEYS = {
     "uuid",
@@ -822,13 +829,13 @@ def _update_stories(stories):
     """Write the backup's fields over these stories, in one executemany.
 
     Not bulk_update: it builds a CASE with a WHEN per story for every field, and
-    resolving those took over 10 s of Python for 1,000 stories, all of it with
+    resolving those took several seconds of CPU for 1,000 stories, all of it with
     SQLite's write lock held.
     """
     fields = [Story._meta.get_field(name) for name in STORY_FIELDS]
     quote = connection.ops.quote_name
     columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(Story._meta.db_table)} SET {columns} WHERE {quote('id')} = %s"
+    sql = f"UPDATE {quote(Story._meta.db_table)} SET {columns} WHERE {quote(Story._meta.pk.column)} = %s"
     rows = [
         [f.get_db_prep_save(getattr(story, f.attname), connection) for f in fields]
         + [story.pk]
@@ -839,15 +846,12 @@ def _update_stories(stories):
             cursor.executemany(sql, rows)
 
 
-REVISION_FIELDS = [*REVISION_TEXT, "version", "created"]
-
-
 def _revision_rows(clean):
     """Each story's revisions as database values, prepared before the transaction.
 
-    A file may hold 50,000 revisions (50 for each of 1,000 stories), and
-    bulk_create spent seconds of Python on each value of each of them while SQLite's
-    write lock was held; _insert then writes them in one executemany.
+    A file may hold 50,000 revisions (50 for each of 1,000 stories); bulk_create
+    spent about 3 s of CPU preparing them, with SQLite's write lock held, where this
+    and _insert's one executemany take half that, most of it before the lock.
     """
     fields = [Revision._meta.get_field(name) for name in REVISION_FIELDS]
     return {

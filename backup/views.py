@@ -40,6 +40,8 @@ def _page(request, errors=(), status=200):
             "has_data": _has_data(request.user),
             "story_count": Story.objects.for_user(request.user).count(),
             "limit_mb": backup.MAX_UPLOAD_BYTES // (1024 * 1024),
+            "max_stories": f"{backup.MAX_STORIES:,}",
+            "revisions_kept": backup.REVISIONS_KEPT,
             "mode": request.POST.get("mode", backup.Mode.MERGE),
         },
         status=status,
@@ -110,9 +112,9 @@ def _import(request):
     try:
         data = backup.parse(upload.read())
         clean = backup.validate(data, request.user)
+        outcome = backup.restore(clean, request.user, mode)
     except backup.BackupError as error:
         return _page(request, error.messages, status=400)
-    outcome = backup.restore(clean, request.user, mode)
     parts = [f"{outcome.created} stor{'y' if outcome.created == 1 else 'ies'} added"]
     if outcome.updated:
         parts.append(f"{outcome.updated} updated from newer copies")

@@ -28,6 +28,8 @@ MARKDOWN_FIELDS = {*Section.values, "reflection"}
 # A row is about 800 bytes of HTML, the page links up to 2 KB with long filters: 8
 # rows keep the htmx page under the 10 KB target (tests/test_story_library.py).
 PER_PAGE = 8
+# Versions per page of a story's history.
+HISTORY_PER_PAGE = 20
 
 
 class LibraryFilterForm(forms.Form):
@@ -243,8 +245,19 @@ def history(request, pk):
     template = "stories/history.html"
     if _wants_fragment(request):
         template += "#entries"
-    context = {"story": story, "entries": _history(story), "kept": REVISIONS_KEPT}
+    context = _history_page(story, request.GET.get("page"))
     return render(request, template, context)
+
+
+def _history_page(story, number):
+    # A page number out of range or malformed shows the nearest page.
+    page = Paginator(_history(story), HISTORY_PER_PAGE).get_page(number)
+    return {
+        "story": story,
+        "entries": page.object_list,
+        "page_obj": page,
+        "kept": REVISIONS_KEPT,
+    }
 
 
 @login_required
@@ -303,7 +316,8 @@ def restore_revision(request, pk, revision_pk):
                 f"as version {based_on}.",
             )
     if request.htmx:
-        context = {"story": story, "entries": _history(story), "kept": REVISIONS_KEPT}
+        # The restored text is the newest version: back to the first page.
+        context = _history_page(story, 1)
         response = render(request, "stories/history.html#entries", context)
         if changed:
             trigger_client_event(response, "storyChanged")

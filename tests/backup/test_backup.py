@@ -1,5 +1,6 @@
 import copy
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -278,6 +279,22 @@ def bad(data, path, value):
 
 
 DELETE = object()
+
+
+def with_number(data, path, digits):
+    """The bytes of `data` with a number of `digits` nines at `path`, which Python
+    itself will not write (nor read) beyond 4,300 digits."""
+    marker = "a number goes here"
+    text = json.dumps(bad(data, path, marker))
+    return text.replace(json.dumps(marker), "9" * digits).encode()
+
+
+def escaped(data, path, value):
+    """The bytes of `data` with `value` at `path`, written as JSON escapes: how a
+    file carries a lone surrogate, which UTF-8 cannot."""
+    return json.dumps(bad(data, path, value)).encode()
+
+
 BAD_FILES = [
     # (description, make the file from a good export, the message shown)
     ("not JSON", lambda d: b"this is { not json", "The file is not valid JSON"),
@@ -504,6 +521,85 @@ BAD_FILES = [
         lambda d: bad(d, ["practice_cards", 2], d["practice_cards"][0]),
         "practice_cards[2]: has the same question and story as practice_cards[0]",
     ),
+    # The limits editing keeps.
+    (
+        "more revisions than a story keeps",
+        lambda d: bad(
+            d, ["stories", 0, "revisions"], d["stories"][0]["revisions"] * 26
+        ),
+        "stories[0].revisions: 52 revisions, at most 50 are kept per story",
+    ),
+    (
+        "more stories than one import takes",
+        lambda d: bad(d, ["stories"], d["stories"] * 334),
+        "stories: the file holds 1002 stories; one import takes at most 1000.",
+    ),
+    # Numbers Python will not read.
+    (
+        "a 5,000-digit rating",
+        lambda d: with_number(d, ["practice_sessions", 0, "rating"], 5000),
+        "practice_sessions[0].rating: is a 5000-digit number; must be between 1 and 5",
+    ),
+    (
+        "a 5,000-digit version",
+        lambda d: with_number(d, ["version"], 5000),
+        "version: this backup is version a 5000-digit number; this app reads "
+        "version 1.",
+    ),
+    (
+        "a 5,000-digit number for a title",
+        lambda d: with_number(d, ["stories", 0, "title"], 5000),
+        "stories[0].title: must be a string",
+    ),
+    (
+        "a 31-digit count",
+        lambda d: with_number(d, ["practice_cards", 0, "times_practised"], 31),
+        "practice_cards[0].times_practised: is a 31-digit number; must be between 0 "
+        "and 2147483647",
+    ),
+    # Text no database here can store.
+    (
+        "a NUL in a section",
+        lambda d: bad(d, ["stories", 0, "action"], "Shipped\x00it"),
+        "stories[0].action: contains a NUL character (at character 8), which cannot "
+        "be stored",
+    ),
+    (
+        "a NUL in a revision",
+        lambda d: bad(d, ["stories", 0, "revisions", 1, "title"], "\x00"),
+        "stories[0].revisions[1].title: contains a NUL character (at character 1)",
+    ),
+    (
+        "a NUL in a practice note",
+        lambda d: bad(d, ["practice_sessions", 0, "note"], "ok\x00"),
+        "practice_sessions[0].note: contains a NUL character (at character 3)",
+    ),
+    (
+        "a lone surrogate in a title",
+        lambda d: escaped(d, ["stories", 0, "title"], "Caught \ud83d drift"),
+        "stories[0].title: contains a lone surrogate \\ud83d (at character 8), "
+        "which is not valid Unicode text",
+    ),
+    (
+        "a lone surrogate in an angle",
+        lambda d: escaped(d, ["stories", 0, "themes", 0, "angle"], "\udc00"),
+        "stories[0].themes[0].angle: contains a lone surrogate \\udc00",
+    ),
+    (
+        "a lone surrogate in an own note",
+        lambda d: escaped(d, ["own_notes", 0, "text"], "Ask \ud800"),
+        "own_notes[0].text: contains a lone surrogate \\ud800 (at character 5)",
+    ),
+    (
+        "a lone surrogate in a field's name",
+        lambda d: escaped(d, ["stories", 0, "x\udfff"], 1),
+        "stories[0]: unknown field 'x\\udfff'",
+    ),
+    (
+        "a lone surrogate for a theme",
+        lambda d: escaped(d, ["stories", 0, "themes", 0, "theme"], "\ud800"),
+        "stories[0].themes[0]: unknown theme '\\ud800'",
+    ),
 ]
 
 
@@ -550,6 +646,57 @@ def test_a_story_with_another_accounts_id_is_refused(alice_client, bob_client, b
     assert response.status_code == 400
     assert "belongs to another account" in response.content.decode()
     assert everything() == before
+
+
+def test_another_accounts_id_is_named_by_its_place_in_the_file(
+    alice_client, bob_client, bank
+):
+    data = good_file(alice_client)
+    data["stories"][0]["title"] = ""
+    bobs = good_file(bob_client)["stories"][0]
+    data["stories"][1] = bobs
+    html = upload(alice_client, data, mode="merge").content.decode()
+    assert "stories[0].title: must not be empty" in html
+    assert f"stories[1].uuid: &#x27;{bobs['uuid']}&#x27; belongs to another" in html
+
+
+def test_a_story_id_another_account_takes_during_the_import_is_refused(
+    alice_client, bob, bank, monkeypatch
+):
+    """Two accounts importing one file at once both pass validation (PostgreSQL
+    does not serialise them); the unique id stops the second, which is told so as
+    validation would have told it, and keeps nothing of its import."""
+    data = good_file(alice_client)
+    new = str(uuid.uuid4())
+    data["stories"][2]["uuid"] = new
+    validate, state = backup.validate, {}
+
+    def validate_then_lose_the_race(data, user):
+        clean = validate(data, user)
+        make_story(bob, uuid=new, title="Bob's import, committed first")
+        state["before"] = everything()
+        return clean
+
+    monkeypatch.setattr(backup, "validate", validate_then_lose_the_race)
+    response = upload(alice_client, data, mode="replace")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"stories[2].uuid: &#x27;{new}&#x27; belongs to another account" in html
+    assert "nothing was changed" in html
+    assert everything() == state["before"]
+
+
+def test_a_story_may_bring_the_50_revisions_editing_keeps(alice_client, alice, bank):
+    data = good_file(alice_client)
+    revisions = data["stories"][0]["revisions"]
+    data["stories"][0]["revisions"] = revisions * 25
+    assert upload(alice_client, data, mode="replace").status_code == 302
+    assert (
+        Story.objects.get(
+            owner=alice, uuid=data["stories"][0]["uuid"]
+        ).revisions.count()
+        == 50
+    )
 
 
 def test_practice_cannot_point_at_another_accounts_story(alice_client, bank):
@@ -777,6 +924,14 @@ def test_replace_removes_what_the_backup_does_not_hold(alice_client, alice, bank
         b' "note": {}}], "practice_cards": [{"question": ["x", 1], "story": "x",'
         b' "box": true, "due_on": null, "last_rating": "", "last_practised_on": [],'
         b' "times_practised": null}, 3]}',
+        b"9" * 5000,
+        b"-" + b"9" * 5000,
+        b"[" + b"1" * 5000 + b".5e99999]",
+        b'{"format": "interviewprep-backup", "version": 1, "stories": ['
+        + b"7" * 9000
+        + b', {"uuid": '
+        + b"7" * 9000
+        + b"}]}",
     ],
 )
 def test_no_input_causes_a_server_error(alice_client, bank, content):
@@ -875,3 +1030,65 @@ def test_the_import_message_counts_practice_too(alice_client, alice, bank):
     assert response.status_code == 302, response.content.decode()
     page = alice_client.get(response["Location"]).content.decode()
     assert "4 practice rounds added" in page
+
+
+# Limits: an import holds every limit editing holds, in bounded time. ----------
+
+
+def many_stories(data, count):
+    """`data` with its first story copied `count` times under new ids, and a
+    practice round on each."""
+    data = copy.deepcopy(data)
+    first = data["stories"][0]
+    data["stories"] = [first | {"uuid": str(uuid.uuid4())} for _ in range(count)]
+    round_ = data["practice_sessions"][0]
+    data["practice_sessions"] = [
+        round_
+        | {
+            "story": story["uuid"],
+            "started_at": at(DAY + timedelta(days=i)).isoformat(),
+        }
+        for i, story in enumerate(data["stories"])
+    ]
+    data["practice_cards"] = []
+    return data
+
+
+@pytest.mark.parametrize("mode", ["replace", "merge"])
+@pytest.mark.parametrize("count", [3, 300])
+def test_an_import_takes_a_bounded_number_of_queries(
+    alice_client, alice, bank, django_assert_max_num_queries, count, mode
+):
+    data = many_stories(good_file(alice_client), count)
+    backup.restore(backup.validate(data, alice), alice, backup.Mode.REPLACE)
+    # Newer than the copies here, so a merge rewrites every story.
+    for story in data["stories"]:
+        story["updated"] = "2030-01-01T00:00:00+00:00"
+    # The session and user; the playbook's themes, questions and points; the ids
+    # other accounts hold. Then in one transaction: the user row lock; (replace) the
+    # deletes of practice, own texts, stories and their rows; the stories here;
+    # (merge) the deletes of the updated stories' rows and one executemany UPDATE;
+    # the inserts of stories, tags, questions, points, and revisions (one
+    # executemany); own questions and notes; practice. 36 and 24 queries at 3
+    # stories, 47 and 26 at 300: SQLite takes at most 999 values a statement, so
+    # more rows come in more batches, never a query per story.
+    with django_assert_max_num_queries(50):
+        response = upload(alice_client, data, mode=mode)
+    assert response.status_code == 302
+    assert Story.objects.for_user(alice).count() == count
+    assert Revision.objects.filter(story__owner=alice).count() == 2 * count
+    assert PracticeSession.objects.for_user(alice).count() == count
+
+
+def test_an_import_brings_back_every_row_of_every_story(alice_client, alice, bank):
+    """The bulk inserts leave out nothing: export → import → export is the same."""
+    data = many_stories(good_file(alice_client), 5)
+    assert upload(alice_client, data, mode="replace").status_code == 302
+    # The copies were all created at one instant, so the export orders them by id.
+    data["stories"].sort(key=lambda story: story["uuid"])
+    assert good_file(alice_client) == data
+
+
+def test_the_page_states_the_limits_an_import_holds(alice_client, bank):
+    html = alice_client.get(reverse("backup:index")).content.decode()
+    assert "at most 1,000 stories and the last 50 revisions of each" in html

@@ -682,3 +682,64 @@ def test_the_preview_counts_only_the_picked_stories(alice_client, crowded):
     response = alice_client.get(reverse("prepsheet:index"))
     assert response.context["sheet"].all_story_count == 3
     assert response.context["sheet"].story_count == PREVIEW_STORIES
+
+
+# The compact sheet is one page, as the README promises ----------------------------
+
+TITLES = [
+    "Rolled back a drifting fraud detector before the holiday peak",
+    "Led the migration of twelve services off the legacy job queue",
+    "Turned a one-line request for 'better search' into a roadmap",
+]
+SUMMARY = (
+    "A partner changed a feed's units without telling us; I traced the drift, rolled "
+    "the model back within a day and added a contract test to the pipeline ({})."
+)
+RESULTS = [
+    "Recall back from 71% to 94%, 3× fewer pages, $2M of fraud caught.",
+    "Cut SEV-1s from 12 to 3 and p95 latency to 180 ms in 6 weeks.",
+    "Shipped in 5 weeks; search exits down 40%.",
+]
+
+
+@pytest.fixture
+def realistic_bank(alice, themes):
+    """Five themes of three ready stories each, told as users tell them: titles of
+    about 60 characters, summaries of about 150, two or three key numbers, two of the
+    theme's questions answered, company and role filled in."""
+    for theme in themes[:5]:
+        questions = list(theme.questions.all())
+        for i in range(3):
+            make_story(
+                alice,
+                themes=[theme],
+                questions=questions[i % 2 : i % 2 + 2],
+                title=TITLES[i],
+                summary=SUMMARY.format(theme.number),
+                result=RESULTS[i],
+                company="Acme Payments",
+                role="Staff machine learning engineer",
+                status=READY,
+            )
+    OwnQuestion.objects.create(owner=alice, text="What would I own in month one?")
+    OwnNote.objects.create(owner=alice, text="Walk-away number: 120k base")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_compact_pdf_with_default_options_fits_one_page(
+    alice_client, realistic_bank, themes, paper
+):
+    # The builder's defaults (every theme, the strongest stories, every question to
+    # ask and the negotiation notes), with the compact layout.
+    form = alice_client.get(reverse("prepsheet:index")).context["form"]
+    defaults = {**form.data, "layout": "compact", "paper": paper}
+    assert defaults["negotiation"] == "on" and defaults["ask"]
+    response = alice_client.get(reverse("prepsheet:pdf"), defaults)
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    # Everything is there: fifteen stories, the questions, the notes.
+    assert text.count(TITLES[0]) == 5 and text.count(TITLES[2]) == 5
+    assert "12 to 3, 180 ms, 6 weeks" in text
+    assert "What would I own in month one?" in text
+    assert "Walk-away number: 120k base" in text
+    assert len(reader.pages) == 1

@@ -7,6 +7,7 @@ cross-referenced under the others.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -386,18 +387,85 @@ def shift_headings(text, below):
     return "\n".join(out).strip("\n")
 
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-# What would start a block at the beginning of a line: a list, a quote, a setext line.
-MD_LINE_START = re.compile(r"^(?:([-+=>])|(\d+)([.)]))")
+# What CommonMark reads as markup, and so what md_escape() escapes: only where it
+# would change the meaning, so "R&D", "A&B testing", "C++", "snake_case" and "5 * 3"
+# read as written in the .md file.
+ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
+)
+TAG_OR_AUTOLINK = re.compile(r"<[A-Za-z/!?]")
+ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# What would start a block at the beginning of a line: a list item, a quote, an ATX
+# heading, a fence, a thematic break or a setext underline.
+MD_BLOCK_START = re.compile(
+    r"^(?:[-+*](?=\s|$)|>|#{1,6}(?=\s|$)|\d{1,9}[.)](?=\s|$)|```|~~~"
+    r"|(?:\*\s*){3,}$|-[-\s]*$|(?:_\s*){3,}$|=+$)"
+)
+# A heading's closing sequence: trailing #s after a space are dropped by the parser.
+MD_CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
+
+
+def _is_punctuation(char):
+    return char in ASCII_PUNCTUATION or unicodedata.category(char)[0] in "PS"
+
+
+def _is_delimiter(text, start, end):
+    """Whether the run of * or _ at text[start:end] could open or close emphasis
+    (CommonMark's flanking rules). A run at either end of the text always counts:
+    the text may sit inside the sheet's own *…*."""
+    if start == 0 or end == len(text):
+        return True
+    before, after = text[start - 1], text[end]
+    left = not after.isspace() and (
+        not _is_punctuation(after) or before.isspace() or _is_punctuation(before)
+    )
+    right = not before.isspace() and (
+        not _is_punctuation(before) or after.isspace() or _is_punctuation(after)
+    )
+    if text[start] == "*":
+        return left or right
+    # An underscore inside a word (snake_case) never opens or closes.
+    return (left and (not right or _is_punctuation(before))) or (
+        right and (not left or _is_punctuation(after))
+    )
 
 
 def md_escape(text):
-    """Plain text → Markdown that shows exactly that text, on one line."""
-    escaped = MD_SPECIAL.sub(r"\\\1", one_line(text))
-    return MD_LINE_START.sub(
-        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
-        escaped,
-    )
+    """Plain text → Markdown that shows exactly that text, on one line, where a
+    paragraph, a list item or a heading starts."""
+    text = one_line(text)
+    out = []
+    i = 0
+    backticks = text.count("`") > 1
+    last_bracket = text.rfind("]")
+    while i < len(text):
+        char = text[i]
+        if char in "*_":
+            end = i
+            while end < len(text) and text[end] == char:
+                end += 1
+            run = text[i:end]
+            out.append(
+                "".join("\\" + c for c in run) if _is_delimiter(text, i, end) else run
+            )
+            i = end
+            continue
+        if (
+            (char == "\\" and (i + 1 == len(text) or text[i + 1] in ASCII_PUNCTUATION))
+            or (char == "`" and backticks)
+            or (char == "[" and i < last_bracket)
+            or (char == "<" and TAG_OR_AUTOLINK.match(text, i))
+            or (char == "&" and ENTITY.match(text, i))
+        ):
+            out.append("\\")
+        out.append(char)
+        i += 1
+    escaped = "".join(out)
+    if MD_BLOCK_START.match(escaped):
+        # Escape the punctuation that makes it a block: "\- ", "\#", "2023\. ".
+        mark = len(re.match(r"\d*", escaped).group())
+        escaped = escaped[:mark] + "\\" + escaped[mark:]
+    return MD_CLOSING_HASHES.sub(r"\1\\\2", escaped)
 
 
 # Renderings --------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import io
+import random
 
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from pypdf import PdfReader
 
 from coach.analysis import key_numbers
@@ -184,6 +186,63 @@ def test_titles_are_escaped_so_they_read_as_written(alice, themes):
     assert (3, "1. *Not* a list [or link]") in headings(
         parse(prepsheet.to_markdown(sheet))
     )
+
+
+# The Markdown escapes only what CommonMark would read as markup ------------------
+
+# (context, the HTML markdown-it makes of it): every place the sheet writes text.
+CONTEXTS = [
+    ("### {}", "<h3>{}</h3>\n"),
+    ("- {}", "<ul>\n<li>{}</li>\n</ul>\n"),
+    ("{}", "<p>{}</p>\n"),
+    ("**Summary:** {}", "<p><strong>Summary:</strong> {}</p>\n"),
+    ("- *{}*", "<ul>\n<li><em>{}</em></li>\n</ul>\n"),
+]
+TRICKY = [
+    "R&D", "A&B testing", "C++", "5 * 3", "snake_case", "2 < 3 > 1", "C#", "#1 team",
+    "*Not* a list [or link]", "_under_", "**bold**", "a*b*c", "x_y_", "![img](a.png)",
+    "[ref]: /url", "<b>bold</b>", "<https://example.org>", "&amp; &#35; &copy;",
+    "`code`", "one ` tick", "back\\slash\\", "\\*", "# heading", "Ticket #",
+    "- item", "+ item", "* item", "> quote", "1. first", "2023) year", "---", "***",
+    "___", "- - -", "===", "```", "~~~", "--", "-5%", "3.5 years", "(*)", "“*”",
+    "*", "_", "\\", "a | b", "~~strike~~", "50% of p95 (≈ 180 ms)",
+]  # fmt: skip
+
+
+def rendered(context, text):
+    return MarkdownIt("commonmark").render(context.format(prepsheet.md_escape(text)))
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_escaped_text_renders_as_written_wherever_the_sheet_puts_it(text):
+    for context, html in CONTEXTS:
+        assert rendered(context, text) == html.format(escapeHtml(text)), context
+
+
+def test_escaped_random_punctuation_renders_as_written():
+    rng = random.Random(13)
+    alphabet = [*"ab1 .*_`[]()<>#&!\\-+=~|:;/é。“", "&amp;", "http://x", "1. ", "- "]
+    for _ in range(2000):
+        text = prepsheet.one_line(
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        )
+        for context, html in CONTEXTS if text else ():
+            assert rendered(context, text) == html.format(escapeHtml(text)), text
+
+
+def test_everyday_punctuation_reads_naturally_in_the_markdown(alice, themes):
+    title = "R&D: A&B testing for the C++ build, 5 * 3 faster"
+    make_story(
+        alice,
+        themes=[themes[0]],
+        title=title,
+        summary="Q&A with the snake_case API team; p95 < 200 ms.",
+        status=READY,
+    )
+    markdown = prepsheet.to_markdown(prepsheet.build(alice, options(themes[:1])))
+    assert f"### {title}\n" in markdown
+    assert "**Summary:** Q&A with the snake_case API team; p95 < 200 ms.\n" in markdown
+    assert "\\" not in markdown
 
 
 def test_negotiation_notes_include_the_users_own_only_when_chosen(alice, bob, themes):

@@ -161,6 +161,26 @@ def test_the_sheets_key_numbers_keep_each_figure_whole(alice, themes):
     assert "**Key numbers:** 12 SEV-1s to 3, 40%, 99.9%, $38k" in markdown
 
 
+def test_the_sheet_never_cuts_a_word_into_a_key_number(alice, themes):
+    # A user test found "SEV-1s" shown as "1s"; figures are whole words.
+    result = "cut SEV-1s from 12 to 3 and p95 latency to 180 ms"
+    make_story(alice, themes=[themes[0]], title="Pager", status=READY, result=result)
+    compact = prepsheet.build(alice, options(themes[:1], compact=True))
+    (story,) = compact.themes[0].stories
+    assert story.key_numbers == ["12 to 3", "180 ms"]
+    words = result.split()
+    for figure in story.key_numbers:
+        assert all(word in words for word in figure.split()), figure
+    assert "**Key numbers:** 12 to 3, 180 ms\n" in prepsheet.to_markdown(compact)
+    assert "<strong>Key numbers:</strong> 12 to 3, 180 ms</p>" in prepsheet.to_html(
+        compact
+    )
+    # The full sheet tells the Result as written, "SEV-1s" and "p95" whole.
+    full = prepsheet.build(alice, options(themes[:1]))
+    assert result in prepsheet.to_markdown(full)
+    assert result in prepsheet.to_html(full)
+
+
 def test_a_users_markdown_cannot_break_the_sheets_structure(alice, themes):
     make_story(
         alice,

@@ -543,16 +543,48 @@ def _refuse_fetch(url, *args, **kwargs):
 # The PDF's paper, as CSS names it. The print view leaves it to the printer.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
+# WeasyPrint lays out every box in Python, inside the request: the PDF refuses a sheet
+# that would run past the worker's 30 s timeout. Its time goes with the number of
+# blocks (a list item costs 5–7 ms, nested or not, and more as pages pile up) and
+# the amount of text: measured on the 2-core dev box, 1,000 list items take 5 s,
+# 1,600 paragraphs with 100 KB of text 6.6 s, 1,800 items nested six deep 11 s, one
+# story of five sections of "- x" × 5,000 (issue 16) far past 30 s. So the sheet's
+# HTML is measured first, which costs nothing, and the pages counted after layout,
+# before the slower write; the Markdown and print view have no such limits.
+PDF_MAX_PAGES = 40
+PDF_MAX_BLOCKS = 1_500  # about 40 pages of short blocks; 8 s at most here
+PDF_MAX_HTML_CHARS = 110_000  # about 43 pages of text; 6 s
+BLOCKS_PER_PAGE, HTML_CHARS_PER_PAGE = 36, 2_550  # as measured, for the estimate
+PDF_BLOCK = re.compile(r"<(?:p|li|h[1-6]|tr|td|th|pre|blockquote|hr|br)\b", re.I)
+
+
+class TooLongForPdf(Exception):
+    """The sheet would take too long to lay out as a PDF: `pages` it holds (or would,
+    `estimated`), against the PDF_MAX_PAGES a PDF may hold."""
+
+    def __init__(self, pages, estimated=False):
+        super().__init__(f"{pages} pages is too long for a PDF")
+        self.pages = pages
+        self.estimated = estimated
+
 
 def to_pdf(sheet, paper="a4"):
+    """The sheet as a PDF; raises TooLongForPdf beyond the limits above."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
     html = render_to_string(
         "prepsheet/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
     )
+    blocks = len(PDF_BLOCK.findall(html))
+    if blocks > PDF_MAX_BLOCKS or len(html) > PDF_MAX_HTML_CHARS:
+        pages = max(-(-blocks // BLOCKS_PER_PAGE), -(-len(html) // HTML_CHARS_PER_PAGE))
+        raise TooLongForPdf(max(pages, PDF_MAX_PAGES + 1), estimated=True)
     stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
     size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
+    document = HTML(string=html, url_fetcher=_refuse_fetch).render(
         stylesheets=[stylesheet, size]
     )
+    if len(document.pages) > PDF_MAX_PAGES:
+        raise TooLongForPdf(len(document.pages))
+    return document.write_pdf()

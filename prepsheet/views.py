@@ -189,11 +189,36 @@ def prep_sheet_print(request):
 def prep_sheet_pdf(request):
     form, sheet = _sheet(request)
     paper = form.cleaned_data.get("paper") or "a4"
-    response = HttpResponse(
-        prepsheet.to_pdf(sheet, paper), content_type="application/pdf"
-    )
+    try:
+        pdf = prepsheet.to_pdf(sheet, paper)
+    except prepsheet.TooLongForPdf as too_long:
+        return _too_long_for_pdf(request, form, too_long)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
     return response
+
+
+def _too_long_for_pdf(request, form, too_long):
+    """Why there is no PDF, and the ways to the sheet that always work."""
+    shorter = {}
+    for name, value in (("layout", "compact"), ("pick", "best")):
+        if form.data.get(name) != value:
+            options = QueryDict(form.query(), mutable=True)
+            options[name] = value
+            shorter[name] = options.urlencode()
+    return render(
+        request,
+        "prepsheet/pdf_too_long.html",
+        {
+            "too_long": too_long,
+            "max_pages": prepsheet.PDF_MAX_PAGES,
+            "query": form.query(),
+            "compact_query": shorter.get("layout"),
+            "best_query": shorter.get("pick"),
+        },
+        # The options are understood, but this PDF will not be made.
+        status=422,
+    )
 
 
 # The user's own questions and notes --------------------------------------------

@@ -186,6 +186,22 @@ def prep_sheet_print(request):
 
 @login_required
 @require_GET
+def prep_sheet_pdf_wait(request):
+    """A page to look at while the PDF is made (up to ten seconds for a long sheet):
+    the Refresh header then asks for the PDF, which downloads and leaves this page in
+    view. No JavaScript needed; the PDF's own URL works as well."""
+    pdf_url = f"{reverse('prepsheet:pdf')}?{request.GET.urlencode()}"
+    response = render(
+        request,
+        "prepsheet/pdf_wait.html",
+        {"pdf_url": pdf_url, "query": request.GET.urlencode()},
+    )
+    response["Refresh"] = f"0; url={pdf_url}"
+    return response
+
+
+@login_required
+@require_GET
 def prep_sheet_pdf(request):
     form, sheet = _sheet(request)
     paper = form.cleaned_data.get("paper") or "a4"

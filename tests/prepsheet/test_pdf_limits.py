@@ -60,10 +60,8 @@ def test_a_story_of_25000_list_items_is_refused_before_layout(
     query = f"?built=1&amp;themes={theme.slug}&amp;layout=full"
     assert f'href="{reverse("prepsheet:markdown")}{query}"' in html
     assert f'href="{reverse("prepsheet:print")}{query}"' in html
-    assert (
-        f'href="{reverse("prepsheet:pdf")}?built=1&amp;themes={theme.slug}&amp;layout=compact'
-        in html
-    )
+    compact = f"?built=1&amp;themes={theme.slug}&amp;layout=compact"
+    assert f'href="{reverse("prepsheet:pdf_wait")}{compact}"' in html
     markdown = alice_client.get(reverse("prepsheet:markdown"), params(theme))
     assert markdown.status_code == 200 and markdown.content.count(b"- x\n") == 25000
 

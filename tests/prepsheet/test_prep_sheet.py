@@ -822,3 +822,41 @@ def test_the_compact_pdf_with_default_options_fits_one_page(
     assert "What would I own in month one?" in text
     assert "Walk-away number: 120k base" in text
     assert len(reader.pages) == 1
+
+
+# Waiting for the PDF, with or without JavaScript ------------------------------------
+
+
+def test_the_pdf_buttons_lead_to_a_page_that_says_it_is_being_prepared(
+    alice_client, themes, bank
+):
+    html = alice_client.get(reverse("prepsheet:index")).content.decode()
+    assert f'formaction="{reverse("prepsheet:pdf_wait")}">Download PDF' in html
+    assert f'<a href="{reverse("prepsheet:pdf_wait")}?built=1' in html
+    params = query(themes[:1], layout="compact")
+    response = alice_client.get(reverse("prepsheet:pdf_wait"), params)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="prep-preparing" role="status">' in page
+    # The browser asks for the PDF itself, with the same options, no script needed.
+    pdf_url = f"{reverse('prepsheet:pdf')}?built=1&themes={themes[0].slug}"
+    assert response["Refresh"].startswith(f"0; url={pdf_url}")
+    assert "layout=compact" in response["Refresh"]
+    assert f'<a href="{pdf_url.replace("&", "&amp;")}' in page
+    pdf = alice_client.get(response["Refresh"].removeprefix("0; url="))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_print_view_links_the_icon_and_favicon_ico_leads_to_it(
+    client, alice_client, themes, bank
+):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    html = alice_client.get(reverse("prepsheet:print"), query(themes[:1])).text
+    assert f'<link rel="icon" href="{static("favicon.svg")}"' in html
+    # What a browser asks for when a page names no icon, logged in or not.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")

@@ -556,16 +556,24 @@ PDF_MAX_BLOCKS = 1_500  # about 40 pages of short blocks; 8 s at most here
 PDF_MAX_HTML_CHARS = 110_000  # about 43 pages of text; 6 s
 BLOCKS_PER_PAGE, HTML_CHARS_PER_PAGE = 36, 2_550  # as measured, for the estimate
 PDF_BLOCK = re.compile(r"<(?:p|li|h[1-6]|tr|td|th|pre|blockquote|hr|br)\b", re.I)
+# A word longer than a line (a compact column holds about 60 characters) is broken
+# letter by letter, twenty times slower than text: 50 KB of 120-letter words take
+# 7.6 s, five sections of one 20,000-letter word 24 s. So they have their own cap.
+PDF_MAX_UNBROKEN_CHARS = 25_000  # about 4 s
+UNBROKEN = re.compile(r"[^\s<>]{60,}")
+TAG = re.compile(r"<[^>]*>")
 
 
 class TooLongForPdf(Exception):
     """The sheet would take too long to lay out as a PDF: `pages` it holds (or would,
-    `estimated`), against the PDF_MAX_PAGES a PDF may hold."""
+    `estimated`), against the PDF_MAX_PAGES a PDF may hold; or `unbroken`, the
+    letters in words too long for a line, against PDF_MAX_UNBROKEN_CHARS."""
 
-    def __init__(self, pages, estimated=False):
+    def __init__(self, pages, estimated=False, unbroken=0):
         super().__init__(f"{pages} pages is too long for a PDF")
         self.pages = pages
         self.estimated = estimated
+        self.unbroken = unbroken
 
 
 def to_pdf(sheet, paper="a4"):
@@ -580,6 +588,9 @@ def to_pdf(sheet, paper="a4"):
     if blocks > PDF_MAX_BLOCKS or len(html) > PDF_MAX_HTML_CHARS:
         pages = max(-(-blocks // BLOCKS_PER_PAGE), -(-len(html) // HTML_CHARS_PER_PAGE))
         raise TooLongForPdf(max(pages, PDF_MAX_PAGES + 1), estimated=True)
+    unbroken = sum(len(word) for word in UNBROKEN.findall(TAG.sub(" ", html)))
+    if unbroken > PDF_MAX_UNBROKEN_CHARS:
+        raise TooLongForPdf(-(-len(html) // HTML_CHARS_PER_PAGE), True, unbroken)
     stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
     size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
     document = HTML(string=html, url_fetcher=_refuse_fetch).render(

@@ -228,6 +228,7 @@ def _too_long_for_pdf(request, form, too_long):
         {
             "too_long": too_long,
             "max_pages": prepsheet.PDF_MAX_PAGES,
+            "max_unbroken": prepsheet.PDF_MAX_UNBROKEN_CHARS,
             "query": form.query(),
             "compact_query": shorter.get("layout"),
             "best_query": shorter.get("pick"),

@@ -66,6 +66,23 @@ def test_a_story_of_25000_list_items_is_refused_before_layout(
     assert markdown.status_code == 200 and markdown.content.count(b"- x\n") == 25000
 
 
+def test_words_too_long_for_a_line_are_refused_before_layout(
+    alice_client, alice, theme, no_layout
+):
+    # One 20,000-letter word a section: 24 s of layout before the cap.
+    make_story(
+        alice,
+        themes=[theme],
+        title="Pasted",
+        status=Story.Status.READY,
+        **{name: "x" * 20_000 for name in SECTIONS},
+    )
+    response = alice_client.get(reverse("prepsheet:pdf"), params(theme))
+    assert response.status_code == 422
+    assert "It holds 100000 letters in words too long for a line" in response.text
+    assert "it takes at most 25000" in response.text
+
+
 def test_the_compact_pdf_of_the_same_story_is_made(alice_client, alice, theme):
     make_story(
         alice,

@@ -552,9 +552,9 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 # HTML is measured first, which costs nothing, and the pages counted after layout,
 # before the slower write; the Markdown and print view have no such limits.
 PDF_MAX_PAGES = 40
-PDF_MAX_BLOCKS = 1_500  # about 40 pages of short blocks; 8 s at most here
-PDF_MAX_HTML_CHARS = 110_000  # about 43 pages of text; 6 s
-BLOCKS_PER_PAGE, HTML_CHARS_PER_PAGE = 36, 2_550  # as measured, for the estimate
+# (The most a PDF takes, how many fill a page, for the estimate.) Each limit is about
+# 40-50 pages, at most 8 s here (list items); most sheets take far less.
+PDF_LIMITS = {"blocks": (1_500, 36), "chars": (110_000, 2_550), "lines": (3_000, 57)}
 PDF_BLOCK = re.compile(r"<(?:p|li|h[1-6]|tr|td|th|pre|blockquote|hr|br)\b", re.I)
 # A word longer than a line (a compact column holds about 60 characters) is broken
 # letter by letter, twenty times slower than text: 50 KB of 120-letter words take
@@ -584,17 +584,24 @@ def to_pdf(sheet, paper="a4"):
     html = render_to_string(
         "prepsheet/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
     )
-    blocks = len(PDF_BLOCK.findall(html))
-    if blocks > PDF_MAX_BLOCKS or len(html) > PDF_MAX_HTML_CHARS:
-        pages = max(-(-blocks // BLOCKS_PER_PAGE), -(-len(html) // HTML_CHARS_PER_PAGE))
+    # A code block's lines are not blocks, but each is a line of a page.
+    size = {
+        "blocks": len(PDF_BLOCK.findall(html)),
+        "chars": len(html),
+        "lines": html.count("\n"),
+    }
+    if any(size[name] > most for name, (most, _) in PDF_LIMITS.items()):
+        pages = max(
+            -(-size[name] // per_page) for name, (_, per_page) in PDF_LIMITS.items()
+        )
         raise TooLongForPdf(max(pages, PDF_MAX_PAGES + 1), estimated=True)
     unbroken = sum(len(word) for word in UNBROKEN.findall(TAG.sub(" ", html)))
     if unbroken > PDF_MAX_UNBROKEN_CHARS:
-        raise TooLongForPdf(-(-len(html) // HTML_CHARS_PER_PAGE), True, unbroken)
+        raise TooLongForPdf(0, estimated=True, unbroken=unbroken)
     stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
-    size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
+    paper_size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
     document = HTML(string=html, url_fetcher=_refuse_fetch).render(
-        stylesheets=[stylesheet, size]
+        stylesheets=[stylesheet, paper_size]
     )
     if len(document.pages) > PDF_MAX_PAGES:
         raise TooLongForPdf(len(document.pages))

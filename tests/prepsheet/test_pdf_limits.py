@@ -105,12 +105,28 @@ def test_a_sheet_laid_out_past_the_page_cap_is_refused(alice_client, alice, them
         themes=[theme],
         title="Long code",
         status=Story.Status.READY,
-        action="```\n" + "x\n" * 3500 + "```",
+        action="```\n" + "x\n" * 2900 + "```",
     )
     response = alice_client.get(reverse("prepsheet:pdf"), params(theme))
     assert response.status_code == 422
     html = response.content.decode()
-    assert "It runs to " in html and "pages; a PDF holds at most 40" in html
+    assert "It runs to 5" in html and "pages; a PDF holds at most 40" in html
+
+
+def test_a_code_block_of_thousands_of_lines_is_refused_before_layout(
+    alice_client, alice, theme, no_layout
+):
+    # One block, and a tenth of the text limit, but 160 pages.
+    make_story(
+        alice,
+        themes=[theme],
+        title="Long code",
+        status=Story.Status.READY,
+        **{name: "```\n" + "x\n" * 2000 + "```" for name in SECTIONS},
+    )
+    response = alice_client.get(reverse("prepsheet:pdf"), params(theme))
+    assert response.status_code == 422
+    assert "It would run to about 17" in response.text
 
 
 def test_a_sheet_within_the_limits_is_made(alice, theme):

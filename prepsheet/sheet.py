@@ -7,6 +7,7 @@ cross-referenced under the others.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -386,18 +387,85 @@ def shift_headings(text, below):
     return "\n".join(out).strip("\n")
 
 
-MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
-# What would start a block at the beginning of a line: a list, a quote, a setext line.
-MD_LINE_START = re.compile(r"^(?:([-+=>])|(\d+)([.)]))")
+# What CommonMark reads as markup, and so what md_escape() escapes: only where it
+# would change the meaning, so "R&D", "A&B testing", "C++", "snake_case" and "5 * 3"
+# read as written in the .md file.
+ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
+)
+TAG_OR_AUTOLINK = re.compile(r"<[A-Za-z/!?]")
+ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# What would start a block at the beginning of a line: a list item, a quote, an ATX
+# heading, a fence, a thematic break or a setext underline.
+MD_BLOCK_START = re.compile(
+    r"^(?:[-+*](?=\s|$)|>|#{1,6}(?=\s|$)|\d{1,9}[.)](?=\s|$)|```|~~~"
+    r"|(?:\*\s*){3,}$|-[-\s]*$|(?:_\s*){3,}$|=+$)"
+)
+# A heading's closing sequence: trailing #s after a space are dropped by the parser.
+MD_CLOSING_HASHES = re.compile(r"(^|\s)(#+)$")
+
+
+def _is_punctuation(char):
+    return char in ASCII_PUNCTUATION or unicodedata.category(char)[0] in "PS"
+
+
+def _is_delimiter(text, start, end):
+    """Whether the run of * or _ at text[start:end] could open or close emphasis
+    (CommonMark's flanking rules). A run at either end of the text always counts:
+    the text may sit inside the sheet's own *…*."""
+    if start == 0 or end == len(text):
+        return True
+    before, after = text[start - 1], text[end]
+    left = not after.isspace() and (
+        not _is_punctuation(after) or before.isspace() or _is_punctuation(before)
+    )
+    right = not before.isspace() and (
+        not _is_punctuation(before) or after.isspace() or _is_punctuation(after)
+    )
+    if text[start] == "*":
+        return left or right
+    # An underscore inside a word (snake_case) never opens or closes.
+    return (left and (not right or _is_punctuation(before))) or (
+        right and (not left or _is_punctuation(after))
+    )
 
 
 def md_escape(text):
-    """Plain text → Markdown that shows exactly that text, on one line."""
-    escaped = MD_SPECIAL.sub(r"\\\1", one_line(text))
-    return MD_LINE_START.sub(
-        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3),
-        escaped,
-    )
+    """Plain text → Markdown that shows exactly that text, on one line, where a
+    paragraph, a list item or a heading starts."""
+    text = one_line(text)
+    out = []
+    i = 0
+    backticks = text.count("`") > 1
+    last_bracket = text.rfind("]")
+    while i < len(text):
+        char = text[i]
+        if char in "*_":
+            end = i
+            while end < len(text) and text[end] == char:
+                end += 1
+            run = text[i:end]
+            out.append(
+                "".join("\\" + c for c in run) if _is_delimiter(text, i, end) else run
+            )
+            i = end
+            continue
+        if (
+            (char == "\\" and (i + 1 == len(text) or text[i + 1] in ASCII_PUNCTUATION))
+            or (char == "`" and backticks)
+            or (char == "[" and i < last_bracket)
+            or (char == "<" and TAG_OR_AUTOLINK.match(text, i))
+            or (char == "&" and ENTITY.match(text, i))
+        ):
+            out.append("\\")
+        out.append(char)
+        i += 1
+    escaped = "".join(out)
+    if MD_BLOCK_START.match(escaped):
+        # Escape the punctuation that makes it a block: "\- ", "\#", "2023\. ".
+        mark = len(re.match(r"\d*", escaped).group())
+        escaped = escaped[:mark] + "\\" + escaped[mark:]
+    return MD_CLOSING_HASHES.sub(r"\1\\\2", escaped)
 
 
 # Renderings --------------------------------------------------------------------
@@ -475,16 +543,66 @@ def _refuse_fetch(url, *args, **kwargs):
 # The PDF's paper, as CSS names it. The print view leaves it to the printer.
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
+# WeasyPrint lays out every box in Python, inside the request: the PDF refuses a sheet
+# that would run past the worker's 30 s timeout. Its time goes with the number of
+# blocks (a list item costs 5–7 ms, nested or not, and more as pages pile up) and
+# the amount of text: measured on the 2-core dev box, 1,000 list items take 5 s,
+# 1,600 paragraphs with 100 KB of text 6.6 s, 1,800 items nested six deep 11 s, one
+# story of five sections of "- x" × 5,000 (issue 16) far past 30 s. So the sheet's
+# HTML is measured first, which costs nothing, and the pages counted after layout,
+# before the slower write; the Markdown and print view have no such limits.
+PDF_MAX_PAGES = 40
+# (The most a PDF takes, how many fill a page, for the estimate.) Each limit is about
+# 40-50 pages, at most 8 s here (list items); most sheets take far less.
+PDF_LIMITS = {"blocks": (1_500, 36), "chars": (110_000, 2_550), "lines": (3_000, 57)}
+PDF_BLOCK = re.compile(r"<(?:p|li|h[1-6]|tr|td|th|pre|blockquote|hr|br)\b", re.I)
+# A word longer than a line (a compact column holds about 60 characters) is broken
+# letter by letter, twenty times slower than text: 50 KB of 120-letter words take
+# 7.6 s, five sections of one 20,000-letter word 24 s. So they have their own cap.
+PDF_MAX_UNBROKEN_CHARS = 25_000  # about 4 s
+UNBROKEN = re.compile(r"[^\s<>]{60,}")
+TAG = re.compile(r"<[^>]*>")
+
+
+class TooLongForPdf(Exception):
+    """The sheet would take too long to lay out as a PDF: `pages` it holds (or would,
+    `estimated`), against the PDF_MAX_PAGES a PDF may hold; or `unbroken`, the
+    letters in words too long for a line, against PDF_MAX_UNBROKEN_CHARS."""
+
+    def __init__(self, pages, estimated=False, unbroken=0):
+        super().__init__(f"{pages} pages is too long for a PDF")
+        self.pages = pages
+        self.estimated = estimated
+        self.unbroken = unbroken
+
 
 def to_pdf(sheet, paper="a4"):
+    """The sheet as a PDF; raises TooLongForPdf beyond the limits above."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
     html = render_to_string(
         "prepsheet/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
     )
+    # A code block's lines are not blocks, but each is a line of a page.
+    size = {
+        "blocks": len(PDF_BLOCK.findall(html)),
+        "chars": len(html),
+        "lines": html.count("\n"),
+    }
+    if any(size[name] > most for name, (most, _) in PDF_LIMITS.items()):
+        pages = max(
+            -(-size[name] // per_page) for name, (_, per_page) in PDF_LIMITS.items()
+        )
+        raise TooLongForPdf(max(pages, PDF_MAX_PAGES + 1), estimated=True)
+    unbroken = sum(len(word) for word in UNBROKEN.findall(TAG.sub(" ", html)))
+    if unbroken > PDF_MAX_UNBROKEN_CHARS:
+        raise TooLongForPdf(0, estimated=True, unbroken=unbroken)
     stylesheet = CSS(filename=finders.find("css/prep_sheet_print.css"))
-    size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(
-        stylesheets=[stylesheet, size]
+    paper_size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}")
+    document = HTML(string=html, url_fetcher=_refuse_fetch).render(
+        stylesheets=[stylesheet, paper_size]
     )
+    if len(document.pages) > PDF_MAX_PAGES:
+        raise TooLongForPdf(len(document.pages))
+    return document.write_pdf()

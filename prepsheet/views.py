@@ -186,14 +186,56 @@ def prep_sheet_print(request):
 
 @login_required
 @require_GET
+def prep_sheet_pdf_wait(request):
+    """A page to look at while the PDF is made (up to ten seconds for a long sheet):
+    the Refresh header then asks for the PDF, which downloads and leaves this page in
+    view. No JavaScript needed; the PDF's own URL works as well."""
+    pdf_url = f"{reverse('prepsheet:pdf')}?{request.GET.urlencode()}"
+    response = render(
+        request,
+        "prepsheet/pdf_wait.html",
+        {"pdf_url": pdf_url, "query": request.GET.urlencode()},
+    )
+    response["Refresh"] = f"0; url={pdf_url}"
+    return response
+
+
+@login_required
+@require_GET
 def prep_sheet_pdf(request):
     form, sheet = _sheet(request)
     paper = form.cleaned_data.get("paper") or "a4"
-    response = HttpResponse(
-        prepsheet.to_pdf(sheet, paper), content_type="application/pdf"
-    )
+    try:
+        pdf = prepsheet.to_pdf(sheet, paper)
+    except prepsheet.TooLongForPdf as too_long:
+        return _too_long_for_pdf(request, form, too_long)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
     return response
+
+
+def _too_long_for_pdf(request, form, too_long):
+    """Why there is no PDF, and the ways to the sheet that always work."""
+    shorter = {}
+    for name, value in (("layout", "compact"), ("pick", "best")):
+        if form.data.get(name) != value:
+            options = QueryDict(form.query(), mutable=True)
+            options[name] = value
+            shorter[name] = options.urlencode()
+    return render(
+        request,
+        "prepsheet/pdf_too_long.html",
+        {
+            "too_long": too_long,
+            "max_pages": prepsheet.PDF_MAX_PAGES,
+            "max_unbroken": prepsheet.PDF_MAX_UNBROKEN_CHARS,
+            "query": form.query(),
+            "compact_query": shorter.get("layout"),
+            "best_query": shorter.get("pick"),
+        },
+        # The options are understood, but this PDF will not be made.
+        status=422,
+    )
 
 
 # The user's own questions and notes --------------------------------------------

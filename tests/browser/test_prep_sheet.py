@@ -63,3 +63,43 @@ def test_a_compact_sheet_for_two_themes_downloads_as_markdown_and_pdf(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Caught a silent drift" in text and "Led the migration" in text
     assert "Scoped a vague ask" not in text
+
+
+def test_without_javascript_the_pdf_downloads_from_a_page_that_says_it_is_coming(
+    no_script_page, alice
+):
+    page = no_script_page
+    theme = Theme.objects.order_by("number").first()
+    make_story(
+        alice, themes=[theme], title="Caught a silent drift", status=Story.Status.READY
+    )
+    page.goto("/prep-sheet/")
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="Download PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preparing your PDF…")
+    expect(page.get_by_role("status")).to_contain_text("downloads by itself")
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Caught a silent drift" in text
+
+
+def test_the_print_view_asks_for_nothing_that_is_missing(logged_in_page, alice):
+    page = logged_in_page
+    theme = Theme.objects.order_by("number").first()
+    make_story(
+        alice, themes=[theme], title="Caught a silent drift", status=Story.Status.READY
+    )
+    failed = []
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and failed.append(response.url),
+    )
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto("/prep-sheet/print/")
+    expect(page.get_by_role("heading", name="Caught a silent drift")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    # The icon the print view names is served, as is /favicon.ico for any other page.
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    assert page.request.get(icon).ok
+    assert page.request.get("/favicon.ico").ok

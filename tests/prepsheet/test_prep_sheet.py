@@ -1,9 +1,11 @@
 import io
+import random
 
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from pypdf import PdfReader
 
 from coach.analysis import key_numbers
@@ -159,6 +161,26 @@ def test_the_sheets_key_numbers_keep_each_figure_whole(alice, themes):
     assert "**Key numbers:** 12 SEV-1s to 3, 40%, 99.9%, $38k" in markdown
 
 
+def test_the_sheet_never_cuts_a_word_into_a_key_number(alice, themes):
+    # A user test found "SEV-1s" shown as "1s"; figures are whole words.
+    result = "cut SEV-1s from 12 to 3 and p95 latency to 180 ms"
+    make_story(alice, themes=[themes[0]], title="Pager", status=READY, result=result)
+    compact = prepsheet.build(alice, options(themes[:1], compact=True))
+    (story,) = compact.themes[0].stories
+    assert story.key_numbers == ["12 to 3", "180 ms"]
+    words = result.split()
+    for figure in story.key_numbers:
+        assert all(word in words for word in figure.split()), figure
+    assert "**Key numbers:** 12 to 3, 180 ms\n" in prepsheet.to_markdown(compact)
+    assert "<strong>Key numbers:</strong> 12 to 3, 180 ms</p>" in prepsheet.to_html(
+        compact
+    )
+    # The full sheet tells the Result as written, "SEV-1s" and "p95" whole.
+    full = prepsheet.build(alice, options(themes[:1]))
+    assert result in prepsheet.to_markdown(full)
+    assert result in prepsheet.to_html(full)
+
+
 def test_a_users_markdown_cannot_break_the_sheets_structure(alice, themes):
     make_story(
         alice,
@@ -184,6 +206,63 @@ def test_titles_are_escaped_so_they_read_as_written(alice, themes):
     assert (3, "1. *Not* a list [or link]") in headings(
         parse(prepsheet.to_markdown(sheet))
     )
+
+
+# The Markdown escapes only what CommonMark would read as markup ------------------
+
+# (context, the HTML markdown-it makes of it): every place the sheet writes text.
+CONTEXTS = [
+    ("### {}", "<h3>{}</h3>\n"),
+    ("- {}", "<ul>\n<li>{}</li>\n</ul>\n"),
+    ("{}", "<p>{}</p>\n"),
+    ("**Summary:** {}", "<p><strong>Summary:</strong> {}</p>\n"),
+    ("- *{}*", "<ul>\n<li><em>{}</em></li>\n</ul>\n"),
+]
+TRICKY = [
+    "R&D", "A&B testing", "C++", "5 * 3", "snake_case", "2 < 3 > 1", "C#", "#1 team",
+    "*Not* a list [or link]", "_under_", "**bold**", "a*b*c", "x_y_", "![img](a.png)",
+    "[ref]: /url", "<b>bold</b>", "<https://example.org>", "&amp; &#35; &copy;",
+    "`code`", "one ` tick", "back\\slash\\", "\\*", "# heading", "Ticket #",
+    "- item", "+ item", "* item", "> quote", "1. first", "2023) year", "---", "***",
+    "___", "- - -", "===", "```", "~~~", "--", "-5%", "3.5 years", "(*)", "“*”",
+    "*", "_", "\\", "a | b", "~~strike~~", "50% of p95 (≈ 180 ms)",
+]  # fmt: skip
+
+
+def rendered(context, text):
+    return MarkdownIt("commonmark").render(context.format(prepsheet.md_escape(text)))
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_escaped_text_renders_as_written_wherever_the_sheet_puts_it(text):
+    for context, html in CONTEXTS:
+        assert rendered(context, text) == html.format(escapeHtml(text)), context
+
+
+def test_escaped_random_punctuation_renders_as_written():
+    rng = random.Random(13)
+    alphabet = [*"ab1 .*_`[]()<>#&!\\-+=~|:;/é。“", "&amp;", "http://x", "1. ", "- "]
+    for _ in range(2000):
+        text = prepsheet.one_line(
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        )
+        for context, html in CONTEXTS if text else ():
+            assert rendered(context, text) == html.format(escapeHtml(text)), text
+
+
+def test_everyday_punctuation_reads_naturally_in_the_markdown(alice, themes):
+    title = "R&D: A&B testing for the C++ build, 5 * 3 faster"
+    make_story(
+        alice,
+        themes=[themes[0]],
+        title=title,
+        summary="Q&A with the snake_case API team; p95 < 200 ms.",
+        status=READY,
+    )
+    markdown = prepsheet.to_markdown(prepsheet.build(alice, options(themes[:1])))
+    assert f"### {title}\n" in markdown
+    assert "**Summary:** Q&A with the snake_case API team; p95 < 200 ms.\n" in markdown
+    assert "\\" not in markdown
 
 
 def test_negotiation_notes_include_the_users_own_only_when_chosen(alice, bob, themes):
@@ -682,3 +761,102 @@ def test_the_preview_counts_only_the_picked_stories(alice_client, crowded):
     response = alice_client.get(reverse("prepsheet:index"))
     assert response.context["sheet"].all_story_count == 3
     assert response.context["sheet"].story_count == PREVIEW_STORIES
+
+
+# The compact sheet is one page, as the README promises ----------------------------
+
+TITLES = [
+    "Rolled back a drifting fraud detector before the holiday peak",
+    "Led the migration of twelve services off the legacy job queue",
+    "Turned a one-line request for 'better search' into a roadmap",
+]
+SUMMARY = (
+    "A partner changed a feed's units without telling us; I traced the drift, rolled "
+    "the model back within a day and added a contract test to the pipeline ({})."
+)
+RESULTS = [
+    "Recall back from 71% to 94%, 3× fewer pages, $2M of fraud caught.",
+    "Cut SEV-1s from 12 to 3 and p95 latency to 180 ms in 6 weeks.",
+    "Shipped in 5 weeks; search exits down 40%.",
+]
+
+
+@pytest.fixture
+def realistic_bank(alice, themes):
+    """Five themes of three ready stories each, told as users tell them: titles of
+    about 60 characters, summaries of about 150, two or three key numbers, two of the
+    theme's questions answered, company and role filled in."""
+    for theme in themes[:5]:
+        questions = list(theme.questions.all())
+        for i in range(3):
+            make_story(
+                alice,
+                themes=[theme],
+                questions=questions[i % 2 : i % 2 + 2],
+                title=TITLES[i],
+                summary=SUMMARY.format(theme.number),
+                result=RESULTS[i],
+                company="Acme Payments",
+                role="Staff machine learning engineer",
+                status=READY,
+            )
+    OwnQuestion.objects.create(owner=alice, text="What would I own in month one?")
+    OwnNote.objects.create(owner=alice, text="Walk-away number: 120k base")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_compact_pdf_with_default_options_fits_one_page(
+    alice_client, realistic_bank, themes, paper
+):
+    # The builder's defaults (every theme, the strongest stories, every question to
+    # ask and the negotiation notes), with the compact layout.
+    form = alice_client.get(reverse("prepsheet:index")).context["form"]
+    defaults = {**form.data, "layout": "compact", "paper": paper}
+    assert defaults["negotiation"] == "on" and defaults["ask"]
+    response = alice_client.get(reverse("prepsheet:pdf"), defaults)
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    # Everything is there: fifteen stories, the questions, the notes.
+    assert text.count(TITLES[0]) == 5 and text.count(TITLES[2]) == 5
+    assert "12 to 3, 180 ms, 6 weeks" in text
+    assert "What would I own in month one?" in text
+    assert "Walk-away number: 120k base" in text
+    assert len(reader.pages) == 1
+
+
+# Waiting for the PDF, with or without JavaScript ------------------------------------
+
+
+def test_the_pdf_buttons_lead_to_a_page_that_says_it_is_being_prepared(
+    alice_client, themes, bank
+):
+    html = alice_client.get(reverse("prepsheet:index")).content.decode()
+    assert f'formaction="{reverse("prepsheet:pdf_wait")}">Download PDF' in html
+    assert f'<a href="{reverse("prepsheet:pdf_wait")}?built=1' in html
+    params = query(themes[:1], layout="compact")
+    response = alice_client.get(reverse("prepsheet:pdf_wait"), params)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="prep-preparing" role="status">' in page
+    # The browser asks for the PDF itself, with the same options, no script needed.
+    pdf_url = f"{reverse('prepsheet:pdf')}?built=1&themes={themes[0].slug}"
+    assert response["Refresh"].startswith(f"0; url={pdf_url}")
+    assert "layout=compact" in response["Refresh"]
+    assert f'<a href="{pdf_url.replace("&", "&amp;")}' in page
+    pdf = alice_client.get(response["Refresh"].removeprefix("0; url="))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_print_view_links_the_icon_and_favicon_ico_leads_to_it(
+    client, alice_client, themes, bank
+):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    html = alice_client.get(reverse("prepsheet:print"), query(themes[:1])).text
+    assert f'<link rel="icon" href="{static("favicon.svg")}"' in html
+    # What a browser asks for when a page names no icon, logged in or not.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")

@@ -169,8 +169,8 @@ def test_every_page_is_valid_html(tmp_path, site):
     assert not errors, "\n".join(errors)
 
 
-def test_htmx_runs_with_the_strict_config_and_injects_no_styles(logged_in_page):
-    config = logged_in_page.evaluate(
+def test_htmx_runs_with_the_strict_config_and_injects_no_styles(page_logged_in_by_form):
+    config = page_logged_in_by_form.evaluate(
         "() => [htmx.config.allowEval, htmx.config.allowScriptTags,"
         " htmx.config.includeIndicatorStyles, htmx.config.historyCacheSize,"
         " document.querySelectorAll('style').length]"

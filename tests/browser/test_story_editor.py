@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
@@ -79,6 +80,7 @@ def test_a_section_saves_in_place_and_tags_update_without_a_page_load(
     expect(page.locator("#id_version")).to_have_value("2")
 
 
+@pytest.mark.postgres_too
 def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
     logged_in_page, alice
 ):
@@ -131,6 +133,7 @@ def test_autosave_retries_until_the_server_can_be_reached(logged_in_page, alice)
     assert story.task == "Written while offline"
 
 
+@pytest.mark.postgres_too
 def test_without_javascript_the_editor_is_a_plain_form_that_refuses_stale_saves(
     no_script_page,
 ):

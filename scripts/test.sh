@@ -52,16 +52,37 @@ DEBUG=false HTTPS=true ALLOWED_HOSTS=prep.example.org \
   SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \
   $bin/python manage.py check --deploy --fail-level WARNING || failed+=("check --deploy")
 
-step "pytest on SQLite"
-env -u DATABASE_URL $bin/python -m pytest "$@" || failed+=("pytest (SQLite)")
+# pytest in parallel (pytest-xdist): one worker per core unless PYTEST_WORKERS says
+# otherwise (PYTEST_WORKERS=0 runs in this process). Each worker has its own test
+# database. Exit code 5 means no test ran: a failure in CI, loudly skipped outside
+# it (extra arguments such as -k may select nothing on one database).
+workers=${PYTEST_WORKERS:-auto}
+pytest_on() {
+  local name=$1 code
+  shift
+  "$@"
+  code=$?
+  case $code in
+    0) ;;
+    5) if $ci; then failed+=("pytest ($name): no tests ran"); else skipped+=("pytest ($name): no tests ran"); fi ;;
+    *) failed+=("pytest ($name)") ;;
+  esac
+}
 
-step "pytest on PostgreSQL"
-scripts/with-postgres.sh $bin/python -m pytest "$@"
-case $? in
-  0) ;;
-  3) if $ci; then failed+=("PostgreSQL: no server binaries"); else skipped+=("PostgreSQL suite: no server binaries"); fi ;;
-  *) failed+=("pytest (PostgreSQL)") ;;
-esac
+step "pytest on SQLite"
+pytest_on SQLite env -u DATABASE_URL $bin/python -m pytest -n "$workers" "$@"
+
+step "pytest on PostgreSQL (browser tests: only those marked postgres_too)"
+# The browser tests drive the same views on either database; those marked
+# postgres_too cover what differs (full-text search, conflicts).
+if scripts/with-postgres.sh --check; then
+  pytest_on PostgreSQL scripts/with-postgres.sh \
+    $bin/python -m pytest -n "$workers" -m "not browser or postgres_too" "$@"
+elif $ci; then
+  failed+=("PostgreSQL: no server binaries")
+else
+  skipped+=("PostgreSQL suite: no server binaries")
+fi
 
 echo
 if [ ${#skipped[@]} -gt 0 ]; then

@@ -27,9 +27,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
 	touch $@
 
+# '.[dev]' holds everything '.' does, so it counts as the run install too.
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet '.[dev]'
-	touch $@
+	touch $@ $(RUN_STAMP)
 
 install: $(RUN_STAMP)
 

@@ -30,6 +30,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Stopped by a signal (make test stops a run it no longer waits for), exit through
+# the cleanup too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 "${as[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; exit 1; }

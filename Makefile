@@ -3,45 +3,73 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Where settings.py keeps the database and the collected static files.
+DATA_DIR ?= data
 
-.PHONY: run test fixtures lint format install bench loadtest
+# What running needs (`pip install .`), and what testing needs on top ('.[dev]').
+# Each is installed again only when pyproject.toml changes.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+# Written by collectstatic; collected again only when a static file, settings.py or
+# the installed packages (whose own static files, such as the admin's, it copies)
+# changed (a folder is in `find static` so that a file removed counts too).
+# Compressing them all takes several seconds.
+STATIC_STAMP := $(DATA_DIR)/static/staticfiles.json
+STATIC_SOURCES := $(shell find static) interviewprep/settings.py $(RUN_STAMP)
 
-$(BIN)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: run test fixtures lint format install install-dev bench loadtest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[dev]'
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
 	touch $@
 
-install: $(BIN)/.installed
+# '.[dev]' holds everything '.' does, so it counts as the run install too.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet '.[dev]'
+	touch $@ $(RUN_STAMP)
 
-run: install
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
+
+$(STATIC_STAMP): $(STATIC_SOURCES)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	touch $@
+
+# migrate and loaddata are quick when there is nothing to do (the playbook's natural
+# keys make loading it again a no-op), so they run every time: a stamp could go
+# stale when ./data or DATABASE_URL changes under it.
+run: $(RUN_STAMP) $(STATIC_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata playbook
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "interviewprep is running: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn interviewprep.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
-test: install
+test: $(DEV_STAMP)
 	scripts/test.sh
 
 # Each main page and htmx fragment against a bare authenticated page, at 1, 100 and
 # 1,000 stories, on a throwaway SQLite database; tables go to bench/results/.
-bench: install
+bench: $(RUN_STAMP)
 	$(BIN)/python -m bench
 
 # 20 users reading and autosaving at once against gunicorn (4 workers) on loopback,
 # on SQLite and then a throwaway PostgreSQL, beside a bare baseline page; fails on any
 # error or lost write. LOADTEST_SECONDS (default 30, at most 60) per database.
-loadtest: install
+loadtest: $(RUN_STAMP)
 	$(BIN)/python -m bench.loadtest
 
-fixtures: install
+fixtures: $(RUN_STAMP)
 	$(BIN)/python manage.py build_fixtures
 
-lint: install
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -2,7 +2,9 @@
 # Run a command against a throwaway PostgreSQL cluster, then stop and delete it.
 # initdb into a temp dir (as the postgres user when run as root: initdb refuses
 # root), start it on 127.0.0.1 and a free port, createdb, export DATABASE_URL.
-# Exit code 3 means no PostgreSQL binaries were found.
+# Exit code 3 means no PostgreSQL binaries were found; `with-postgres.sh --check`
+# only looks for them (exit 0 or 3), so a caller can tell that apart from the
+# command's own exit code 3.
 set -euo pipefail
 
 pgbin=""
@@ -13,6 +15,7 @@ if [ -z "$pgbin" ]; then
   echo "with-postgres: no PostgreSQL server binaries (initdb, pg_ctl) found" >&2
   exit 3
 fi
+if [ "${1:-}" = --check ]; then exit 0; fi
 
 tmp=$(mktemp -d /tmp/interviewprep-pg.XXXXXX)
 as=()
@@ -27,6 +30,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+# Stopped by a signal (make test stops a run it no longer waits for), exit through
+# the cleanup too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 "${as[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; exit 1; }

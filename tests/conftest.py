@@ -22,9 +22,27 @@ def plain_static_storage():
         yield
 
 
+def load_playbook():
+    """Load the playbook unless it is there (loading it again would change nothing)."""
+    from themes.models import Playbook
+
+    if not Playbook.objects.exists():
+        call_command("loaddata", "playbook", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The playbook is part of the test database, loaded once per session (once per
+    # xdist worker, each of which has its own database). Each test's transaction
+    # rolls back to it. A transactional test (live server, migrations) flushes every
+    # table when it ends, so the `playbook` fixture loads it again after one.
+    with django_db_blocker.unblock():
+        load_playbook()
+
+
 @pytest.fixture
 def playbook(db):
-    call_command("loaddata", "playbook", verbosity=0)
+    load_playbook()
 
 
 @pytest.fixture

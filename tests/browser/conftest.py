@@ -54,12 +54,14 @@ def page(browser, live_server, playbook):
 
 @pytest.fixture
 def playbook(transactional_db):
-    from django.core.management import call_command
+    from tests.conftest import load_playbook
 
-    call_command("loaddata", "playbook", verbosity=0)
+    # The test before this one may have flushed it away with every other row.
+    load_playbook()
 
 
 def log_in(page, username="alice"):
+    """Log in through the form, as a user does."""
     from tests.factories import PASSWORD
 
     page.goto("/accounts/login/")
@@ -70,8 +72,29 @@ def log_in(page, username="alice"):
     page.wait_for_url("**/coverage/")
 
 
+def log_in_by_cookie(context, user, url):
+    """Give the browser a session for `user` without the round trips of the form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": url}]
+    )
+
+
 @pytest.fixture
-def logged_in_page(page, alice):
+def logged_in_page(page, alice, live_server):
+    """Alice logged in by cookie, on a blank page: the test goes where it needs."""
+    log_in_by_cookie(page.context, alice, live_server.url)
+    return page
+
+
+@pytest.fixture
+def page_logged_in_by_form(page, alice):
+    """Alice logged in through the log-in form, on the page it leads to."""
     log_in(page)
     return page
 
@@ -81,8 +104,8 @@ def no_script_page(browser, live_server, playbook, alice):
     """Alice logged in, in a browser with JavaScript turned off."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     context.set_default_timeout(10_000)
+    log_in_by_cookie(context, alice, live_server.url)
     page = context.new_page()
-    log_in(page)
     yield page
     context.close()
 

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
@@ -97,6 +98,7 @@ def test_ticking_a_theme_saves_it_and_updates_the_guidance_without_a_page_load(
     assert mentorship in story.themes.all()
 
 
+@pytest.mark.postgres_too
 def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
     logged_in_page, alice
 ):
@@ -170,6 +172,7 @@ def test_autosave_retries_until_the_server_can_be_reached(logged_in_page, alice)
     assert story.task == "Written while offline"
 
 
+@pytest.mark.postgres_too
 def test_a_save_whose_answer_was_lost_is_resent_without_a_conflict(
     logged_in_page, alice
 ):
@@ -196,6 +199,7 @@ def test_a_save_whose_answer_was_lost_is_resent_without_a_conflict(
     assert (story.task, story.version) == ("Sent once, saved once", 2)
 
 
+@pytest.mark.postgres_too
 def test_without_javascript_the_editor_is_a_plain_form_that_refuses_stale_saves(
     no_script_page,
 ):

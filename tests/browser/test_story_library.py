@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from stories.models import Story
@@ -15,6 +16,7 @@ def still_the_same_page(page):
     return page.evaluate("window.notReloaded === true")
 
 
+@pytest.mark.postgres_too
 def test_typing_a_search_filters_the_list_in_place(logged_in_page, alice):
     page = logged_in_page
     make_story(alice, title="Rolled back a drifting detector", result="recall")

@@ -80,6 +80,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and fragments for clients that accept gzip, with Django's
+    # BREACH mitigation (random bytes in the gzip header). Before every middleware
+    # that reads or writes the body, so it compresses the final one; after
+    # WhiteNoise, which serves static files precompressed and must not be wrapped.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

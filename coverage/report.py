@@ -14,23 +14,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
     F,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.utils import timezone
 
 from coach.analysis import SPOKEN, Playbook, readiness
-from practice.scheduling import History, practice_history
+from practice.scheduling import History, live_cards, practice_history
 from stories.models import Story, StoryTheme
 from themes.models import SampleQuestion, Theme
 
@@ -40,14 +41,9 @@ STRETCHED_OVER = 3
 # The readiness score from which the coach calls a story "Ready to tell".
 READY_SCORE = 80
 # Story titles shown under each sample question; the rest are counted (the theme
-# links to the list of all its stories). Two, so the live section stays under 10 KB
-# even weighed by readiness, where every question may carry a "no ready story" note.
+# links to the list of all its stories).
 TITLES_PER_QUESTION = 2
-# Stories per page of the matrix, and stretched stories named in its warnings. A row
-# of five cells is about 700 bytes of HTML at its leanest (each cell a button with its
-# own name and state), so 8 rows keep the htmx fragment under 10 KB (issue: htmx
-# fragments under 10 KB); 20 rows made it about 17 KB even so.
-MATRIX_PER_PAGE = 8
+# Stretched stories named in the matrix's warnings; every row marks its own.
 STRETCHED_NAMED = 10
 
 
@@ -152,10 +148,13 @@ class Summary:
 
     covered: int
     total: int
+    # The practice questions due today, when asked for with it: the nav shows both.
+    due: int | None = None
 
     @classmethod
-    def for_user(cls, user):
-        # One query: every theme with the number of the user's ready stories on it.
+    def for_user(cls, user, with_due=False):
+        """One query: every theme with the number of the user's ready stories on it
+        (and, with_due, the number of practice cards due today on every row)."""
         ready = Count(
             "story_themes",
             filter=Q(
@@ -164,9 +163,25 @@ class Summary:
                 story_themes__story__deleted_at__isnull=True,
             ),
         )
-        rows = Theme.objects.annotate(ready=ready).values_list("target_min", "ready")
-        rows = list(rows)
-        return cls(covered=sum(r >= m for m, r in rows), total=len(rows))
+        themes = Theme.objects.annotate(ready=ready)
+        fields = ["target_min", "ready"]
+        if with_due:
+            due = (
+                live_cards(user)
+                .due(timezone.localdate())
+                .order_by()
+                .values("owner")
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+            themes = themes.annotate(due=Coalesce(Subquery(due), 0))
+            fields.append("due")
+        rows = list(themes.values_list(*fields))
+        return cls(
+            covered=sum(row[1] >= row[0] for row in rows),
+            total=len(rows),
+            due=(rows[0][2] if rows else 0) if with_due else None,
+        )
 
 
 def _playbook_fingerprint(playbook):
@@ -260,13 +275,13 @@ def _theme_counts(user):
     )
 
 
-# Ready stories first, then by title: the order of the matrix rows and of the
-# stories under each question.
-MATRIX_ORDER = [
-    Case(When(status=Story.Status.READY, then=Value(0)), default=Value(1)),
-    Lower("title"),
-    "pk",
-]
+@dataclass
+class MatrixRow:
+    story: Story
+    # (theme pk, tagged) for each theme, in order.
+    cells: list
+    count: int
+    stretched: bool
 
 
 class Coverage:
@@ -276,7 +291,8 @@ class Coverage:
     three: the user's counting stories, their answered questions and the sample
     questions. Weighing by readiness (`min_readiness`) loads the stories and their
     tags instead of the aggregate and adds six, whatever the number of stories (see
-    `scores`). `with_practice()` adds one; a page of the matrix adds four.
+    `scores`). `with_practice()` adds one; `with_matrix()` loads the stories, their
+    tags and the themes instead of the aggregate: three queries.
     """
 
     def __init__(self, user, min_readiness=None):
@@ -289,6 +305,8 @@ class Coverage:
 
     @cached_property
     def stories(self):
+        """The counting stories, ready ones first, then by title: the order of the
+        matrix's rows and of the stories under each question."""
         stories = counting_stories(self.user).only("id", "title", "status")
         return sorted(
             stories,
@@ -344,6 +362,11 @@ class Coverage:
                 ThemeCoverage(theme, ready=theme.ready_count, drafts=theme.draft_count)
                 for theme in _theme_counts(self.user)
             ]
+        return self._themes_from_tags()
+
+    def _themes_from_tags(self):
+        """Every theme, counted from the stories and their tags (loaded anyway when
+        weighing or for the matrix) instead of by an aggregate query."""
         themes = [ThemeCoverage(theme) for theme in Theme.objects.order_by("number")]
         by_pk = {t.theme.pk: t for t in themes}
         for story_pk, theme_pk in self._tags:
@@ -466,61 +489,34 @@ class Coverage:
             covered=sum(t.covered for t in self.themes), total=len(self.themes)
         )
 
-    @property
-    def marked_summary(self):
-        """The summary counting every story marked Ready, as the navigation does."""
-        return Summary(
-            covered=sum(t.ready + t.weak >= t.theme.target_min for t in self.themes),
-            total=len(self.themes),
-        )
-
     # The matrix.
 
-    def matrix_page(self, number, per_page=MATRIX_PER_PAGE):
-        """One page of the matrix: a Paginator page whose `rows` hold, per story, the
-        story and, per theme in order, whether it is tagged.
+    def with_matrix(self):
+        """Fill in `matrix`: every counting story, ready ones first, with a cell per
+        theme; the column totals and the stretched stories counted from the same.
 
-        Two queries for the page (the count and the stories) and one for their tags;
-        the column totals are `themes`, counted over the whole bank.
+        Three queries, whatever the number of stories: the stories, their tags and
+        the themes (the aggregate of `themes` is not needed).
         """
-        stories = (
-            counting_stories(self.user)
-            .only("id", "title", "status")
-            .order_by(*MATRIX_ORDER)
-        )
-        page = Paginator(stories, per_page).get_page(number)
-        on_page = list(page.object_list)
-        tags = set(
-            StoryTheme.objects.filter(story__in=[s.pk for s in on_page]).values_list(
-                "story_id", "theme_id"
-            )
-        )
+        if "themes" not in self.__dict__:
+            self.themes = self._themes_from_tags()
         themes = [t.theme for t in self.themes]
-        page.rows = []
-        for story in on_page:
-            cells = [(theme, (story.pk, theme.pk) in tags) for theme in themes]
+        tags = self._tags
+        self.matrix = []
+        for story in self.stories:
+            cells = [(theme.pk, (story.pk, theme.pk) in tags) for theme in themes]
             count = sum(tagged for _, tagged in cells)
-            page.rows.append(
-                {
-                    "story": story,
-                    "cells": cells,
-                    "count": count,
-                    "stretched": count > STRETCHED_OVER,
-                }
-            )
-        return page
+            self.matrix.append(MatrixRow(story, cells, count, count > STRETCHED_OVER))
+        return self
 
     @cached_property
     def stretched(self):
-        """(title, number of themes) of the stories told for too many themes, over the
-        whole bank: one aggregate query, at most STRETCHED_NAMED + 1 rows."""
-        return list(
-            counting_stories(self.user)
-            .annotate(theme_count=Count("story_themes"))
-            .filter(theme_count__gt=STRETCHED_OVER)
-            .order_by("-theme_count", *MATRIX_ORDER)
-            .values_list("title", "theme_count")[: STRETCHED_NAMED + 1]
+        """(title, number of themes) of the stories told for too many themes, most
+        themes first, at most STRETCHED_NAMED + 1: counted from the matrix."""
+        rows = sorted(
+            (row for row in self.matrix if row.stretched), key=lambda r: -r.count
         )
+        return [(row.story.title, row.count) for row in rows[: STRETCHED_NAMED + 1]]
 
     @cached_property
     def warnings(self):

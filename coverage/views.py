@@ -1,7 +1,6 @@
 """The coverage dashboard, the stories × themes matrix and the nav summary."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
@@ -36,9 +35,6 @@ def coverage(request):
         template,
         {
             "coverage": report,
-            # The page has the numbers already: the nav needs no query of its own.
-            # It counts stories marked Ready on every page, weighed or not.
-            "nav_coverage": report.marked_summary,
             "next": request.get_full_path(),
             "READY_SCORE": READY_SCORE,
         },
@@ -56,7 +52,7 @@ def _min_readiness(value):
 @require_GET
 @vary_on_headers("HX-Request")
 def matrix(request):
-    report = Coverage(request.user)
+    report = Coverage(request.user).with_matrix()
     template = "coverage/matrix.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#matrix"
@@ -65,9 +61,6 @@ def matrix(request):
         template,
         {
             "coverage": report,
-            "page_obj": report.matrix_page(request.GET.get("page")),
-            "nav_coverage": report.summary,
-            # A cell's form comes back to the same page of the matrix.
             "next": request.get_full_path(),
         },
     )
@@ -89,7 +82,7 @@ def toggle_cell(request):
 
 
 def _toggle(request, story, theme, tagged):
-    """Tag or untag, then back to the page of the matrix the form came from."""
+    """Tag or untag, then back to the page the form came from."""
     if tagged:
         story.tag(theme)
     else:
@@ -101,12 +94,10 @@ def _toggle(request, story, theme, tagged):
         next_url = reverse("coverage:matrix")
     if not request.htmx:
         return redirect(next_url)
-    report = Coverage(request.user)
-    page = parse_qs(urlsplit(next_url).query).get("page", [None])[0]
     response = render(
         request,
         "coverage/matrix.html#matrix",
-        {"coverage": report, "page_obj": report.matrix_page(page), "next": next_url},
+        {"coverage": Coverage(request.user).with_matrix(), "next": next_url},
     )
     return trigger_client_event(response, "storyChanged")
 

@@ -111,8 +111,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coverage.context_processors.coverage_nav",
-                "practice.context_processors.practice_nav",
+                # The nav's counts of coverage and of practice due, in one query.
+                "coverage.context_processors.nav_counts",
             ],
         },
     },

@@ -25,9 +25,7 @@ from . import get_story
 UNDO_KEY = "stories:trashed"
 MARKDOWN_FIELDS = {*Section.values, "reflection"}
 # Stories per page of the list: the page stays small whatever the size of the bank.
-# A row is about 800 bytes of HTML, the page links up to 2 KB with long filters: 8
-# rows keep the htmx page under the 10 KB target (tests/test_story_library.py).
-PER_PAGE = 8
+PER_PAGE = 25
 
 
 class LibraryFilterForm(forms.Form):

@@ -9,7 +9,7 @@ def nav_counts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    summary = SimpleLazyObject(lambda: Summary.for_user(user, with_due=True))
+    summary = SimpleLazyObject(lambda: Summary.for_user(user))
     return {
         "nav_coverage": summary,
         "practice_due": SimpleLazyObject(lambda: summary.due),

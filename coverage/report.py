@@ -9,29 +9,30 @@ Ready counts toward a theme's target only if the coach scores it at least that h
 the others are counted apart as "below the bar", like drafts.
 """
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     F,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 
 from coach.analysis import SPOKEN, Playbook, readiness
-from practice.scheduling import History, live_cards, practice_history
+from practice.scheduling import History, practice_history
 from stories.models import Story, StoryTheme
 from themes.models import SampleQuestion, Theme
 
@@ -148,40 +149,54 @@ class Summary:
 
     covered: int
     total: int
-    # The practice questions due today, when asked for with it: the nav shows both.
-    due: int | None = None
+    # The practice questions due today: the nav shows both counts.
+    due: int = 0
 
     @classmethod
-    def for_user(cls, user, with_due=False):
-        """One query: every theme with the number of the user's ready stories on it
-        (and, with_due, the number of practice cards due today on every row)."""
-        ready = Count(
-            "story_themes",
-            filter=Q(
-                story_themes__story__owner=user,
-                story_themes__story__status=Story.Status.READY,
-                story_themes__story__deleted_at__isnull=True,
-            ),
-        )
-        themes = Theme.objects.annotate(ready=ready)
-        fields = ["target_min", "ready"]
-        if with_due:
-            due = (
-                live_cards(user)
-                .due(timezone.localdate())
-                .order_by()
-                .values("owner")
-                .annotate(count=Count("pk"))
-                .values("count")
+    def for_user(cls, user):
+        """Both of the nav's counts in one query, on every page: themes covered
+        (enough live stories marked Ready) and practice cards due today, leaving out
+        cards for trashed stories (practice.scheduling.due_count).
+
+        Written in SQL: the ORM spent about 2 ms of CPU building this query, more
+        than the whole bare page, and the database under 0.3 ms running it. Driven
+        from the user's own stories and cards (indexed by owner), so its cost follows
+        the user's bank, not the site's.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _nav_sql(),
+                [
+                    user.pk,
+                    Story.Status.READY.value,
+                    user.pk,
+                    connection.ops.adapt_datefield_value(timezone.localdate()),
+                ],
             )
-            themes = themes.annotate(due=Coalesce(Subquery(due), 0))
-            fields.append("due")
-        rows = list(themes.values_list(*fields))
-        return cls(
-            covered=sum(row[1] >= row[0] for row in rows),
-            total=len(rows),
-            due=(rows[0][2] if rows else 0) if with_due else None,
-        )
+            covered, total, due = cursor.fetchone()
+        return cls(covered=covered or 0, total=total or 0, due=due or 0)
+
+
+@functools.cache
+def _nav_sql():
+    from practice.models import PracticeCard
+
+    theme, story = Theme._meta.db_table, Story._meta.db_table
+    tag, card = StoryTheme._meta.db_table, PracticeCard._meta.db_table
+    return f"""
+        SELECT
+          (SELECT COUNT(*) FROM {theme} t LEFT JOIN (
+             SELECT st.theme_id, COUNT(*) AS ready
+             FROM {story} s JOIN {tag} st ON st.story_id = s.id
+             WHERE s.owner_id = %s AND s.status = %s AND s.deleted_at IS NULL
+             GROUP BY st.theme_id
+           ) r ON r.theme_id = t.id
+           WHERE COALESCE(r.ready, 0) >= t.target_min),
+          (SELECT COUNT(*) FROM {theme}),
+          (SELECT COUNT(*) FROM {card} c LEFT JOIN {story} s ON s.id = c.story_id
+           WHERE c.owner_id = %s AND c.due_on <= %s
+             AND (c.story_id IS NULL OR s.deleted_at IS NULL))
+    """
 
 
 def _playbook_fingerprint(playbook):

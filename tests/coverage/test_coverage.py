@@ -102,6 +102,39 @@ def test_other_users_trashed_and_retired_stories_never_count(alice, bob, themes)
     assert Summary.for_user(bob).covered == 1
 
 
+def test_the_nav_counts_agree_with_coverage_and_practice(alice, bob, themes):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from practice.models import PracticeCard
+    from practice.scheduling import due_count
+
+    for theme in themes[:2]:
+        for i in range(theme.target_min):
+            make_story(alice, themes=[theme], title=f"{theme} {i}", status=READY)
+    story = make_story(alice, themes=[themes[2]], status=DRAFT)
+    make_story(bob, themes=[themes[3]], status=READY)
+    trashed = make_story(alice, themes=[themes[4]], status=READY)
+    today = timezone.localdate()
+    questions = list(SampleQuestion.objects.order_by("pk"))
+    for question, card_story, due_on in [
+        (questions[0], story, today),  # due
+        (questions[1], None, today - timedelta(days=3)),  # due, no story yet
+        (questions[2], story, today + timedelta(days=1)),  # not yet
+        (questions[3], trashed, today),  # its story is in the trash
+    ]:
+        PracticeCard.objects.create(
+            owner=alice, question=question, story=card_story, due_on=due_on
+        )
+    PracticeCard.objects.create(owner=bob, question=questions[0], due_on=today)
+    trashed.move_to_trash()
+    summary = Summary.for_user(alice)
+    assert (summary.covered, summary.total) == (2, 5)
+    assert summary.covered == Coverage(alice).summary.covered
+    assert summary.due == due_count(alice) == 2
+
+
 def test_the_page_shows_status_words_and_the_overall_line(alice_client, alice, themes):
     for i in range(2):
         make_story(alice, themes=[themes[0]], title=f"Ready {i}", status=READY)

@@ -274,19 +274,28 @@ def readiness_scores(stories):
 
 def _theme_counts(user):
     """Every theme, in order, with the user's live ready and draft stories on it:
-    one aggregate query, however many stories."""
-    mine = Q(
-        story_themes__story__owner=user, story_themes__story__deleted_at__isnull=True
-    )
-    return Theme.objects.order_by("number").annotate(
-        ready_count=Count(
-            "story_themes",
-            filter=mine & Q(story_themes__story__status=Story.Status.READY),
-        ),
-        draft_count=Count(
-            "story_themes",
-            filter=mine & Q(story_themes__story__status=Story.Status.DRAFT),
-        ),
+    one query, however many stories.
+
+    In SQL, counting from the user's own stories (indexed by owner) and joined to
+    the themes after: the ORM's aggregate joined every user's tags to the themes
+    first, and took twice as long at 1,000 stories even with no one else's.
+    """
+    story, tag = Story._meta.db_table, StoryTheme._meta.db_table
+    return Theme.objects.raw(
+        f"""
+        SELECT t.*, COALESCE(c.ready, 0) AS ready_count,
+               COALESCE(c.drafts, 0) AS draft_count
+        FROM {Theme._meta.db_table} t LEFT JOIN (
+          SELECT st.theme_id,
+                 SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END) AS ready,
+                 SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END) AS drafts
+          FROM {story} s JOIN {tag} st ON st.story_id = s.id
+          WHERE s.owner_id = %s AND s.deleted_at IS NULL
+          GROUP BY st.theme_id
+        ) c ON c.theme_id = t.id
+        ORDER BY t.number
+        """,
+        [Story.Status.READY.value, Story.Status.DRAFT.value, user.pk],
     )
 
 
@@ -502,6 +511,14 @@ class Coverage:
     def summary(self):
         return Summary(
             covered=sum(t.covered for t in self.themes), total=len(self.themes)
+        )
+
+    @property
+    def marked_summary(self):
+        """The summary counting every story marked Ready, as the navigation does."""
+        return Summary(
+            covered=sum(t.ready + t.weak >= t.theme.target_min for t in self.themes),
+            total=len(self.themes),
         )
 
     # The matrix.

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from practice.scheduling import due_count
 from stories.views import get_story
 from themes.models import Theme
 
@@ -37,8 +39,19 @@ def coverage(request):
             "coverage": report,
             "next": request.get_full_path(),
             "READY_SCORE": READY_SCORE,
+            **_nav(request, report.marked_summary),
         },
     )
+
+
+def _nav(request, summary):
+    """The nav's counts on a page that has counted the themes already: only the
+    practice count is left to query. The nav counts every story marked Ready,
+    weighed or not."""
+    return {
+        "nav_coverage": summary,
+        "practice_due": SimpleLazyObject(lambda: due_count(request.user)),
+    }
 
 
 def _min_readiness(value):
@@ -62,6 +75,7 @@ def matrix(request):
         {
             "coverage": report,
             "next": request.get_full_path(),
+            **_nav(request, report.summary),
         },
     )
 

@@ -211,8 +211,8 @@ def make_many_stories(user, themes, count):
 # Queries, whatever the number of stories: the session, the user, then the coverage:
 # the themes with their ready and draft counts (one aggregate), the first few stories
 # answering each question with their counts (one query, window functions) and the
-# sample questions; the practice history per theme; the nav's counts (themes covered
-# and practice due today, one query).
+# sample questions; the practice history per theme; the nav's practice count (its
+# themes covered come from the page's numbers).
 COVERAGE_QUERIES = 7
 # Weighed by readiness, nine more: the stories, their tags and the themes instead
 # of the aggregate, every answer instead of the first few (two more), the ready
@@ -224,7 +224,7 @@ COVERAGE_QUERIES = 7
 WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 9
 # The matrix needs no questions: session, user, the counting stories, their tags and
 # the themes (the column totals and the stretched stories are counted from them), and
-# the nav's counts (one query).
+# the nav's practice count (its themes covered come from the page's numbers).
 MATRIX_QUERIES = 6
 
 

@@ -75,6 +75,38 @@ class LibraryFilterForm(forms.Form):
         return bool(data.get("q") or data.get("theme") or data.get("status"))
 
 
+@dataclass
+class PageLink:
+    number: int | None  # None for a gap ("…")
+    url: str = ""  # empty for the current page and gaps
+
+
+def _page_links(request, page):
+    """The pager's links around the current page: the first and last, two either
+    side of the current one, gaps elided. Each URL keeps the other query parameters,
+    as {% querystring %} would; made here rather than by a tag per link, and with as
+    much work for 1,000 pages as for 5."""
+    params = request.GET.copy()
+
+    def url(number):
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    links = []
+    for number in page.paginator.get_elided_page_range(
+        page.number, on_each_side=2, on_ends=1
+    ):
+        if number == page.paginator.ELLIPSIS:
+            links.append(PageLink(None))
+        else:
+            links.append(PageLink(number, "" if number == page.number else url(number)))
+    return {
+        "links": links,
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 def _wants_fragment(request):
     # Boosted links and history restores after a cache miss need the whole page.
     htmx = request.htmx
@@ -105,6 +137,7 @@ def story_list(request):
         "form": form,
         "stories": stories,
         "page_obj": page,
+        "pager": _page_links(request, page) if page.has_other_pages() else None,
         # Only asked when nothing matched: is the library empty, or the filter narrow?
         "has_stories": bool(stories) or mine.alive().exists(),
     }

@@ -111,6 +111,20 @@ def test_the_page_links_take_their_htmx_target_from_the_nav(
     assert html.count('aria-label="Page ') == 5
 
 
+def test_a_long_list_elides_the_pages_far_from_the_current_one(
+    alice_client, alice, themes
+):
+    bank(alice, themes, PER_PAGE * 20)
+    html = alice_client.get(LIST, {"page": 10, "sort": "title"}).content.decode()
+    pages = re.findall(r'aria-label="Page (\d+)"', html)
+    assert pages == ["1", "8", "9", "11", "12", "20"]
+    assert '<span aria-current="page">10</span>' in html
+    assert html.count('<li aria-hidden="true">…</li>') == 2
+    # The filters are kept, the page replaced where it stood.
+    assert 'href="?page=9&amp;sort=title" rel="prev"' in html
+    assert 'href="?page=11&amp;sort=title" rel="next"' in html
+
+
 def test_a_page_of_the_list_comes_as_a_fragment_to_htmx(alice_client, alice, themes):
     bank(alice, themes, PER_PAGE + 5)
     total = PER_PAGE + 5

@@ -11,24 +11,13 @@ the others are counted apart as "below the bar", like drafts.
 
 import functools
 import hashlib
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-    Window,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Lower, RowNumber
+from django.db.models import QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
@@ -425,9 +414,9 @@ class Coverage:
     def with_questions(self):
         """Fill in each theme's sample questions and the stories answering them.
 
-        Unweighed, the database counts each question's stories and returns only the
-        first few of each (one query, window functions); weighed, every answering
-        story is loaded, as the readiness scores decide which ones count.
+        Unweighed, each question keeps the first few of its stories and the counts
+        of all (one query: the answers as plain values); weighed, every answering
+        story is kept, as the readiness scores decide which ones count.
         """
         if not self.weighed:
             return self._with_first_answers()
@@ -451,55 +440,28 @@ class Coverage:
         return self
 
     def _with_first_answers(self):
-        Answer = Story.questions.through
-        per_question = {"partition_by": [F("samplequestion_id")]}
-        ready = Q(story__status=Story.Status.READY)
-        rows = (
-            Answer.objects.filter(
-                story__owner=self.user,
-                story__deleted_at__isnull=True,
-                story__status__in=COUNTING,
+        # Every answer as four plain values, grouped and ordered here: at 1,000
+        # stories faster than the database's window functions doing the same, and at
+        # 100 stories far faster than the ORM building that query (4 ms of CPU).
+        answers = defaultdict(list)
+        for question_pk, pk, title, status in Story.questions.through.objects.filter(
+            story__owner=self.user,
+            story__deleted_at__isnull=True,
+            story__status__in=COUNTING,
+        ).values_list("samplequestion_id", "story_id", "story__title", "story__status"):
+            answers[question_pk].append(
+                (status != Story.Status.READY, title.lower(), pk, title, status)
             )
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    order_by=[
-                        Case(When(ready, then=Value(0)), default=Value(1)).asc(),
-                        Lower("story__title").asc(),
-                        F("story_id").asc(),
-                    ],
-                    **per_question,
-                ),
-                answers=Window(Count("id"), **per_question),
-                ready_answers=Window(
-                    Sum(Case(When(ready, then=Value(1)), default=Value(0))),
-                    **per_question,
-                ),
-            )
-            .filter(rank__lte=TITLES_PER_QUESTION)
-            .order_by("samplequestion_id", "rank")
-            .values_list(
-                "samplequestion_id",
-                "story_id",
-                "story__title",
-                "story__status",
-                "answers",
-                "ready_answers",
-            )
-        )
-        first, counts = defaultdict(list), {}
-        for question_pk, pk, title, status, answers, ready_answers in rows:
-            first[question_pk].append(Story(pk=pk, title=title, status=status))
-            counts[question_pk] = (answers, ready_answers)
         by_theme = {t.theme.pk: t for t in self.themes}
         for question in SampleQuestion.objects.order_by("theme__number", "position"):
-            count, ready_count = counts.get(question.pk, (0, 0))
+            mine = answers.get(question.pk, [])
+            first = heapq.nsmallest(TITLES_PER_QUESTION, mine)
             by_theme[question.theme_id].questions.append(
                 QuestionCoverage(
                     question,
-                    first[question.pk],
-                    count=count,
-                    ready_count=ready_count,
+                    [StoryRef(pk, title, status) for _, _, pk, title, status in first],
+                    count=len(mine),
+                    ready_count=sum(not later for later, *_ in mine),
                 )
             )
         return self

@@ -209,9 +209,9 @@ def make_many_stories(user, themes, count):
 
 
 # Queries, whatever the number of stories: the session, the user, then the coverage:
-# the themes with their ready and draft counts (one aggregate), the first few stories
-# answering each question with their counts (one query, window functions) and the
-# sample questions; the practice history per theme; the nav's practice count (its
+# the themes with their ready and draft counts (one aggregate), every answer as plain
+# values (each question names the first few and counts the rest) and the sample
+# questions; the practice history per theme; the nav's practice count (its
 # themes covered come from the page's numbers).
 COVERAGE_QUERIES = 7
 # Weighed by readiness, nine more: the stories, their tags and the themes instead

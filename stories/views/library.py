@@ -10,7 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,6 +28,36 @@ UNDO_KEY = "stories:trashed"
 MARKDOWN_FIELDS = {*Section.values, "reflection"}
 # Stories per page of the list: the page stays small whatever the size of the bank.
 PER_PAGE = 25
+
+
+class Select(forms.Select):
+    """Django's Select with its options written here: the stock widget renders each
+    option through a template of its own, which made this form's three selects
+    1.5 ms of CPU on every list page (a bare page costs about that)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", label)
+                for _, group, _ in widget["optgroups"]
+                for option in group
+                for label in [option["label"]]
+            ),
+        )
+        # The attributes in Django's order (flatatt would sort them); True ones bare.
+        attrs = mark_safe(
+            "".join(
+                format_html(" {}", k) if v is True else format_html(' {}="{}"', k, v)
+                for k, v in widget["attrs"].items()
+                if v is not None and v is not False
+            )
+        )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>', widget["name"], attrs, options
+        )
 
 
 class LibraryFilterForm(forms.Form):
@@ -48,9 +80,10 @@ class LibraryFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="All themes",
+        widget=Select,
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, widget=Select)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=Select)
 
     def filter(self, stories):
         """Apply whichever filters are valid; an invalid one is ignored (and shown)."""

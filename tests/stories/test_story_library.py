@@ -227,6 +227,24 @@ def test_the_filter_form_is_a_plain_get_form_that_htmx_enhances(alice_client):
         assert f'<label for="id_{name}">' in page
 
 
+def test_the_filter_keeps_its_choices_and_marks_an_invalid_one(alice_client, themes):
+    theme = themes[1]
+    page = alice_client.get(LIST, {"theme": theme.slug, "status": "ready"})
+    html = page.content.decode()
+    assert (
+        f'<option value="{theme.slug}" selected>{escape(str(theme))}</option>' in html
+    )
+    assert '<option value="ready" selected>Ready</option>' in html
+    assert '<option value="">All themes</option>' in html
+    assert '<select name="sort" id="id_sort">' in html
+    html = alice_client.get(LIST, {"theme": "no-such-theme"}).content.decode()
+    assert (
+        '<select name="theme" aria-invalid="true" aria-describedby="id_theme_error"'
+        ' id="id_theme">'
+    ) in html
+    assert 'id="id_theme_error"' in html
+
+
 def test_the_list_has_two_renderings(alice_client, alice):
     make_story(alice, title="Drifting detector")
     full = alice_client.get(LIST).content.decode()

@@ -3,8 +3,10 @@ bare authenticated baseline page, at 1, 100 and 1,000 stories, in one run.
 
 Everything runs in-process through Django's test client, on a throwaway SQLite
 database in a temporary DATA_DIR with collected static files (production storage).
-Baseline and page requests alternate, so the ratio holds on a noisy machine.
-Results go to bench/results/ as JSON and a Markdown table.
+There is no page cache: every request renders its page afresh. Baseline and page
+requests alternate and are timed in CPU time of the process, so the ratio holds on a
+noisy machine. Results go to bench/results/ as JSON and a Markdown table, targets
+(issue #11) with their verdicts; --check exits 1 when one is missed.
 """
 
 import argparse
@@ -43,6 +45,12 @@ PAGES = [
 # Downloads that hold the whole bank by design, so they grow with it: the growth
 # target is reported for them but not held against them.
 WHOLE_BANK = {"backup export": "a backup holds every story"}
+# Pages that show every story by design: the growth target is held against them (and
+# missed, honestly: ten times the stories is ten times the rows), with the reason.
+EVERY_STORY = {
+    "matrix": "a row per story, by design",
+    "matrix (htmx)": "a row per story, by design",
+}
 # The pages a user spends the most time on: each at most MAIN_RATIO× the baseline at
 # 100 stories.
 MAIN_PAGES = ("story list", "story editor", "coverage", "matrix")
@@ -264,10 +272,11 @@ def check_targets(results):
                     f"{growth:.2f}×",
                 )
             else:
+                why = f" ({EVERY_STORY[page]})" if page in EVERY_STORY else ""
                 target(
                     f"{page}: 1,000 stories at most {GROWTH:g}× the time of 100",
                     growth <= GROWTH,
-                    f"{growth:.2f}×",
+                    f"{growth:.2f}×{why}",
                 )
     return targets
 

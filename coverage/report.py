@@ -155,26 +155,32 @@ class Summary:
         """
         with connection.cursor() as cursor:
             cursor.execute(
-                _nav_sql(),
-                [
-                    user.pk,
-                    Story.Status.READY.value,
-                    user.pk,
-                    connection.ops.adapt_datefield_value(timezone.localdate()),
-                ],
+                _nav_sql(themes=True),
+                [user.pk, Story.Status.READY.value, *_due_params(user)],
             )
             covered, total, due = cursor.fetchone()
         return cls(covered=covered or 0, total=total or 0, due=due or 0)
 
 
+def due_today(user):
+    """The practice cards due today, as Summary.for_user counts them: for a page that
+    has counted the themes itself."""
+    with connection.cursor() as cursor:
+        cursor.execute(_nav_sql(themes=False), _due_params(user))
+        return cursor.fetchone()[0] or 0
+
+
+def _due_params(user):
+    return [user.pk, connection.ops.adapt_datefield_value(timezone.localdate())]
+
+
 @functools.cache
-def _nav_sql():
+def _nav_sql(themes):
     from practice.models import PracticeCard
 
     theme, story = Theme._meta.db_table, Story._meta.db_table
     tag, card = StoryTheme._meta.db_table, PracticeCard._meta.db_table
-    return f"""
-        SELECT
+    covered = f"""
           (SELECT COUNT(*) FROM {theme} t LEFT JOIN (
              SELECT st.theme_id, COUNT(*) AS ready
              FROM {story} s JOIN {tag} st ON st.story_id = s.id
@@ -182,7 +188,9 @@ def _nav_sql():
              GROUP BY st.theme_id
            ) r ON r.theme_id = t.id
            WHERE COALESCE(r.ready, 0) >= t.target_min),
-          (SELECT COUNT(*) FROM {theme}),
+          (SELECT COUNT(*) FROM {theme}),"""
+    return f"""
+        SELECT{covered if themes else ""}
           (SELECT COUNT(*) FROM {card} c LEFT JOIN {story} s ON s.id = c.story_id
            WHERE c.owner_id = %s AND c.due_on <= %s
              AND (c.story_id IS NULL OR s.deleted_at IS NULL))

@@ -12,11 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from practice.scheduling import due_count
 from stories.views import get_story
 from themes.models import Theme
 
-from .report import READY_SCORE, Coverage, Summary
+from .report import READY_SCORE, Coverage, Summary, due_today
 
 # A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
 CELL = re.compile(r"(?P<story>[0-9]{1,18})-(?P<theme>[0-9]{1,18})")
@@ -50,7 +49,7 @@ def _nav(request, summary):
     weighed or not."""
     return {
         "nav_coverage": summary,
-        "practice_due": SimpleLazyObject(lambda: due_count(request.user)),
+        "practice_due": SimpleLazyObject(lambda: due_today(request.user)),
     }
 
 

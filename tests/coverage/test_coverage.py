@@ -10,6 +10,7 @@ from coverage.report import (
     Coverage,
     Status,
     Summary,
+    due_today,
 )
 from stories.models import Story, StoryTheme
 from tests.factories import make_story
@@ -132,7 +133,7 @@ def test_the_nav_counts_agree_with_coverage_and_practice(alice, bob, themes):
     summary = Summary.for_user(alice)
     assert (summary.covered, summary.total) == (2, 5)
     assert summary.covered == Coverage(alice).summary.covered
-    assert summary.due == due_count(alice) == 2
+    assert summary.due == due_today(alice) == due_count(alice) == 2
 
 
 def test_the_page_shows_status_words_and_the_overall_line(alice_client, alice, themes):

@@ -27,7 +27,7 @@ def _url(name):
     return reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
 
 
-def _row(story, urls, restored=False):
+def _row(story, themes, urls, restored=False):
     """One <li> of the list.
 
     The actions' accessible names include the story's title through aria-labelledby
@@ -65,13 +65,11 @@ def _row(story, urls, restored=False):
         f' · edited <time datetime="{updated:%Y-%m-%dT%H:%M:%S%z}">'
         f"{updated.day} {month} {updated.year}, {updated:%H:%M}</time></p>\n"
     )
-    themes = story.themes.all()
     if themes:
         parts.append('<ul class="tags" aria-label="Themes">')
         parts += [
-            f'<li><a href="{themes_url}?theme={escape(theme.slug)}">'
-            f"{escape(theme.title)}</a></li>"
-            for theme in themes
+            f'<li><a href="{themes_url}?theme={escape(slug)}">{escape(title)}</a></li>'
+            for slug, title in themes
         ]
         parts.append("</ul>\n")
     parts.append(
@@ -94,13 +92,15 @@ def _urls(restored):
 
 
 @register.simple_tag
-def story_rows(stories):
-    """Every story of the page, as the list's <li> rows."""
+def story_rows(stories, themes):
+    """Every story of the page, as the list's <li> rows; `themes` holds each one's
+    themes as (slug, title) by story pk."""
     urls = _urls(restored=False)
-    return mark_safe("".join(_row(story, urls) for story in stories))
+    return mark_safe("".join(_row(s, themes[s.pk], urls) for s in stories))
 
 
 @register.simple_tag
 def story_row(story, restored=False):
     """One story's row, as the restore view sends it back."""
-    return mark_safe(_row(story, _urls(restored), restored))
+    themes = [(theme.slug, theme.title) for theme in story.themes.all()]
+    return mark_safe(_row(story, themes, _urls(restored), restored))

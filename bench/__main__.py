@@ -3,8 +3,10 @@ bare authenticated baseline page, at 1, 100 and 1,000 stories, in one run.
 
 Everything runs in-process through Django's test client, on a throwaway SQLite
 database in a temporary DATA_DIR with collected static files (production storage).
-Baseline and page requests alternate, so the ratio holds on a noisy machine.
-Results go to bench/results/ as JSON and a Markdown table.
+There is no page cache: every request renders its page afresh. Baseline and page
+requests alternate and are timed in CPU time of the process, so the ratio holds on a
+noisy machine. Results go to bench/results/ as JSON and a Markdown table, targets
+(issue #11) with their verdicts; --check exits 1 when one is missed.
 """
 
 import argparse
@@ -43,6 +45,20 @@ PAGES = [
 # Downloads that hold the whole bank by design, so they grow with it: the growth
 # target is reported for them but not held against them.
 WHOLE_BANK = {"backup export": "a backup holds every story"}
+# Pages that show every story by design: the growth target is held against them (and
+# missed, honestly: ten times the stories is ten times the rows), with the reason.
+EVERY_STORY = {
+    "matrix": "a row per story, by design",
+    "matrix (htmx)": "a row per story, by design",
+}
+# The pages a user spends the most time on: each at most MAIN_RATIO× the baseline at
+# 100 stories.
+MAIN_PAGES = ("story list", "story editor", "coverage", "matrix")
+MAIN_RATIO = 3
+# Every page at 1,000 stories at most GROWTH× its time at 100, as ratios to the
+# baseline; every HTML page at 100 stories at most GZIP_LIMIT bytes gzipped.
+GROWTH = 1.5
+GZIP_LIMIT = 15_000
 # Query strings of the pages that need one.
 QUERIES = {"coverage weighed (htmx)": "?min_readiness=80"}
 # A page slower than this at one size is not timed at the next (the PDF export).
@@ -156,10 +172,15 @@ def body(response):
 
 
 def timed(client, url, headers):
-    start = time.perf_counter()
+    """Seconds of CPU the request took, and the response.
+
+    CPU time of this process, not wall time: the server's work is all in-process
+    (SQLite included), and on a machine shared with other jobs wall time mostly
+    measures how long we waited for a core."""
+    start = time.process_time()
     response = client.get(url, headers=headers)
     body(response)
-    return time.perf_counter() - start, response
+    return time.process_time() - start, response
 
 
 def p95(values):
@@ -167,89 +188,74 @@ def p95(values):
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def forget_pages():
-    from django.conf import settings
-    from django.core.cache import caches
-
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-
-
-def alternate(client, url, headers, baseline_url, reps, before=None):
-    """Medians of alternating baseline and page requests; `before` runs untimed
-    ahead of each page request."""
-    page_times, base_times = [], []
-    for _ in range(reps):
-        base_times.append(timed(client, baseline_url, {})[0])
-        if before:
-            before()
-        page_times.append(timed(client, url, headers)[0])
-    return page_times, statistics.median(base_times)
-
-
 def measure(client, url, htmx, baseline_url, budget):
-    """Time the page twice over: served again unchanged (from the page cache, as
-    most views are) and rendered from scratch (the first view after a change)."""
+    """Time a page against the baseline, requests alternating. Every request renders
+    afresh: there is no page cache. Both are asked for gzip, as a browser asks, so
+    the times include compressing the body and the bytes are those sent."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    headers = {"HX-Request": "true"} if htmx else {}
-    timed(client, baseline_url, {})
-    forget_pages()
-    first, response = timed(client, url, headers)  # warm-up, rendered
+    headers = {"Accept-Encoding": "gzip"}
+    if htmx:
+        headers["HX-Request"] = "true"
+    timed(client, baseline_url, headers)
+    first, response = timed(client, url, headers)  # warm-up
     if first > 5:
         reps = 1
     elif first > 2:
         reps = 3
     else:
         reps = max(5, min(30, int(budget / max(first, 1e-4))))
-    page_times, base = alternate(client, url, headers, baseline_url, reps)
-    fresh_times, fresh_base = alternate(
-        client, url, headers, baseline_url, reps, before=forget_pages
-    )
-    with CaptureQueriesContext(connection) as cached_queries:
-        client.get(url, headers=headers)
-    forget_pages()
+    page_times, base_times = [], []
+    for _ in range(reps):
+        base_times.append(timed(client, baseline_url, headers)[0])
+        page_times.append(timed(client, url, headers)[0])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers=headers)
-        content = body(response)
-    median = statistics.median(page_times)
-    fresh = statistics.median(fresh_times)
+        sent = body(response)
+    encoding = response.get("Content-Encoding", "")
+    content = gzip.decompress(sent) if encoding == "gzip" else sent
+    median, base = statistics.median(page_times), statistics.median(base_times)
     return {
         "status": response.status_code,
         "content_type": response.get("Content-Type", ""),
+        "content_encoding": encoding,
         "reps": reps,
         "median_ms": round(median * 1000, 2),
         "p95_ms": round(p95(page_times) * 1000, 2),
         "baseline_median_ms": round(base * 1000, 2),
         "ratio": round(median / base, 2),
-        "uncached_median_ms": round(fresh * 1000, 2),
-        "uncached_p95_ms": round(p95(fresh_times) * 1000, 2),
-        "uncached_ratio": round(fresh / fresh_base, 2),
         "queries": len(queries),
-        "cached_queries": len(cached_queries),
         "raw_bytes": len(content),
-        "gzip_bytes": len(gzip.compress(content)),
+        # What gzip makes of it, sent compressed or not (a download may not be).
+        "gzip_bytes": len(sent) if encoding == "gzip" else len(gzip.compress(sent)),
     }
 
 
 def check_targets(results):
-    """The issue's targets, each with its verdict."""
+    """The issue's targets (#11), each with its verdict."""
     by = {(r["page"], r["stories"]): r for r in results if "ratio" in r}
     targets = []
 
     def target(text, ok, detail):
         targets.append({"target": text, "ok": ok, "detail": detail})
 
-    for page in ("story list", "coverage"):
+    for page in MAIN_PAGES:
         r = by.get((page, 100))
         if r:
             target(
-                f"{page} at 100 stories ≤ 2× baseline (served again)",
-                r["ratio"] <= 2,
-                f"{r['ratio']}× (rendered afresh: {r['uncached_ratio']}×)",
+                f"{page} at 100 stories ≤ {MAIN_RATIO:g}× baseline",
+                r["ratio"] <= MAIN_RATIO,
+                f"{r['ratio']}×",
             )
     for page in dict.fromkeys(r["page"] for r in results):
         small, large = by.get((page, 100)), by.get((page, 1000))
+        if small and small["content_type"].startswith("text/html"):
+            target(
+                f"{page}: at most {GZIP_LIMIT // 1000} KB gzipped at 100 stories",
+                small["gzip_bytes"] <= GZIP_LIMIT,
+                f"{small['gzip_bytes'] / 1000:.1f} KB",
+            )
         if small and large:
             target(
                 f"{page}: query count flat from 100 to 1,000 stories",
@@ -257,27 +263,21 @@ def check_targets(results):
                 f"{small['queries']} → {large['queries']}",
             )
             # Of the ratios to the baseline, so a busier machine at one size does
-            # not read as a slower page; rendered afresh, where the work is.
-            slowdown = large["uncached_ratio"] / small["uncached_ratio"]
+            # not read as a slower page.
+            growth = large["ratio"] / small["ratio"]
             if page in WHOLE_BANK:
                 target(
                     f"{page}: 100 → 1,000 stories (exempt: {WHOLE_BANK[page]})",
                     True,
-                    f"{slowdown:.2f}×",
+                    f"{growth:.2f}×",
                 )
             else:
+                why = f" ({EVERY_STORY[page]})" if page in EVERY_STORY else ""
                 target(
-                    f"{page}: 100 → 1,000 stories at most 3× slower (rendered afresh)",
-                    slowdown <= 3,
-                    f"{slowdown:.2f}×",
+                    f"{page}: 1,000 stories at most {GROWTH:g}× the time of 100",
+                    growth <= GROWTH,
+                    f"{growth:.2f}×{why}",
                 )
-        if large and large["content_type"].startswith("text/html"):
-            limit = 10_000 if page.endswith("(htmx)") else 60_000
-            target(
-                f"{page}: HTML at 1,000 stories under {limit // 1000} KB",
-                large["raw_bytes"] < limit,
-                f"{large['raw_bytes'] / 1000:.1f} KB",
-            )
     return targets
 
 
@@ -286,24 +286,21 @@ def markdown(report):
         f"# Benchmark {report['generated']}",
         "",
         f"{report['machine']}; baseline: a bare authenticated page. Times are "
-        "server time in-process (Django test client), medians of alternating runs. "
-        "*Again*: the same page requested again with nothing changed (from the page "
-        "cache where the view has one). *Afresh*: the page cache emptied before each "
-        "request (the first view after a change). Queries: afresh (again).",
+        "server time in-process (Django test client): medians of requests alternating "
+        "with the baseline's, in CPU time of the process (the server's work, whatever "
+        "else the machine runs); every request renders the page afresh and asks for "
+        "gzip. KB: the HTML (or download) as rendered; KB gzip: as sent.",
         "",
-        "| page | stories | again ms | p95 | × baseline | afresh ms | p95 "
-        "| × baseline | queries | KB | KB gzip |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | stories | ms | p95 | × baseline | queries | KB | KB gzip |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in report["results"]:
         if "error" in r:
-            lines.append(f"| {r['page']} | {r['stories']} | {r['error']} |||||||||")
+            lines.append(f"| {r['page']} | {r['stories']} | {r['error']} ||||||")
             continue
         lines.append(
             f"| {r['page']} | {r['stories']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f}"
-            f" | {r['ratio']:.2f} | {r['uncached_median_ms']:.1f}"
-            f" | {r['uncached_p95_ms']:.1f} | {r['uncached_ratio']:.2f}"
-            f" | {r['queries']} ({r['cached_queries']}) | {r['raw_bytes'] / 1000:.1f}"
+            f" | {r['ratio']:.2f} | {r['queries']} | {r['raw_bytes'] / 1000:.1f}"
             f" | {r['gzip_bytes'] / 1000:.1f} |"
         )
     lines += ["", "| target | met | measured |", "| --- | --- | --- |"]
@@ -311,6 +308,8 @@ def markdown(report):
         lines.append(
             f"| {t['target']} | {'yes' if t['ok'] else 'NO'} | {t['detail']} |"
         )
+    if report.get("notes"):
+        lines += ["", *report["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -322,6 +321,9 @@ def main(argv=None):
     )
     parser.add_argument(
         "--check", action="store_true", help="exit 1 if a target is missed"
+    )
+    parser.add_argument(
+        "--pages", nargs="+", metavar="LABEL", help="only the pages with these labels"
     )
     args = parser.parse_args(argv)
 
@@ -338,6 +340,8 @@ def main(argv=None):
             client = Client()
             client.force_login(user)
             for label, name, needs_story, htmx in PAGES:
+                if args.pages and label not in args.pages:
+                    continue
                 row = {"page": label, "stories": size}
                 try:
                     url = reverse(name, args=[story.pk] if needs_story else [])
@@ -362,10 +366,10 @@ def main(argv=None):
                     f"{label:28} {size:5}  "
                     + (
                         row.get("error")
-                        or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  afresh "
-                        f"{row['uncached_median_ms']:8.1f} ms "
-                        f"{row['uncached_ratio']:6.2f}×  {row['queries']:3} queries  "
-                        f"{row['raw_bytes'] / 1000:7.1f} KB"
+                        or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
+                        f"{row['queries']:3} queries  "
+                        f"{row['raw_bytes'] / 1000:7.1f} KB "
+                        f"{row['gzip_bytes'] / 1000:6.1f} KB gzip"
                     ),
                     flush=True,
                 )

@@ -1,12 +1,12 @@
 """The coverage dashboard, the stories × themes matrix and the nav summary."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -16,7 +16,7 @@ from coach.analysis import READY_SCORE
 from stories.views import get_story
 from themes.models import Theme
 
-from .report import Coverage, Summary
+from .report import Coverage, Summary, due_today
 
 # A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
 CELL = re.compile(r"(?P<story>[0-9]{1,18})-(?P<theme>[0-9]{1,18})")
@@ -37,13 +37,21 @@ def coverage(request):
         template,
         {
             "coverage": report,
-            # The page has the numbers already: the nav needs no query of its own.
-            # It counts stories marked Ready on every page, weighed or not.
-            "nav_coverage": report.marked_summary,
             "next": request.get_full_path(),
             "READY_SCORE": READY_SCORE,
+            **_nav(request, report.marked_summary),
         },
     )
+
+
+def _nav(request, summary):
+    """The nav's counts on a page that has counted the themes already: only the
+    practice count is left to query. The nav counts every story marked Ready,
+    weighed or not."""
+    return {
+        "nav_coverage": summary,
+        "practice_due": SimpleLazyObject(lambda: due_today(request.user)),
+    }
 
 
 def _min_readiness(value):
@@ -57,7 +65,7 @@ def _min_readiness(value):
 @require_GET
 @vary_on_headers("HX-Request")
 def matrix(request):
-    report = Coverage(request.user)
+    report = Coverage(request.user).with_matrix()
     template = "coverage/matrix.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#matrix"
@@ -66,10 +74,8 @@ def matrix(request):
         template,
         {
             "coverage": report,
-            "page_obj": report.matrix_page(request.GET.get("page")),
-            "nav_coverage": report.summary,
-            # A cell's form comes back to the same page of the matrix.
             "next": request.get_full_path(),
+            **_nav(request, report.summary),
         },
     )
 
@@ -90,7 +96,7 @@ def toggle_cell(request):
 
 
 def _toggle(request, story, theme, tagged):
-    """Tag or untag, then back to the page of the matrix the form came from."""
+    """Tag or untag, then back to the page the form came from."""
     if tagged:
         story.tag(theme)
     else:
@@ -102,12 +108,10 @@ def _toggle(request, story, theme, tagged):
         next_url = reverse("coverage:matrix")
     if not request.htmx:
         return redirect(next_url)
-    report = Coverage(request.user)
-    page = parse_qs(urlsplit(next_url).query).get("page", [None])[0]
     response = render(
         request,
         "coverage/matrix.html#matrix",
-        {"coverage": report, "page_obj": report.matrix_page(page), "next": next_url},
+        {"coverage": Coverage(request.user).with_matrix(), "next": next_url},
     )
     return trigger_client_event(response, "storyChanged")
 

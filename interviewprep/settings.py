@@ -82,6 +82,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages and fragments for clients that accept gzip, with Django's
+    # BREACH mitigation (random bytes in the gzip header). Before every middleware
+    # that reads or writes the body, so it compresses the final one; after
+    # WhiteNoise, which serves static files precompressed and must not be wrapped.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,8 +113,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coverage.context_processors.coverage_nav",
-                "practice.context_processors.practice_nav",
+                # The nav's counts of coverage and of practice due, in one query.
+                "coverage.context_processors.nav_counts",
             ],
         },
     },

@@ -1,6 +1,7 @@
 """Pages that would grow with the story bank are paginated or summarised: the story
-list and the matrix show a page at a time, coverage names a few stories per question,
-the prep sheet's preview shows the first few stories. Their query counts stay fixed."""
+list shows a page at a time, coverage names a few stories per question, the prep
+sheet's preview shows the first few stories. The matrix shows every story, as it is
+for seeing them all at once. Their query counts stay fixed."""
 
 import re
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coverage.report import MATRIX_PER_PAGE, TITLES_PER_QUESTION, Coverage
+from coverage.report import TITLES_PER_QUESTION, Coverage
 from prepsheet.views import PREVIEW_STORIES
 from stories.models import Story, StoryTheme
 from stories.views.library import PER_PAGE
@@ -61,7 +62,6 @@ def story_links(html):
 
 
 def query_count(client, url, params=None, headers=None):
-    """The queries of rendering the page: not served again from the page cache."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params or {}, headers=headers or {})
     assert response.status_code == 200
@@ -69,12 +69,13 @@ def query_count(client, url, params=None, headers=None):
 
 
 # The story list ---------------------------------------------------------------------
-# A page of PER_PAGE stories (8): few enough that the htmx page stays under 10 KB.
+# A page of PER_PAGE stories (25).
 
 
 def test_the_list_shows_a_page_of_stories_and_links_to_the_others(
     alice_client, alice, themes
 ):
+    assert PER_PAGE == 25
     bank(alice, themes, PER_PAGE + 5)
     total = PER_PAGE + 5
     first = alice_client.get(LIST, {"sort": "title"}).content.decode()
@@ -86,7 +87,8 @@ def test_the_list_shows_a_page_of_stories_and_links_to_the_others(
     assert 'hx-get="?sort=title&amp;page=2"' in first
     second = alice_client.get(LIST, {"sort": "title", "page": 2}).content.decode()
     assert len(story_links(second)) == 5
-    assert f"Story {PER_PAGE:03}" in second and "Story 000" not in second
+    # Page 2 starts with the 26th story.
+    assert "Story 025" in second and "Story 000" not in second
     assert 'href="?sort=title&amp;page=1" rel="prev"' in second
     assert '<span aria-current="page">2</span>' in second
 
@@ -107,6 +109,20 @@ def test_the_page_links_take_their_htmx_target_from_the_nav(
     for link in links:
         assert "hx-get=" in link and "hx-target" not in link and "hx-swap" not in link
     assert html.count('aria-label="Page ') == 5
+
+
+def test_a_long_list_elides_the_pages_far_from_the_current_one(
+    alice_client, alice, themes
+):
+    bank(alice, themes, PER_PAGE * 20)
+    html = alice_client.get(LIST, {"page": 10, "sort": "title"}).content.decode()
+    pages = re.findall(r'aria-label="Page (\d+)"', html)
+    assert pages == ["1", "8", "9", "11", "12", "20"]
+    assert '<span aria-current="page">10</span>' in html
+    assert html.count('<li aria-hidden="true">…</li>') == 2
+    # The filters are kept, the page replaced where it stood.
+    assert 'href="?page=9&amp;sort=title" rel="prev"' in html
+    assert 'href="?page=11&amp;sort=title" rel="next"' in html
 
 
 def test_a_page_of_the_list_comes_as_a_fragment_to_htmx(alice_client, alice, themes):
@@ -161,51 +177,46 @@ def test_the_list_costs_the_same_queries_for_1_and_200_stories(
 # The matrix ----------------------------------------------------------------------------
 
 
-def test_the_matrix_shows_a_page_of_stories_with_totals_over_all(
-    alice_client, alice, themes
-):
-    # 8 rows of five cells keep the htmx page under 10 KB (see MATRIX_PER_PAGE).
-    assert MATRIX_PER_PAGE == 8
-    bank(alice, themes, 30)
-    first = alice_client.get(MATRIX).content.decode()
-    assert first.count('<tr class="is-') == 8
-    assert "30 stories, showing 1–8; the totals below count them all" in first
+def test_the_matrix_shows_every_story_with_totals_over_all(alice_client, alice, themes):
+    bank(alice, themes, 60)
+    html = alice_client.get(MATRIX).content.decode()
+    assert html.count('<tr class="is-') == 60
+    assert "60 stories.</p>" in html
+    assert 'class="page-links"' not in html
     # Ready stories first, then by title.
-    assert story_links(first)[0] == str(Story.objects.get(title="Story 000").pk)
-    # Totals over the whole bank: 15 ready and 15 drafts on each of two themes.
-    assert first.count('<td>15 <span class="meta">of') == 2
-    assert first.count("<td>15</td>") == 2
-    assert 'href="?page=2" rel="next"' in first
-    assert 'hx-target="#story-matrix"' in first
-    last = alice_client.get(MATRIX, {"page": 4}).content.decode()
-    assert last.count('<tr class="is-') == 6
-    assert last.count('<td>15 <span class="meta">of') == 2
+    links = story_links(html)
+    ready = Story.objects.filter(status=READY).order_by("title")
+    assert links[:30] == [str(s.pk) for s in ready]
+    assert links[30] == str(Story.objects.get(title="Story 001").pk)
+    # 30 ready and 30 drafts on each of two themes.
+    assert html.count('<td>30 <span class="meta">of') == 2
+    assert html.count("<td>30</td>") == 2
+    assert html.count("aria-pressed=") == 60 * 5
 
 
-def test_a_cell_on_page_two_comes_back_to_page_two(alice_client, alice, themes):
+def test_a_cell_comes_back_to_the_matrix(alice_client, alice, themes):
     bank(alice, themes, 30)
-    last = Story.objects.get(title="Story 029")  # the last draft: page 4
-    html = alice_client.get(MATRIX, {"page": 4}).content.decode()
+    last = Story.objects.get(title="Story 029")  # the last draft: the last row
+    html = alice_client.get(MATRIX).content.decode()
     assert f'id="c{last.pk}-{themes[3].pk}"' in html
-    assert 'name="next" value="/coverage/matrix/?page=4"' in html
+    assert 'name="next" value="/coverage/matrix/"' in html
     url = reverse("coverage:matrix_cell")
-    data = {"tag": f"{last.pk}-{themes[3].pk}", "next": f"{MATRIX}?page=4"}
-    assert alice_client.post(url, data)["Location"] == f"{MATRIX}?page=4"
+    data = {"tag": f"{last.pk}-{themes[3].pk}", "next": MATRIX}
+    assert alice_client.post(url, data)["Location"] == MATRIX
     fragment = alice_client.post(url, data, headers=HX).content.decode()
-    assert f'id="c{last.pk}-{themes[3].pk}"' in fragment
-    assert '<span aria-current="page">4</span>' in fragment
+    assert f'<button id="c{last.pk}-{themes[3].pk}" name="untag"' in fragment
+    assert fragment.count('<tr class="is-') == 30
 
 
-def test_the_matrix_warns_of_stretched_stories_beyond_the_page(
-    alice_client, alice, themes
-):
+def test_the_matrix_warns_of_stretched_stories(alice_client, alice, themes):
     stories = bank(alice, themes, 30)
-    stretched = stories[-1]  # the last draft, so on the second page
+    stretched = stories[-1]  # the last draft, the last row
     for theme in themes[2:]:
         stretched.tag(theme)
     html = alice_client.get(MATRIX).content.decode()
     assert f"“{stretched.title}” is stretched over 5 themes" in html
-    assert f'id="c{stretched.pk}-' not in html
+    row = html[html.index(f'id="c{stretched.pk}-') :]
+    assert '<td class="is-stretched">5 <span class="warning-word">stretched' in row
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -217,9 +228,9 @@ def test_the_matrix_costs_the_same_queries_for_1_and_200_stories(
     few, _ = query_count(alice_client, MATRIX, headers=headers)
     Story.objects.all().delete()
     bank(alice, themes, 200)
-    many, response = query_count(alice_client, MATRIX, {"page": 4}, headers)
+    many, response = query_count(alice_client, MATRIX, headers=headers)
     assert many == few
-    assert response.content.decode().count('<tr class="is-') == MATRIX_PER_PAGE
+    assert response.content.decode().count('<tr class="is-') == 200
 
 
 # Coverage ------------------------------------------------------------------------------

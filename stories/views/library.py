@@ -332,17 +332,18 @@ def history(request, pk):
     template = "stories/history.html"
     if _wants_fragment(request):
         template += "#entries"
-    context = _history_page(story, request.GET.get("page"))
+    context = _history_page(request, story, request.GET.get("page"))
     return render(request, template, context)
 
 
-def _history_page(story, number):
+def _history_page(request, story, number):
     # A page number out of range or malformed shows the nearest page.
     page = Paginator(_history(story), HISTORY_PER_PAGE).get_page(number)
     return {
         "story": story,
         "entries": page.object_list,
         "page_obj": page,
+        "pager": _page_links(request, page) if page.has_other_pages() else None,
         "kept": REVISIONS_KEPT,
     }
 
@@ -404,7 +405,7 @@ def restore_revision(request, pk, revision_pk):
             )
     if request.htmx:
         # The restored text is the newest version: back to the first page.
-        context = _history_page(story, 1)
+        context = _history_page(request, story, 1)
         response = render(request, "stories/history.html#entries", context)
         if changed:
             trigger_client_event(response, "storyChanged")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test fixtures lint format install bench loadtest
+.PHONY: run test fixtures lint format install bench loadtest faults
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ bench: install
 # error or lost write. LOADTEST_SECONDS (default 30, at most 60) per database.
 loadtest: install
 	$(BIN)/python -m bench.loadtest
+
+# The load test's 20 writers through faults: a gunicorn worker SIGKILLed every few
+# seconds, PostgreSQL (production durability) restarted fast and immediate, the disk
+# full for 2 s (a tmpfs, when mount is allowed); fails on any lost acknowledged write
+# or a recovery over 5 s. FAULTS_SECONDS (default 30, at most 90) per database.
+faults: install
+	$(BIN)/python -m bench.faults
 
 fixtures: install
 	$(BIN)/python manage.py build_fixtures

@@ -44,6 +44,7 @@ from types import SimpleNamespace
 
 from bench.loadtest import (
     DATABASES,
+    LOG_ERRORS,
     PARAGRAPH,
     SAVED_VERSION,
     USERS,
@@ -207,7 +208,7 @@ def fmt_seconds(value):
 def report(r):
     """One database's result as text: each fault, the errors, the verdict."""
     lines = [f"{r['database']}: {r['seconds']} s, {r['settings']}"]
-    lines.extend(f"  {note}" for note in r["skipped"])
+    lines.extend(f"  {note}" for note in r["faults_skipped"])
     lines += [
         "| at s | fault | over after s | recovered in s | note |",
         "| ---: | --- | ---: | ---: | --- |",
@@ -219,7 +220,8 @@ def report(r):
         )
     errors = r["client_errors"]
     lines.append(
-        f"writes acknowledged {r['writes']}, lost {r['lost']}; "
+        f"writes acknowledged {r['writes']}, lost {r['lost']} "
+        f"(in flight at the end, never acknowledged: {r['unacknowledged']}); "
         f"errors seen by clients {sum(errors.values())}"
         + "".join(f"\n  {n} × {kind}" for kind, n in errors.most_common())
     )
@@ -232,12 +234,30 @@ def report(r):
     return "\n".join(lines)
 
 
-def log_summary(lines):
-    """gunicorn's error lines, counted with their timestamps, pids and numbers
-    blanked, so that twenty of one kind are one line."""
+CHAINED = (
+    "During handling of the above exception",
+    "The above exception was the direct cause",
+)
+
+
+def log_summary(log):
+    """gunicorn's log, counted: each traceback by the exception that ends its chain
+    (the database error, not the AttributeError Django's session raised first), and
+    the other error lines, with timestamps, pids and numbers blanked."""
     counts = Counter()
-    for line in lines:
-        line = re.sub(r"^\[[^]]*\] \[\d+\] ", "", line)
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            rest = (lines[j] for j in range(i + 1, len(lines)))
+            rest = (s for s in rest if s and not s[0].isspace())
+            exception = next(rest, "")
+            if next(rest, "").startswith(CHAINED):
+                continue
+            line = f"Traceback … {exception}"
+        elif any(e in line for e in LOG_ERRORS):
+            line = re.sub(r"^\[[^]]*\] \[\d+\] ", "", line)
+        else:
+            continue
         counts[re.sub(r"\d+", "N", line)[:160]] += 1
     return counts
 
@@ -297,7 +317,10 @@ class Writer(threading.Thread):
         based_on = self.versions[pk]
         self.pending[pk] = (based_on + 1, field, text)
         fields = {"version": based_on, "edit_id": self.edit_ids[pk], field: text}
-        headers = {"X-CSRFToken": self.browser.cookies["csrftoken"], "HX-Request": "true"}
+        headers = {
+            "X-CSRFToken": self.browser.cookies["csrftoken"],
+            "HX-Request": "true",
+        }
         while time.monotonic() < self.end + GRACE_SECONDS:
             sent = time.monotonic()
             try:
@@ -601,8 +624,8 @@ def run_database(database, seconds, json_out):
             database=label,
             seconds=seconds,
             settings=settings,
-            skipped=skipped,
-            log_errors=log_summary(server.log_errors()),
+            faults_skipped=skipped,
+            log_errors=log_summary(server.log_path.read_text(errors="replace")),
         )
         result["ok"], result["problems"] = verdict(result)
         print(report(result))

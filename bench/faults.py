@@ -417,7 +417,9 @@ class Cluster:
         if why is None:
             self.wal_mount = wal
             shutil.chown(wal, self.owner, self.owner)
-            subprocess.run(["cp", "-a", f"{self.data / 'pg_wal.disk'}/.", str(wal)])
+            subprocess.run(
+                ["cp", "-a", f"{self.data / 'pg_wal.disk'}/.", str(wal)], check=True
+            )
         else:
             wal.rmdir()
             (self.data / "pg_wal.disk").rename(wal)
@@ -465,11 +467,12 @@ def fill(directory):
     """Write a file in `directory` until the disk is full; its path."""
     filler = directory / "disk-full-filler"
     chunk = b"\0" * (1 << 20)
-    with open(filler, "wb") as f:
+    # Unbuffered: nothing is left to flush, and fail again, on close.
+    with open(filler, "wb", buffering=0) as f:
         for _ in range(4096):  # 4 GB at most: a tmpfs is far smaller
             try:
-                f.write(chunk)
-                f.flush()
+                if not f.write(chunk):
+                    break
             except OSError as error:
                 if error.errno != errno.ENOSPC:
                     raise
@@ -714,7 +717,11 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, interrupted)
     if not args.database:
-        return orchestrate(seconds)
+        try:
+            return orchestrate(seconds)
+        except KeyboardInterrupt:
+            print("fault drill: interrupted", file=sys.stderr)
+            return 130
     try:
         return run_database(args.database, seconds, args.json)
     except KeyboardInterrupt:

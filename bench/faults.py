@@ -78,9 +78,8 @@ PLANS = {
     "postgresql": [
         "restart -m fast",
         "worker killed",
-        "disk full",
-        "worker killed",
         "restart -m immediate",
+        "disk full",
         "worker killed",
     ],
 }
@@ -210,7 +209,7 @@ def report(r):
     lines = [f"{r['database']}: {r['seconds']} s, {r['settings']}"]
     lines.extend(f"  {note}" for note in r["faults_skipped"])
     lines += [
-        "| at s | fault | over after s | recovered in s | note |",
+        "| at s | fault | lasted s | recovered in s | note |",
         "| ---: | --- | ---: | ---: | --- |",
     ]
     for f in r["faults"]:
@@ -557,32 +556,35 @@ class Drill:
 
     def fill_pg_wal(self):
         """Fill pg_wal and switch WAL segments (recycled ones take no new space)
-        until PostgreSQL needs a new one; free it; start it if it stopped."""
+        until PostgreSQL needs a new one; free it; wait for it to come back."""
         import psycopg
 
+        logged = self.cluster.log.stat().st_size
         filler = fill(self.tmpfs)
-        outcome = "PostgreSQL kept running"
         deadline = time.monotonic() + DISK_FULL_SECONDS
         while time.monotonic() < deadline:
-            try:
-                with psycopg.connect(
+            with (
+                contextlib.suppress(psycopg.Error),
+                psycopg.connect(
                     self.cluster.url, autocommit=True, connect_timeout=2
-                ) as c:
-                    c.execute("SELECT pg_switch_wal()")
-            except psycopg.Error as error:
-                outcome = f"PostgreSQL failed: {str(error).strip().splitlines()[0]}"
+                ) as c,
+            ):
+                c.execute("SELECT pg_switch_wal()")
             time.sleep(0.2)
         filler.unlink()
-        # Crash recovery after a PANIC restarts by itself, unless it too found the
-        # disk full: then the postmaster has exited and waits for the operator.
-        deadline = time.monotonic() + 5
+        with open(self.cluster.log, errors="replace") as log:
+            log.seek(logged)
+            panic = next((line for line in log if "PANIC" in line), None)
+        outcome = panic.split("PANIC:", 1)[-1].strip() if panic else "no PANIC"
+        # After a PANIC the postmaster restarts it and crash recovery runs (its
+        # checkpoint fsyncs); only if that too failed has the postmaster exited.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not self.cluster.up():
-            time.sleep(0.1)
-        if not self.cluster.up():
             if not self.cluster.running():
-                outcome += "; it had stopped, pg_ctl start"
-            self.cluster.restart("fast")
-        return f"pg_wal full for {DISK_FULL_SECONDS:g} s; {outcome}"
+                outcome += "; the postmaster had exited: pg_ctl start"
+                self.cluster.restart("fast")
+            time.sleep(0.1)
+        return f"pg_wal full for {DISK_FULL_SECONDS:g} s; PANIC: {outcome}"
 
 
 # ---- One database --------------------------------------------------------------------

@@ -250,7 +250,14 @@ def log_summary(log):
             rest = (lines[j] for j in range(i + 1, len(lines)))
             rest = (s for s in rest if s and not s[0].isspace())
             exception = next(rest, "")
-            if next(rest, "").startswith(CHAINED):
+            # Past the exception's own lines (psycopg's DETAIL, HINT), before the
+            # next traceback: whether another exception follows from this one.
+            after = []
+            for s in rest:
+                if s.startswith("Traceback") or len(after) == 4:
+                    break
+                after.append(s)
+            if any(s.startswith(CHAINED) for s in after):
                 continue
             line = f"Traceback … {exception}"
         elif any(e in line for e in LOG_ERRORS):

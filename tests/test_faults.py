@@ -150,6 +150,7 @@ During handling of the above exception, another exception occurred:
 Traceback (most recent call last):
   File "psycopg/connection.py", line 120, in connect
 psycopg.OperationalError: connection to server at "127.0.0.1", port 5432 failed
+DETAIL:  Consistent recovery state has not been yet reached.
 
 The above exception was the direct cause of the following exception:
 

@@ -71,8 +71,8 @@ RETRY_PAUSE = 0.2
 # After the run, for each user to get the save in flight acknowledged.
 GRACE_SECONDS = 20
 TMPFS_SIZE = {"sqlite": "64m", "postgresql": "256m"}
-# One after the other, then kills only: a full disk once per run is enough, and
-# each leaves pg_wal segments behind on the tmpfs.
+# The faults in order, then REPEAT's in turn until the quiet end: a full disk once
+# per run is enough, and each leaves pg_wal segments behind on the tmpfs.
 PLANS = {
     "sqlite": ["worker killed", "disk full", "worker killed"],
     "postgresql": [

@@ -81,35 +81,53 @@ def seconds_from_env():
 def orchestrate(seconds):
     results = []
     failed = False
-    for database, label in DATABASES:
-        with tempfile.TemporaryDirectory(prefix="interviewprep-loadtest-") as tmp:
-            out = Path(tmp) / "result.json"
-            command = [
-                sys.executable,
-                "-m",
-                "bench.loadtest",
-                "--database",
-                database,
-                "--seconds",
-                str(seconds),
-                "--json",
-                str(out),
-            ]
-            if database == "postgresql":
-                command = [str(ROOT / "scripts" / "with-postgres.sh"), *command]
-            print(f"\n== {label} ==", flush=True)
-            code = subprocess.run(command, cwd=ROOT).returncode
-            if database == "postgresql" and code == 3 and not out.exists():
-                results.append({"database": label, "skipped": "no PostgreSQL"})
-                continue
-            if out.exists():
-                results.append(json.loads(out.read_text()))
-            else:
-                results.append({"database": label, "failed": f"exit code {code}"})
-            failed = failed or code != 0
+    for database, _ in DATABASES:
+        result, code = run_child("bench.loadtest", database, seconds)
+        results.append(result)
+        failed = failed or code not in (0, None)
     print()
     print(summary_table(results, seconds))
     return 1 if failed else 0
+
+
+def run_child(module, database, seconds, env=None):
+    """`python -m module --database …` in its own process (under with-postgres.sh for
+    PostgreSQL): its JSON result, or why there is none, and its exit code (None when
+    skipped: no PostgreSQL on this machine)."""
+    label = dict(DATABASES)[database]
+    with tempfile.TemporaryDirectory(prefix="interviewprep-result-") as tmp:
+        out = Path(tmp) / "result.json"
+        command = [
+            sys.executable,
+            "-m",
+            module,
+            "--database",
+            database,
+            "--seconds",
+            str(seconds),
+            "--json",
+            str(out),
+        ]
+        if database == "postgresql":
+            command = [str(ROOT / "scripts" / "with-postgres.sh"), *command]
+        print(f"\n== {label} ==", flush=True)
+        # Its own process group, so that on Ctrl-C (or SIGTERM) it and everything
+        # it started hear SIGINT once, from here, and get to clean up.
+        child = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            os.killpg(child.pid, signal.SIGINT)
+            try:
+                child.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+            raise
+        if database == "postgresql" and code == 3 and not out.exists():
+            return {"database": label, "skipped": "no PostgreSQL"}, None
+        if out.exists():
+            return json.loads(out.read_text()), code
+        return {"database": label, "failed": f"exit code {code}"}, code
 
 
 def summary_table(results, seconds):
@@ -144,22 +162,10 @@ def summary_table(results, seconds):
 
 def run_database(database, seconds, json_out):
     label = dict(DATABASES)[database]
-    if database == "postgresql" and not os.environ.get("DATABASE_URL"):
-        raise SystemExit("--database postgresql runs under scripts/with-postgres.sh")
-    if database == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
     data_dir = Path(tempfile.mkdtemp(prefix="interviewprep-loadtest-"))
-    os.environ.update(
-        DATA_DIR=str(data_dir),
-        DEBUG="false",
-        ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SETTINGS_MODULE="interviewprep.settings",
-    )
     server = None
     try:
-        import django
-
-        django.setup()
+        setup_django(database, data_dir)
         accounts = prepare_database()
         baseline_path = baseline_url()
         server = Gunicorn(data_dir)
@@ -180,6 +186,23 @@ def run_database(database, seconds, json_out):
 
         connections.close_all()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def setup_django(database, data_dir):
+    """Settings for gunicorn and this process alike: the app's, on `data_dir`."""
+    if database == "postgresql" and not os.environ.get("DATABASE_URL"):
+        raise SystemExit(f"--database {database} runs under scripts/with-postgres.sh")
+    if database == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        DATA_DIR=str(data_dir),
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="interviewprep.settings",
+    )
+    import django
+
+    django.setup()
 
 
 def prepare_database():
@@ -309,9 +332,10 @@ def free_port():
 class Browser:
     """One user's cookies over http.client: session cookie and CSRF token."""
 
-    def __init__(self, port):
+    def __init__(self, port, timeout=TIMEOUT):
         self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+        self.timeout = timeout
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         self.cookies = {}
 
     def request(self, method, path, fields=None, headers=()):
@@ -329,7 +353,7 @@ class Browser:
         except (OSError, http.client.HTTPException):
             self.conn.close()
             self.conn = http.client.HTTPConnection(
-                "127.0.0.1", self.port, timeout=TIMEOUT
+                "127.0.0.1", self.port, timeout=self.timeout
             )
             raise
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -437,24 +461,7 @@ class User(threading.Thread):
 def drive(port, accounts, baseline_path, seconds):
     from stories.forms import PROSE_FIELDS
 
-    # Through the real log-in form, as many at once as there are workers: the
-    # production password hasher is slow on purpose, and this is set-up, not load.
-    started = time.monotonic()
-    browsers = [Browser(port) for _ in accounts]
-    failures = []
-
-    def log_in(browser, account):
-        try:
-            browser.log_in(account["username"])
-        except Exception as error:  # noqa: BLE001 (reported below)
-            failures.append(f"{account['username']}: {type(error).__name__}: {error}")
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        list(pool.map(log_in, browsers, accounts))
-    if failures:
-        raise RuntimeError(f"could not log in: {'; '.join(sorted(failures))}")
-    print(f"logged in {len(accounts)} users in {time.monotonic() - started:.1f} s")
-
+    browsers = log_in_all(port, accounts)
     # Alternate baseline and mix slices of about SLICE_SECONDS, half the time each.
     slices = max(2, 2 * round(seconds / (2 * SLICE_SECONDS)))
     length = seconds / slices
@@ -479,6 +486,28 @@ def drive(port, accounts, baseline_path, seconds):
     }
 
 
+def log_in_all(port, accounts, timeout=TIMEOUT):
+    """A logged-in Browser per account, through the real log-in form, as many at
+    once as there are workers: the production password hasher is slow on purpose,
+    and this is set-up, not load."""
+    started = time.monotonic()
+    browsers = [Browser(port, timeout) for _ in accounts]
+    failures = []
+
+    def log_in(browser, account):
+        try:
+            browser.log_in(account["username"])
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(f"{account['username']}: {type(error).__name__}: {error}")
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        list(pool.map(log_in, browsers, accounts))
+    if failures:
+        raise RuntimeError(f"could not log in: {'; '.join(sorted(failures))}")
+    print(f"logged in {len(accounts)} users in {time.monotonic() - started:.1f} s")
+    return browsers
+
+
 def verify(acks):
     """Every acknowledged write is in the database; no version went backwards.
 
@@ -487,8 +516,13 @@ def verify(acks):
     """
     from stories.models import Story
 
+    return lost_writes(acks, Story.objects.in_bulk(list(acks)))
+
+
+def lost_writes(acks, stories):
+    """verify() against `stories`, a story (or anything with its `version` and text
+    fields as attributes) by pk: the number of problems found, and each."""
     problems = []
-    stories = Story.objects.in_bulk(list(acks))
     for pk, history in acks.items():
         story = stories.get(pk)
         if story is None:
@@ -497,15 +531,15 @@ def verify(acks):
             continue
         versions = [v for v, _, _ in history]
         if any(b <= a for a, b in zip(versions, versions[1:], strict=False)):
-            problems.append(f"story {story.pk}: versions went backwards {versions}")
+            problems.append(f"story {pk}: versions went backwards {versions}")
         if history and story.version != versions[-1]:
             problems.append(
-                f"story {story.pk}: version {story.version}, last acked {versions[-1]}"
+                f"story {pk}: version {story.version}, last acked {versions[-1]}"
             )
         last = {field: text for _, field, text in history}
         for field, text in last.items():
             if getattr(story, field) != text:
-                problems.append(f"story {story.pk}: {field} is not the last acked text")
+                problems.append(f"story {pk}: {field} is not the last acked text")
     return len(problems), problems
 
 

@@ -38,8 +38,12 @@ trap 'exit 143' TERM
 "${as[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; exit 1; }
 # Durability is pointless for a cluster deleted at exit; these make the tests faster.
+# PG_DURABLE=1 leaves them out (fsync, synchronous_commit and full_page_writes stay
+# on, as in production): the fault drill crashes the server and checks what survived.
+speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${PG_DURABLE:-}" = 1 ]; then speed=""; fi
 "${as[@]}" "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
-  -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
+  -o "-h 127.0.0.1 -p $port -k $tmp $speed -c max_connections=100" \
   start >/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
 "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres interviewprep
 

@@ -6,7 +6,6 @@ PORT ?= 8000
 # Where settings.py keeps the database and the collected static files.
 DATA_DIR ?= data
 
-<<<<<<< HEAD
 # What running needs (`pip install .`), and what testing needs on top ('.[dev]').
 # Each is installed again only when pyproject.toml changes.
 RUN_STAMP := $(VENV)/.installed-run
@@ -17,11 +16,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 # Compressing them all takes several seconds.
 STATIC_STAMP := $(DATA_DIR)/static/staticfiles.json
 STATIC_SOURCES := $(shell find static) interviewprep/settings.py $(RUN_STAMP)
-=======
-.PHONY: run test fixtures lint format install bench loadtest faults
->>>>>>> faults
 
-.PHONY: run test fixtures lint format install install-dev bench loadtest
+.PHONY: run test fixtures lint format install install-dev bench loadtest faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,18 +63,14 @@ bench: $(RUN_STAMP)
 loadtest: $(RUN_STAMP)
 	$(BIN)/python -m bench.loadtest
 
-<<<<<<< HEAD
-fixtures: $(RUN_STAMP)
-=======
 # The load test's 20 writers through faults: a gunicorn worker SIGKILLed every few
 # seconds, PostgreSQL (production durability) restarted fast and immediate, the disk
 # full for 2 s (a tmpfs, when mount is allowed); fails on any lost acknowledged write
 # or a recovery over 5 s. FAULTS_SECONDS (default 30, at most 90) per database.
-faults: install
+faults: $(RUN_STAMP)
 	$(BIN)/python -m bench.faults
 
-fixtures: install
->>>>>>> faults
+fixtures: $(RUN_STAMP)
 	$(BIN)/python manage.py build_fixtures
 
 lint: $(DEV_STAMP)

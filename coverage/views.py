@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from coach.analysis import READY_SCORE
+from interviewprep.params import ID_MAX, parse_int
 from stories.views import get_story
 from themes.models import Theme
 
@@ -48,9 +49,8 @@ def coverage(request):
 
 def _min_readiness(value):
     """A score from 0 to 100, or None (do not weigh) for anything else."""
-    if value is None or not value.strip().isdigit():
-        return None
-    return min(int(value), 100)
+    number = parse_int(value, 0, ID_MAX)
+    return None if number is None else min(number, 100)
 
 
 @login_required

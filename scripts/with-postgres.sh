@@ -31,6 +31,8 @@ trap cleanup EXIT
 "${as[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; exit 1; }
 # Durability is pointless for a cluster deleted at exit; these make the tests faster.
+# NEVER in production: with fsync, synchronous_commit or full_page_writes off, a
+# crash loses saves the app already acknowledged (and can corrupt the cluster).
 "${as[@]}" "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 \
   -o "-h 127.0.0.1 -p $port -k $tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100" \
   start >/dev/null || { cat "$tmp/server.log" >&2; exit 1; }

@@ -1,0 +1,223 @@
+"""Hostile values in every route the resolver knows (tests/walk.py): in the path, the
+query and the form. Whatever comes in, the answer is never a 5xx and another user's
+data does not change.
+
+Each example walks every route once, so every route is tried with every kind of
+value; examples are derandomized so a run is the same in CI as here.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from interviewprep.params import ID_MAX
+from tests.walk import (
+    PARAMETER,
+    PROJECT_APPS,
+    candidates,
+    make_bank,
+    snapshot,
+    url_patterns,
+)
+from themes.models import SampleQuestion
+
+HOSTILE = [
+    # Digits str.isdigit() takes: superscript, Arabic-Indic, fullwidth.
+    "²",
+    "١٢",
+    "９",
+    "9" * 30,
+    str(ID_MAX + 1),
+    str(ID_MAX),
+    "0",
+    "-1",
+    "1.5",
+    "1e9",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\ud800",  # a lone surrogate: sent as its UTF-8 bytes, which are not UTF-8
+    "x\udfffy",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "<script>",
+    "../../etc/passwd",
+    "%00",
+    "\u202e",
+    "x" * 1_000_000,  # 1 MB
+]
+# Parameters the views read: every project form's fields, every name a template
+# posts, every key the views read from GET or POST by hand.
+SOURCE_KEYS = re.compile(r"""(?:GET|POST)(?:\.get|\.getlist|\[)\(?["']([\w-]+)["']""")
+TEMPLATE_NAMES = re.compile(r"""\bname=["']([A-Za-z_][\w-]*)["']""")
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def parameter_names():
+    names = set()
+    for form in _subclasses(forms.BaseForm):
+        if form.__module__.split(".")[0] in PROJECT_APPS:
+            names.update(form.base_fields)
+    base = Path(settings.BASE_DIR)
+    for app in PROJECT_APPS:
+        for source in (base / app).rglob("*.py"):
+            names.update(SOURCE_KEYS.findall(source.read_text()))
+    for template in base.rglob("templates/**/*.html"):
+        if ".venv" not in template.parts and "node_modules" not in template.parts:
+            names.update(TEMPLATE_NAMES.findall(template.read_text()))
+    return sorted(names - {"viewport", "htmx-config", "csrfmiddlewaretoken"})
+
+
+def encode(pairs):
+    """A query string; lone surrogates go as the bytes a broken client would send."""
+    return "&".join(
+        f"{quote(name.encode('utf-8', 'surrogatepass'))}="
+        f"{quote(value.encode('utf-8', 'surrogatepass'))}"
+        for name, value in pairs
+    )
+
+
+def path_value(value):
+    return quote(str(value).encode("utf-8", "surrogatepass"), safe="")
+
+
+@pytest.fixture
+def world(playbook, alice, bob):
+    alice_bank = make_bank(alice)
+    bob_bank = make_bank(bob)
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    return {
+        "alice": alice,
+        "bob": bob,
+        "client": client,
+        "bank": alice_bank,
+        "bob_pks": bob_bank["user_pks"],
+        "names": parameter_names(),
+        "routes": url_patterns(),
+        "plausible": [
+            *map(str, alice_bank["user_pks"]),
+            *map(str, SampleQuestion.objects.values_list("pk", flat=True)[:3]),
+            *alice_bank["theme_slugs"],
+            "1",
+            "3",
+            "60",
+            "on",
+            "need",
+        ],
+    }
+
+
+def values(names):
+    hostile = st.sampled_from(HOSTILE)
+    return st.one_of(
+        hostile,
+        hostile,
+        st.text(max_size=20),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.sampled_from(names),
+    )
+
+
+def draw_request(data, route, world):
+    """A method, a filled path, a query and a form for `route`, hostile throughout.
+
+    One hostile value per request goes into many of the parameters at once, the
+    others get a plausible value (an id of alice's, a question) or are left out:
+    a view only reaches its second parameter when its first one is good.
+    """
+
+    def fill(match):
+        name = match["name"]
+        mine = [str(v) for v in candidates(name, world["bank"])]
+        theirs = [str(pk) for pk in world["bob_pks"]] if name.endswith("pk") else []
+        choice = data.draw(
+            st.one_of(st.sampled_from(mine + theirs), values(world["names"]))
+        )
+        return path_value(choice) or "x"
+
+    url = "/" + PARAMETER.sub(fill, route)
+    method = data.draw(st.sampled_from(["get", "post", "post", "put", "delete"]))
+    hostile = data.draw(values(world["names"]))
+    plausible = st.sampled_from(world["plausible"])
+    query, form = [], []
+    for name in world["names"]:
+        where = data.draw(st.sampled_from([None, None, query, form]))
+        if where is None:
+            continue
+        if data.draw(st.booleans()):
+            where.append((name, data.draw(plausible)))
+        else:
+            where.append((name, hostile))
+            if len(hostile) > 1000:
+                hostile = "1"  # one 1 MB parameter is enough
+    query, form = encode(query), encode(form)
+    htmx = data.draw(st.booleans())
+    return method, url + (f"?{query}" if query else ""), form, htmx
+
+
+def send(client, method, url, form, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.generic(
+        method.upper(),
+        url,
+        form if method != "get" else "",
+        content_type="application/x-www-form-urlencoded",
+        headers=headers,
+    )
+
+
+@hypothesis_settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    # A failure names its request; shrinking one took minutes.
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_hostile_values_anywhere_never_get_a_5xx_or_change_another_users_data(
+    world, data
+):
+    client, bob = world["client"], world["bob"]
+    bobs = snapshot(bob)
+    for route, name in world["routes"]:
+        method, url, form, htmx = draw_request(data, route, world)
+        if "_auth_user_id" not in client.session:
+            client.force_login(world["alice"])  # that was the log-out
+        # Rolled back: each request meets the same data, and a run leaves none.
+        with transaction.atomic():
+            response = send(client, method, url, form, htmx)
+            changed = snapshot(bob) != bobs
+            transaction.set_rollback(True)
+        where = f"{method.upper()} {url[:300]} ({name}) form={form[:300]!r}"
+        assert response.status_code < 500, f"{response.status_code} for {where}"
+        assert not changed, f"bob's data changed by {where}"
+
+
+def test_the_fuzz_knows_the_parameters_the_views_read(db):
+    names = parameter_names()
+    assert {"story", "question", "min_readiness", "version", "points"} <= set(names)
+    assert {"title", "situation", "q", "theme", "themes", "rating"} <= set(names)

@@ -6,6 +6,9 @@ Here a number is ASCII digits within a range, or it is None (the caller answers 
 or 404), and text that cannot reach SQL (NUL, lone surrogates) is found up front.
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 from stories.validators import unstorable_character
 
 # The largest value of a 64-bit signed integer column: SQLite's and PostgreSQL's
@@ -62,3 +65,20 @@ def unstorable_parameter(query):
             if problem is not None:
                 return name, problem
     return None
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose values must be ids (parse_id) before any
+    query: Django checks each value with an exact lookup, which bears a huge
+    number, then queries them all with `pk__in`, which overflows on SQLite."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)

@@ -123,3 +123,41 @@ def test_a_nul_in_a_query_parameter_is_refused_before_it_reaches_sql(
     assert response.status_code == 400
     assert f"parameter '{name}' contains a NUL character" in response.content.decode()
     assert "Content-Security-Policy" in response
+
+
+@pytest.mark.parametrize("field", ["themes", "questions"])
+def test_a_tag_id_too_big_for_the_database_is_a_form_error_not_a_500(
+    client_of, bank, field
+):
+    story = bank["story"]
+    response = client_of.post(
+        reverse("stories:detail", args=[story.pk]),
+        {"title": story.title, "version": story.version, "status": story.status}
+        | {field: "9" * 30},
+    )
+    assert response.status_code == 422
+
+
+def test_an_own_question_id_too_big_for_the_database_is_ignored_not_a_500(
+    client_of, bank
+):
+    response = client_of.get(reverse("prepsheet:index"), {"built": 1, "own": "9" * 30})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("next_url", ["abc", "²", "stories:list"])
+def test_a_next_that_is_not_a_path_goes_to_the_default_page(client_of, bank, next_url):
+    story = bank["story"]
+    response = client_of.post(
+        reverse("stories:delete", args=[story.pk]), {"next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stories:list")
+    ready = bank["ready"]
+    theme = ready.themes.first()
+    response = client_of.post(
+        reverse("coverage:matrix_cell"),
+        {"untag": f"{ready.pk}-{theme.pk}", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coverage:matrix")

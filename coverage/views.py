@@ -96,7 +96,8 @@ def _toggle(request, story, theme, tagged):
     else:
         story.untag(theme)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "abc" for the name of a URL pattern (a 500).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("coverage:matrix")

@@ -88,7 +88,8 @@ def _wants_fragment(request):
 
 def _next_url(request, default):
     url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "abc" for the name of a URL pattern (a 500).
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

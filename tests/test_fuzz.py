@@ -23,7 +23,9 @@ from interviewprep.params import ID_MAX
 from tests.walk import (
     PARAMETER,
     PROJECT_APPS,
-    candidates,
+    combos,
+    fill,
+    kwarg_names,
     make_bank,
     snapshot,
     url_patterns,
@@ -98,20 +100,38 @@ def path_value(value):
     return quote(str(value).encode("utf-8", "surrogatepass"), safe="")
 
 
+def reachable_paths(client, route, bank):
+    """The route filled with alice's ids that reach her data (not 404) on GET or
+    POST, rolled back; [the route] itself if it takes no id."""
+    found = []
+    for values in combos(route, bank):
+        url = fill(route, values)
+        for method in ("get", "post"):
+            with transaction.atomic():
+                status = getattr(client, method)(url).status_code
+                transaction.set_rollback(True)
+            if status != 404:
+                found.append(url)
+                break
+    return found or [fill(route, combos(route, bank)[0])]
+
+
 @pytest.fixture
 def world(playbook, alice, bob):
     alice_bank = make_bank(alice)
     bob_bank = make_bank(bob)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
+    routes = url_patterns()
     return {
         "alice": alice,
         "bob": bob,
         "client": client,
         "bank": alice_bank,
-        "bob_pks": bob_bank["user_pks"],
+        "bob_bank": bob_bank,
         "names": parameter_names(),
-        "routes": url_patterns(),
+        "routes": routes,
+        "reachable": {r: reachable_paths(client, r, alice_bank) for r, _ in routes},
         "plausible": [
             *map(str, alice_bank["user_pks"]),
             *map(str, SampleQuestion.objects.values_list("pk", flat=True)[:3]),
@@ -125,52 +145,42 @@ def world(playbook, alice, bob):
     }
 
 
-def values(names):
-    hostile = st.sampled_from(HOSTILE)
-    return st.one_of(
-        hostile,
-        hostile,
-        st.text(max_size=20),
-        st.integers(min_value=-(2**70), max_value=2**70).map(str),
-        st.sampled_from(names),
-    )
+hostile_values = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.sampled_from(HOSTILE),
+    st.sampled_from(HOSTILE),
+    st.text(max_size=20),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
 
 
-def draw_request(data, route, world):
-    """A method, a filled path, a query and a form for `route`, hostile throughout.
+def draw_path(data, route, world, hostile):
+    """Alice's own ids mostly (to reach the view's parsing), else bob's, else junk."""
+    kind = data.draw(st.sampled_from(["mine", "mine", "mine", "theirs", "hostile"]))
+    if kind == "mine" or not kwarg_names(route):
+        return data.draw(st.sampled_from(world["reachable"][route]))
+    if kind == "theirs":
+        options = combos(route, world["bob_bank"])
+        return fill(route, data.draw(st.sampled_from(options)))
+    return "/" + PARAMETER.sub(lambda m: path_value(hostile[:100]) or "x", route)
 
-    One hostile value per request goes into many of the parameters at once, the
-    others get a plausible value (an id of alice's, a question) or are left out:
-    a view only reaches its second parameter when its first one is good.
-    """
 
-    def fill(match):
-        name = match["name"]
-        mine = [str(v) for v in candidates(name, world["bank"])]
-        theirs = [str(pk) for pk in world["bob_pks"]] if name.endswith("pk") else []
-        choice = data.draw(
-            st.one_of(st.sampled_from(mine + theirs), values(world["names"]))
-        )
-        return path_value(choice) or "x"
-
-    url = "/" + PARAMETER.sub(fill, route)
-    method = data.draw(st.sampled_from(["get", "post", "post", "put", "delete"]))
-    hostile = data.draw(values(world["names"]))
+def draw_parameters(data, world, hostile):
+    """Every parameter a view reads: most get this example's hostile value, some a
+    plausible one (a view only reaches its second parameter when its first is
+    good), some are left out."""
     plausible = st.sampled_from(world["plausible"])
-    query, form = [], []
+    choice = st.sampled_from(["hostile", "hostile", "hostile", "plausible", None])
+    pairs = []
     for name in world["names"]:
-        where = data.draw(st.sampled_from([None, None, query, form]))
-        if where is None:
-            continue
-        if data.draw(st.booleans()):
-            where.append((name, data.draw(plausible)))
-        else:
-            where.append((name, hostile))
+        what = data.draw(choice)
+        if what == "plausible":
+            pairs.append((name, data.draw(plausible)))
+        elif what == "hostile":
+            pairs.append((name, hostile))
             if len(hostile) > 1000:
                 hostile = "1"  # one 1 MB parameter is enough
-    query, form = encode(query), encode(form)
-    htmx = data.draw(st.booleans())
-    return method, url + (f"?{query}" if query else ""), form, htmx
+    return encode(pairs)
 
 
 def send(client, method, url, form, htmx):
@@ -178,14 +188,14 @@ def send(client, method, url, form, htmx):
     return client.generic(
         method.upper(),
         url,
-        form if method != "get" else "",
+        form,
         content_type="application/x-www-form-urlencoded",
         headers=headers,
     )
 
 
 @hypothesis_settings(
-    max_examples=6,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     database=None,
@@ -195,6 +205,7 @@ def send(client, method, url, form, htmx):
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
     ],
 )
 @given(data=st.data())
@@ -203,18 +214,27 @@ def test_hostile_values_anywhere_never_get_a_5xx_or_change_another_users_data(
 ):
     client, bob = world["client"], world["bob"]
     bobs = snapshot(bob)
+    hostile = data.draw(hostile_values, label="hostile")
+    # The same parameters for every route, which reads those it knows.
+    parameters = draw_parameters(data, world, hostile)
     for route, name in world["routes"]:
-        method, url, form, htmx = draw_request(data, route, world)
-        if "_auth_user_id" not in client.session:
-            client.force_login(world["alice"])  # that was the log-out
-        # Rolled back: each request meets the same data, and a run leaves none.
-        with transaction.atomic():
-            response = send(client, method, url, form, htmx)
-            changed = snapshot(bob) != bobs
-            transaction.set_rollback(True)
-        where = f"{method.upper()} {url[:300]} ({name}) form={form[:300]!r}"
-        assert response.status_code < 500, f"{response.status_code} for {where}"
-        assert not changed, f"bob's data changed by {where}"
+        path = draw_path(data, route, world, hostile)
+        htmx = data.draw(st.booleans())
+        # The parameters as the query of a GET and as the form of a POST.
+        for method, url, form in [
+            ("get", f"{path}?{parameters}", ""),
+            ("post", path, parameters),
+        ]:
+            if "_auth_user_id" not in client.session:
+                client.force_login(world["alice"])  # that was the log-out
+            # Rolled back: each request meets the same data, and a run leaves none.
+            with transaction.atomic():
+                response = send(client, method, url, form, htmx)
+                changed = method != "get" and snapshot(bob) != bobs
+                transaction.set_rollback(True)
+            where = f"{method.upper()} {url[:300]} ({name}) form={form[:300]!r}"
+            assert response.status_code < 500, f"{response.status_code} for {where}"
+            assert not changed, f"bob's data changed by {where}"
 
 
 def test_the_fuzz_knows_the_parameters_the_views_read(db):

@@ -195,7 +195,7 @@ def send(client, method, url, form, htmx):
 
 
 @hypothesis_settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,

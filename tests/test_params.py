@@ -3,10 +3,10 @@ range are read; anything else is a 400 or 404 that changes nothing, never a 500.
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from interviewprep.params import ID_MAX, parse_id, parse_int
-from tests.walk import make_bank, snapshot
+from tests.walk import make_bank, snapshot, url_patterns
 from themes.models import SampleQuestion
 
 # Digits that str.isdigit() accepts and int() refuses ("²") or reads ("١٢"), and
@@ -161,3 +161,13 @@ def test_a_next_that_is_not_a_path_goes_to_the_default_page(client_of, bank, nex
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("coverage:matrix")
+
+
+def test_an_address_with_an_id_too_big_for_the_database_matches_no_route(db):
+    with pytest.raises(Resolver404):
+        resolve(f"/stories/{ID_MAX + 1}/")
+    assert resolve("/stories/7/").kwargs == {"pk": 7}
+
+
+def test_every_route_reads_ids_with_the_id_converter():
+    assert not [route for route, _ in url_patterns() if "<int:" in route]

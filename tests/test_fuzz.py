@@ -2,8 +2,9 @@
 query and the form. Whatever comes in, the answer is never a 5xx and another user's
 data does not change.
 
-Each example walks every route once, so every route is tried with every kind of
-value; examples are derandomized so a run is the same in CI as here.
+Each example sends one hostile value to every route at once (GET and POST), so
+each route meets as many kinds of value as there are examples; examples are
+derandomized so a run is the same in CI as here.
 """
 
 import re

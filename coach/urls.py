@@ -4,5 +4,5 @@ from . import views
 
 app_name = "coach"
 urlpatterns = [
-    path("stories/<int:pk>/coach/", views.coach, name="story"),
+    path("stories/<id:pk>/coach/", views.coach, name="story"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from coach.analysis import READY_SCORE
+from interviewprep.params import ID_MAX, parse_int
 from stories.views import get_story
 from themes.models import Theme
 
@@ -56,9 +57,8 @@ def _nav(request, summary):
 
 def _min_readiness(value):
     """A score from 0 to 100, or None (do not weigh) for anything else."""
-    if value is None or not value.strip().isdigit():
-        return None
-    return min(int(value), 100)
+    number = parse_int(value, 0, ID_MAX)
+    return None if number is None else min(number, 100)
 
 
 @login_required
@@ -102,7 +102,8 @@ def _toggle(request, story, theme, tagged):
     else:
         story.untag(theme)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "abc" for the name of a URL pattern (a 500).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("coverage:matrix")

@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "interviewprep.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP, so that their responses carry the policy too.
+    "interviewprep.middleware.UnstorableQueryMiddleware",
+    "interviewprep.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a flagged login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+
+from interviewprep.params import IdConverter
+
+# Before the apps' routes are included: they use <id:pk> for ids.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="coverage:index"), name="home"),

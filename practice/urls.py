@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.practice, name="index"),
     path("log/", views.log, name="log"),
     path("due/", views.due_nav, name="due"),
-    path("stories/<int:pk>/", views.story_practice, name="story"),
+    path("stories/<id:pk>/", views.story_practice, name="story"),
 ]

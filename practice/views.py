@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from coach.analysis import key_numbers
+from interviewprep.params import ID_MAX, parse_id, parse_int
 from stories.views import get_story
 from themes.models import SampleQuestion, Theme
 
@@ -77,10 +78,10 @@ class LogForm(forms.Form):
 
 
 def _seconds(value):
-    try:
-        return min(MAX_SECONDS, max(MIN_SECONDS, int(value)))
-    except (TypeError, ValueError):
+    number = parse_int(value, 0, ID_MAX)
+    if number is None:
         return DEFAULT_SECONDS
+    return min(MAX_SECONDS, max(MIN_SECONDS, number))
 
 
 @login_required
@@ -127,16 +128,15 @@ def practice(request):
 
 
 def _round(request):
-    question_pk = request.GET["question"]
     question = get_object_or_404(
         SampleQuestion.objects.select_related("theme"),
-        pk=int(question_pk) if question_pk.isdigit() else 0,
+        pk=parse_id(request.GET["question"]) or 0,
     )
     chosen = None
     if request.GET.get("story"):
-        if not request.GET["story"].isdigit():
+        if (story_pk := parse_id(request.GET["story"])) is None:
             return redirect("practice:index")
-        chosen = get_story(request, int(request.GET["story"]))
+        chosen = get_story(request, story_pk)
     stories = stories_for_question(request.user, question)
     if chosen and chosen not in stories:
         stories.insert(0, chosen)
@@ -168,9 +168,9 @@ def log(request):
     """Log a round and reschedule its question/story card."""
     story = None
     if request.POST.get("story"):
-        if not request.POST["story"].isdigit():
+        if (story_pk := parse_id(request.POST["story"])) is None:
             return redirect("practice:index")
-        story = get_story(request, int(request.POST["story"]))
+        story = get_story(request, story_pk)
     form = LogForm(request.POST)
     if not form.is_valid():
         question = form.cleaned_data.get("question")

@@ -10,5 +10,5 @@ urlpatterns = [
     path("sheet.pdf", views.prep_sheet_pdf, name="pdf"),
     path("pdf/", views.prep_sheet_pdf_wait, name="pdf_wait"),
     path("own/<slug:kind>/", views.own_add, name="own_add"),
-    path("own/<slug:kind>/<int:pk>/delete/", views.own_delete, name="own_delete"),
+    path("own/<slug:kind>/<id:pk>/delete/", views.own_delete, name="own_delete"),
 ]

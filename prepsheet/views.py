@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from interviewprep.params import ModelIdsField
 from stories.models import Story
 from themes.models import QuestionToAsk, Theme
 
@@ -26,7 +27,7 @@ from .models import OWN_TEXT_MAX, OwnNote, OwnQuestion
 PREVIEW_STORIES = 3
 
 
-class QuestionChoice(forms.ModelMultipleChoiceField):
+class QuestionChoice(ModelIdsField):
     def label_from_instance(self, obj):
         return obj.text
 

@@ -38,6 +38,8 @@ trap 'exit 143' TERM
 "${as[@]}" "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust -E UTF8 --no-sync >"$tmp/initdb.log" 2>&1 \
   || { cat "$tmp/initdb.log" >&2; exit 1; }
 # Durability is pointless for a cluster deleted at exit; these make the tests faster.
+# NEVER in production: with fsync, synchronous_commit or full_page_writes off, a
+# crash loses saves the app already acknowledged (and can corrupt the cluster).
 # PG_DURABLE=1 leaves them out (fsync, synchronous_commit and full_page_writes stay
 # on, as in production): the fault drill crashes the server and checks what survived.
 speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"

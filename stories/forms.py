@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 
+from interviewprep.params import ModelIdsField
 from themes.models import SampleQuestion, Theme
 
 from .models import SECTION_FIELDS, SECTION_MAX, TEXT_FIELDS, TITLE_MAX, Story
@@ -18,10 +19,8 @@ def angle_name(theme):
 class TagsForm(forms.Form):
     """The themes a story serves, an angle for each, and the questions it answers."""
 
-    themes = forms.ModelMultipleChoiceField(Theme.objects.all(), required=False)
-    questions = forms.ModelMultipleChoiceField(
-        SampleQuestion.objects.all(), required=False
-    )
+    themes = ModelIdsField(Theme.objects.all(), required=False)
+    questions = ModelIdsField(SampleQuestion.objects.all(), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
+from interviewprep.params import parse_id, parse_ids
 from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
 
 from ..forms import (
@@ -255,8 +256,8 @@ def _tags_from_query(query):
     theme = Theme.objects.filter(slug=query.get("theme", "")).first()
     if theme:
         themes.append(theme.pk)
-    if query.get("question", "").isdigit():
-        question = SampleQuestion.objects.filter(pk=query["question"]).first()
+    if question_pk := parse_id(query.get("question")):
+        question = SampleQuestion.objects.filter(pk=question_pk).first()
         if question:
             questions.append(question.pk)
             if question.theme_id not in themes:
@@ -396,9 +397,7 @@ def checklist(request, pk):
     allowed = ThemePoint.objects.filter(
         theme__in=story.themes.all(), kind__in=CHECKLIST_KINDS
     )
-    ticked = allowed.filter(
-        pk__in=[p for p in request.POST.getlist("points") if p.isdigit()]
-    )
+    ticked = allowed.filter(pk__in=parse_ids(request.POST.getlist("points")))
     with transaction.atomic():
         story.checked_points.remove(*allowed.exclude(pk__in=ticked))
         story.checked_points.add(*ticked)

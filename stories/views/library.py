@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from interviewprep.params import parse_id, parse_ids
 from themes.models import Section, Theme
 
 from ..models import (
@@ -172,7 +173,8 @@ def _wants_fragment(request):
 
 def _next_url(request, default):
     url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "abc" for the name of a URL pattern (a 500).
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
@@ -262,8 +264,7 @@ def empty_trash(request):
     if request.method == "POST":
         # Only what the confirmation page listed: a story trashed since, in another
         # tab, was never shown to the user and stays in the trash.
-        ids = [int(pk) for pk in request.POST.getlist("story") if pk.isdigit()]
-        doomed = trashed.filter(pk__in=ids)
+        doomed = trashed.filter(pk__in=parse_ids(request.POST.getlist("story")))
         count = doomed.count()
         doomed.delete()
         messages.success(
@@ -377,10 +378,9 @@ def revision(request, pk, revision_pk):
 def restore_revision(request, pk, revision_pk):
     story = get_story(request, pk)
     revision = get_object_or_404(story.revisions, pk=revision_pk)
-    based_on = request.POST.get("version", "")
-    if not based_on.isdigit():
+    based_on = parse_id(request.POST.get("version"))
+    if based_on is None:
         return HttpResponseBadRequest("Which version of the story is this based on?")
-    based_on = int(based_on)
     changed = False
     if all(getattr(revision, n) == getattr(story, n) for n in TEXT_FIELDS):
         messages.info(request, f"Version {revision.version} is the current text.")

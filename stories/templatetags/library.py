@@ -19,7 +19,8 @@ from ..models import Story
 register = template.Library()
 
 LABELS = dict(Story.Status.choices)
-PLACEHOLDER = 2**62
+# An id no story has, within the <id:…> converter's 18 digits.
+PLACEHOLDER = 987654321987654321
 
 
 def _url(name):

@@ -242,6 +242,30 @@ class Story(models.Model):
     def untag(self, theme):
         StoryTheme.objects.filter(story=self, theme=theme).delete()
 
+    def duplicate(self):
+        """A new draft with this story's text, tags, questions and ticked points.
+
+        Its own uuid and no revisions: the copy's history starts when it is made.
+        """
+        prefix = "Copy of "
+        title = prefix + self.title
+        if len(title) > TITLE_MAX:
+            title = title[: TITLE_MAX - 1] + "…"
+        fields = {name: getattr(self, name) for name in SEARCH_FIELDS}
+        with transaction.atomic():
+            copy = Story.objects.create(
+                **{**fields, "title": title},
+                owner_id=self.owner_id,
+                status=Story.Status.DRAFT,
+            )
+            StoryTheme.objects.bulk_create(
+                StoryTheme(story=copy, theme_id=link.theme_id, angle=link.angle)
+                for link in self.story_themes.all()
+            )
+            copy.questions.set(self.questions.all())
+            copy.checked_points.set(self.checked_points.all())
+        return copy
+
     def move_to_trash(self):
         self.deleted_at = timezone.now()
         self.save(update_fields=["deleted_at"])

@@ -18,7 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    replace_url,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
 
@@ -406,6 +412,17 @@ def checklist(request, pk):
         return _changed(render(request, f"{TEMPLATE}#checklist_status", {}))
     messages.success(request, "Checklist saved.")
     return redirect(f"{story.get_absolute_url()}#guidance")
+
+
+@login_required
+@require_POST
+def duplicate(request, pk):
+    """Copy the story as a new draft and open the copy's editor."""
+    copy = get_story(request, pk).duplicate()
+    messages.success(request, "This is a copy: edit it into a new story.")
+    if request.htmx:
+        return HttpResponseClientRedirect(copy.get_absolute_url())
+    return redirect(copy)
 
 
 @login_required

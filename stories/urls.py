@@ -10,6 +10,7 @@ urlpatterns = [
     path("stories/<int:pk>/", editor.detail, name="detail"),
     path("stories/<int:pk>/checklist/", editor.checklist, name="checklist"),
     path("stories/<int:pk>/duplicate/", editor.duplicate, name="duplicate"),
+    path("stories/<int:pk>/lead/", editor.lead, name="lead"),
     path("stories/", library.story_list, name="list"),
     path("stories/trash/", library.trash, name="trash"),
     path("stories/trash/empty/", library.empty_trash, name="empty_trash"),

@@ -13,8 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -113,6 +113,8 @@ def _editor_context(story, form, tags_form, conflict=None):
         set(story.checked_points.values_list("pk", flat=True)) if story else set()
     )
     tagged = [t for t in themes if str(t.pk) in chosen_themes]
+    # {theme pk: whether the story leads it}, for the themes the story is saved with.
+    leads = dict(story.story_themes.values_list("theme_id", "is_lead")) if story else {}
     theme_rows = [
         {
             "theme": theme,
@@ -129,6 +131,8 @@ def _editor_context(story, form, tags_form, conflict=None):
         {
             "theme": theme,
             "angle": angles.get(angle_name(theme), ""),
+            "saved": theme.pk in leads,
+            "lead": leads.get(theme.pk, False),
             "lists": [
                 (
                     label,
@@ -412,6 +416,25 @@ def checklist(request, pk):
         return _changed(render(request, f"{TEMPLATE}#checklist_status", {}))
     messages.success(request, "Checklist saved.")
     return redirect(f"{story.get_absolute_url()}#guidance")
+
+
+@login_required
+@require_POST
+def lead(request, pk):
+    """Make the story the lead for one of its themes (`lead`), or not (`not_lead`)."""
+    story = get_story(request, pk)
+    making = "lead" in request.POST
+    theme_pk = request.POST.get("lead" if making else "not_lead", "")
+    if not theme_pk.isdigit():
+        return HttpResponseBadRequest("Say which theme: lead=<theme id>.")
+    theme = get_object_or_404(story.themes.all(), pk=int(theme_pk))
+    if making:
+        story.make_lead(theme)
+        messages.success(request, f"This is now your lead story for {theme}.")
+    else:
+        story.stop_being_lead(theme)
+        messages.success(request, f"This is no longer your lead story for {theme}.")
+    return redirect(f"{story.get_absolute_url()}#guidance-{theme.slug}")
 
 
 @login_required

@@ -265,3 +265,13 @@ def test_the_practice_panel_comes_to_htmx_as_a_fragment(alice_client, story):
     html = alice_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="story-practice"')
+
+
+def test_a_round_offers_the_themes_lead_story_first_and_chooses_it(
+    alice_client, alice, story, question
+):
+    lead = make_story(alice, themes=[question.theme], title="Zebra: the lead")
+    lead.make_lead(question.theme)
+    html = alice_client.get(round_url(question=question.pk)).content.decode()
+    assert html.index("Zebra: the lead") < html.index(story.title)
+    assert f'value="{lead.pk}" id="story-{lead.pk}" checked' in html

@@ -18,6 +18,10 @@
     dialog.querySelector("[data-shortcuts-close]").focus();
   });
 
+  dialog.querySelector("[data-shortcuts-close]").addEventListener("click", () => {
+    dialog.close();
+  });
+
   dialog.addEventListener("close", () => {
     if (before && before.isConnected) before.focus();
     before = null;

@@ -84,3 +84,8 @@ def test_question_mark_lists_the_shortcuts_and_esc_closes_the_list(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     assert is_focused(save)
+
+    page.keyboard.press("?")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+    assert is_focused(save)

@@ -276,6 +276,7 @@ def test_a_round_offers_the_themes_lead_story_first_and_chooses_it(
     html = alice_client.get(round_url(question=question.pk)).content.decode()
     assert html.index("Zebra: the lead") < html.index(story.title)
     assert f'value="{lead.pk}" id="story-{lead.pk}" checked' in html
+    assert html.count("★ lead") == 1
 
 
 def test_after_a_round_the_story_told_is_shown_whole_to_reread(

@@ -4,7 +4,8 @@ Format (version 1)::
 
     {"format": "interviewprep-backup", "version": 1,
      "stories": [{"uuid": ..., "title": ..., ..., "themes": [{"theme": slug,
-                  "angle": ...}], "questions": [[theme slug, position]],
+                  "angle": ..., "lead": true (only on the user's lead story for
+                  the theme)}], "questions": [[theme slug, position]],
                   "checked_points": [[theme slug, kind, position]],
                   "revisions": [{...}]}],
      "own_questions": [{"text": ..., "created": ...}],
@@ -163,7 +164,7 @@ def _export_story(story):
         updated=_stamp(story.updated),
         deleted_at=_stamp(story.deleted_at),
         themes=[
-            {"theme": st.theme.slug, "angle": st.angle}
+            _export_tag(st)
             for st in sorted(story.story_themes.all(), key=lambda st: st.theme.number)
         ],
         questions=sorted(q.natural_key() for q in story.questions.all()),
@@ -180,6 +181,14 @@ def _export_story(story):
     data["questions"] = [list(key) for key in data["questions"]]
     data["checked_points"] = [list(key) for key in data["checked_points"]]
     return data
+
+
+def _export_tag(link):
+    tag = {"theme": link.theme.slug, "angle": link.angle}
+    # Only when set: a file of a user without lead stories is as it always was.
+    if link.is_lead:
+        tag["lead"] = True
+    return tag
 
 
 def _uuid_or_none(story):
@@ -255,7 +264,7 @@ class BackupError(Exception):
 class CleanStory:
     uuid: uuid.UUID
     fields: dict
-    themes: list  # [(Theme, angle)]
+    themes: list  # [(Theme, angle, is lead)]
     questions: list  # [SampleQuestion]
     points: list  # [ThemePoint]
     revisions: list  # [dict]
@@ -431,6 +440,7 @@ def validate(data, user):
     playbook = _Playbook()
     clean = CleanBackup()
     seen = set()
+    leads = {}  # {theme slug: index of the story leading it}
     items = check.array(data.get("stories", []), "stories")
     if len(items) > MAX_STORIES:
         raise BackupError(
@@ -447,6 +457,16 @@ def validate(data, user):
             check.error(f"stories[{i}].uuid", "appears twice in this file")
         seen.add(story.uuid)
         clean.stories.append(story)
+        for theme, _, lead in story.themes:
+            if not lead:
+                continue
+            if theme.slug in leads:
+                check.error(
+                    f"stories[{i}].themes",
+                    f"the lead story for theme '{theme.slug}' is already "
+                    f"stories[{leads[theme.slug]}]; a theme has one lead story",
+                )
+            leads.setdefault(theme.slug, i)
     for key, target in (
         ("own_questions", clean.own_questions),
         ("own_notes", clean.own_notes),
@@ -629,9 +649,12 @@ def _validate_story(check, playbook, item, where):
     themes, seen_themes = [], set()
     for j, tag in enumerate(check.array(item["themes"], f"{where}.themes")):
         at = f"{where}.themes[{j}]"
-        if not check.obj(tag, at, {"theme", "angle"}):
+        if not check.obj(tag, at, {"theme", "angle"}, optional={"lead"}):
             continue
         angle = check.text(tag["angle"], f"{at}.angle", ANGLE_MAX)
+        lead = tag.get("lead", False)
+        if not isinstance(lead, bool):
+            check.error(f"{at}.lead", "must be true or false")
         theme = (
             playbook.themes.get(tag["theme"]) if isinstance(tag["theme"], str) else None
         )
@@ -639,9 +662,9 @@ def _validate_story(check, playbook, item, where):
             check.error(at, f"unknown theme '{_short(tag['theme'])}'")
         elif theme.slug in seen_themes:
             check.error(at, f"theme '{theme.slug}' is listed twice")
-        elif angle is not None:
+        elif angle is not None and isinstance(lead, bool):
             seen_themes.add(theme.slug)
-            themes.append((theme, angle))
+            themes.append((theme, angle, lead))
 
     questions = _resolve(
         check,
@@ -800,10 +823,19 @@ def _restore(clean, user, mode, revisions):
 
     written = added + newer
     StoryTheme.objects.bulk_create(
-        StoryTheme(story=story, theme=theme, angle=angle)
+        StoryTheme(story=story, theme=theme, angle=angle, is_lead=lead)
         for story, item in written
-        for theme, angle in item.themes
+        for theme, angle, lead in item.themes
     )
+    # A lead the file brings replaces the account's own lead for that theme: one
+    # lead per owner and theme (Story.make_lead).
+    StoryTheme.objects.filter(
+        story__owner=user,
+        is_lead=True,
+        theme__in={
+            theme.pk for _, item in written for theme, _, lead in item.themes if lead
+        },
+    ).exclude(story__in=[story.pk for story, _ in written]).update(is_lead=False)
     _link(_QUESTIONS, ((story, q) for story, item in written for q in item.questions))
     _link(_POINTS, ((story, p) for story, item in written for p in item.points))
     _insert(

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from stories.models import Story
+from stories.models import Story, StoryTheme
 from themes.models import SampleQuestion, Theme
 
 from .models import PracticeCard, PracticeSession
@@ -122,16 +122,29 @@ def practicable_stories(user):
 def stories_for_question(user, question):
     """The user's stories that answer `question`: linked to it, or tagged with its theme.
 
-    Stories linked to the question itself come first.
+    The user's lead story for the question's theme comes first (a round offers it
+    unless another is asked for), then stories linked to the question itself.
     """
     stories = (
         practicable_stories(user)
         .filter(Q(questions=question) | Q(themes=question.theme_id))
+        .annotate(
+            leads_theme=Exists(
+                StoryTheme.objects.filter(
+                    story=OuterRef("pk"), theme=question.theme_id, is_lead=True
+                )
+            )
+        )
         .distinct()
     )
     return sorted(
         stories,
-        key=lambda s: (question not in s.questions.all(), s.title.lower(), s.pk),
+        key=lambda s: (
+            not s.leads_theme,
+            question not in s.questions.all(),
+            s.title.lower(),
+            s.pk,
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from coach.analysis import key_numbers
 from interviewprep.params import ID_MAX, parse_id, parse_int
+from stories.models import SECTION_LABELS
 from stories.views import get_story
 from themes.models import SampleQuestion, Theme
 
@@ -123,8 +124,34 @@ def practice(request):
             "form": form if form.is_bound else ChooseForm(),
             "due": due_count(request.user),
             "sessions": sessions,
+            "told": _told(request),
         },
     )
+
+
+def _told(request):
+    """?told=<round>: the story the user just told, whole, to read again."""
+    pk = request.GET.get("told", "")
+    if not pk:
+        return None
+    session = get_object_or_404(
+        PracticeSession.objects.for_user(request.user).select_related(
+            "question", "story"
+        ),
+        pk=parse_id(pk) or 0,
+    )
+    story = session.story
+    if story is None or story.deleted_at is not None:
+        return None
+    return {
+        "session": session,
+        "story": story,
+        "sections": [
+            (label, getattr(story, name))
+            for name, label in SECTION_LABELS.items()
+            if getattr(story, name).strip()
+        ],
+    }
 
 
 def _round(request):
@@ -182,7 +209,7 @@ def log(request):
             request, question, stories, story, seconds, form, status=422
         )
     data = form.cleaned_data
-    _, card = record_practice(
+    session, card = record_practice(
         request.user,
         data["question"],
         story,
@@ -196,7 +223,10 @@ def log(request):
         f"Logged: {data['rating']}/5. This question comes back in {days} "
         f"day{'s' if days != 1 else ''}, on {card.due_on:%a %d %b}.",
     )
-    return redirect("practice:index")
+    if story is None:
+        return redirect("practice:index")
+    # The practice page then shows the story told, whole, to read again.
+    return redirect(f"{reverse('practice:index')}?{urlencode({'told': session.pk})}")
 
 
 @login_required

@@ -67,6 +67,7 @@ class StoryEntry:
     key_numbers: list  # [str]
     questions: list  # the chosen themes' sample questions this story answers
     also_serves: list  # titles of the other chosen themes it is cross-referenced under
+    lead: bool = False  # the user's lead story for the theme it is told under
 
     @property
     def facts(self):
@@ -80,6 +81,7 @@ class CrossRef:
     title: str
     told_under: str
     angle: str
+    lead: bool = False  # the user's lead story for the theme it is listed under
 
 
 @dataclass
@@ -236,6 +238,7 @@ def build(user, options, limit=None):
                     )
                 ],
                 also_serves=[str(chosen[st.theme_id]) for st in others],
+                lead=home.is_lead,
             )
         )
         for st in others:
@@ -245,8 +248,14 @@ def build(user, options, limit=None):
                     one_line(story.title),
                     str(chosen[home.theme_id]),
                     one_line(st.angle),
+                    lead=st.is_lead,
                 )
             )
+    # The user's lead story for a theme comes first under it; the rest keep their
+    # order (by title).
+    for block in blocks.values():
+        block.stories.sort(key=lambda entry: not entry.lead)
+        block.cross_refs.sort(key=lambda ref: not ref.lead)
     groups = []
     by_category = {}
     for question in options.questions_to_ask:
@@ -278,8 +287,8 @@ def build(user, options, limit=None):
 
 def best_per_theme(candidates, chosen):
     """Each chosen theme's strongest stories among `candidates`, as many as the
-    theme's target: ready before draft, then by the coach's readiness score, then
-    the most recently edited.
+    theme's target: the user's lead story for the theme first, then ready before
+    draft, then by the coach's readiness score, then the most recently edited.
 
     Returns ({story pk: {theme pks it is picked for}}, [story pks in the sheet's
     order: by the first theme each is picked for, then title]).
@@ -287,14 +296,18 @@ def best_per_theme(candidates, chosen):
     stories = {story.pk: story for story in candidates}
     scores = readiness_scores(stories.values())
     by_theme = {pk: [] for pk in chosen}
-    for story_id, theme_id in StoryTheme.objects.filter(
+    leads = set()  # (story pk, theme pk)
+    for story_id, theme_id, is_lead in StoryTheme.objects.filter(
         story__in=list(stories), theme__in=list(chosen)
-    ).values_list("story_id", "theme_id"):
+    ).values_list("story_id", "theme_id", "is_lead"):
         by_theme[theme_id].append(stories[story_id])
+        if is_lead:
+            leads.add((story_id, theme_id))
     picked = {}
     for theme_id, tagged in by_theme.items():
         tagged.sort(
             key=lambda story: (
+                (story.pk, theme_id) not in leads,
                 story.status != Story.Status.READY,
                 -scores[story.pk],
                 -story.updated.timestamp(),

@@ -239,8 +239,59 @@ class Story(models.Model):
             story=self, theme=theme, defaults={"angle": angle}
         )
 
+    def make_lead(self, theme):
+        """Make this story the owner's lead story for `theme` (which it must be
+        tagged with); the owner's other lead for the theme, if any, stops being one.
+
+        The rule "at most one lead per owner and theme" cannot be a UniqueConstraint:
+        the owner is on Story, not on StoryTheme, and a constraint cannot span the
+        join. This method is the one place that sets a lead, and it clears the others
+        in the same transaction.
+        """
+        with transaction.atomic():
+            # Lock the owner's links to the theme, so two of these at once take
+            # turns (SQLite's write lock already makes them).
+            links = list(
+                StoryTheme.objects.select_for_update().filter(
+                    story__owner_id=self.owner_id, theme=theme
+                )
+            )
+            if not any(link.story_id == self.pk for link in links):
+                raise StoryTheme.DoesNotExist(f"{self} is not tagged with {theme}")
+            StoryTheme.objects.filter(pk__in=[link.pk for link in links]).exclude(
+                story=self
+            ).update(is_lead=False)
+            StoryTheme.objects.filter(story=self, theme=theme).update(is_lead=True)
+
+    def stop_being_lead(self, theme):
+        StoryTheme.objects.filter(story=self, theme=theme).update(is_lead=False)
+
     def untag(self, theme):
         StoryTheme.objects.filter(story=self, theme=theme).delete()
+
+    def duplicate(self):
+        """A new draft with this story's text, tags, questions and ticked points.
+
+        Its own uuid and no revisions: the copy's history starts when it is made.
+        """
+        prefix = "Copy of "
+        title = prefix + self.title
+        if len(title) > TITLE_MAX:
+            title = title[: TITLE_MAX - 1] + "…"
+        fields = {name: getattr(self, name) for name in SEARCH_FIELDS}
+        with transaction.atomic():
+            copy = Story.objects.create(
+                **{**fields, "title": title},
+                owner_id=self.owner_id,
+                status=Story.Status.DRAFT,
+            )
+            StoryTheme.objects.bulk_create(
+                StoryTheme(story=copy, theme_id=link.theme_id, angle=link.angle)
+                for link in self.story_themes.all()
+            )
+            copy.questions.set(self.questions.all())
+            copy.checked_points.set(self.checked_points.all())
+        return copy
 
     def move_to_trash(self):
         self.deleted_at = timezone.now()
@@ -259,6 +310,9 @@ class StoryTheme(models.Model):
         blank=True,
         help_text="What to emphasise when this story answers this theme.",
     )
+    # The story the user tells first for this theme: the prep sheet and practice
+    # offer it first. At most one per (owner, theme), kept by Story.make_lead.
+    is_lead = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["theme__number"]

@@ -13,12 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    replace_url,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from interviewprep.params import parse_id, parse_ids
 from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
@@ -108,6 +114,8 @@ def _editor_context(story, form, tags_form, conflict=None):
         set(story.checked_points.values_list("pk", flat=True)) if story else set()
     )
     tagged = [t for t in themes if str(t.pk) in chosen_themes]
+    # {theme pk: whether the story leads it}, for the themes the story is saved with.
+    leads = dict(story.story_themes.values_list("theme_id", "is_lead")) if story else {}
     theme_rows = [
         {
             "theme": theme,
@@ -124,6 +132,8 @@ def _editor_context(story, form, tags_form, conflict=None):
         {
             "theme": theme,
             "angle": angles.get(angle_name(theme), ""),
+            "saved": theme.pk in leads,
+            "lead": leads.get(theme.pk, False),
             "lists": [
                 (
                     label,
@@ -405,6 +415,36 @@ def checklist(request, pk):
         return _changed(render(request, f"{TEMPLATE}#checklist_status", {}))
     messages.success(request, "Checklist saved.")
     return redirect(f"{story.get_absolute_url()}#guidance")
+
+
+@login_required
+@require_POST
+def lead(request, pk):
+    """Make the story the lead for one of its themes (`lead`), or not (`not_lead`)."""
+    story = get_story(request, pk)
+    making = "lead" in request.POST
+    theme_pk = parse_id(request.POST.get("lead" if making else "not_lead"))
+    if theme_pk is None:
+        return HttpResponseBadRequest("Say which theme: lead=<theme id>.")
+    theme = get_object_or_404(story.themes.all(), pk=theme_pk)
+    if making:
+        story.make_lead(theme)
+        messages.success(request, f"This is now your lead story for {theme}.")
+    else:
+        story.stop_being_lead(theme)
+        messages.success(request, f"This is no longer your lead story for {theme}.")
+    return redirect(f"{story.get_absolute_url()}#guidance-{theme.slug}")
+
+
+@login_required
+@require_POST
+def duplicate(request, pk):
+    """Copy the story as a new draft and open the copy's editor."""
+    copy = get_story(request, pk).duplicate()
+    messages.success(request, "This is a copy: edit it into a new story.")
+    if request.htmx:
+        return HttpResponseClientRedirect(copy.get_absolute_url())
+    return redirect(copy)
 
 
 @login_required

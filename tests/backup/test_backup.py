@@ -1092,3 +1092,71 @@ def test_an_import_brings_back_every_row_of_every_story(alice_client, alice, ban
 def test_the_page_states_the_limits_an_import_holds(alice_client, bank):
     html = alice_client.get(reverse("backup:index")).content.decode()
     assert "at most 1,000 stories and the last 50 revisions of each" in html
+
+
+# ---- Lead stories -------------------------------------------------------------------
+
+
+def leads_of(user):
+    return sorted(
+        StoryTheme.objects.filter(story__owner=user, is_lead=True).values_list(
+            "story__title", "theme__number"
+        )
+    )
+
+
+def test_a_backup_without_lead_stories_says_nothing_of_leads(alice_client, bank):
+    assert b'"lead"' not in export(alice_client)
+
+
+def test_a_lead_story_is_marked_on_its_theme_and_comes_back(
+    alice_client, alice, bank, themes
+):
+    bank.make_lead(themes[1])
+    first = export(alice_client)
+    story = next(s for s in json.loads(first)["stories"] if s["uuid"] == str(bank.uuid))
+    assert story["themes"][1] == {
+        "theme": themes[1].slug,
+        "angle": "Leading the fix",
+        "lead": True,
+    }
+    assert "lead" not in story["themes"][0]
+
+    assert upload(alice_client, first, mode="replace").status_code == 302
+    assert leads_of(alice) == [("Caught a silent drift", 2)]
+    assert export(alice_client) == first
+
+
+def test_a_merged_lead_replaces_the_accounts_lead_for_that_theme(
+    alice_client, alice, bank, themes
+):
+    bank.make_lead(themes[0])
+    data = good_file(alice_client)
+    other = make_story(alice, themes=[themes[0]], title="Led here since")
+    other.make_lead(themes[0])
+    # The backup's copy is newer, so the merge writes it, lead and all.
+    story = next(s for s in data["stories"] if s["uuid"] == str(bank.uuid))
+    story["updated"] = (timezone.now() + timedelta(hours=1)).isoformat()
+    assert upload(alice_client, data, mode="merge").status_code == 302
+    assert leads_of(alice) == [("Caught a silent drift", 1)]
+
+
+def test_two_leads_for_one_theme_in_a_file_are_refused(alice_client, bank, themes):
+    data = good_file(alice_client)
+    stories = data["stories"]
+    stories[0]["themes"] = [{"theme": themes[0].slug, "angle": "", "lead": True}]
+    stories[1]["themes"] = [{"theme": themes[0].slug, "angle": "", "lead": True}]
+    before = everything()
+    response = upload(alice_client, data, mode="replace")
+    assert response.status_code == 400
+    assert "a theme has one lead story" in response.content.decode()
+    assert everything() == before
+
+
+def test_a_lead_that_is_not_true_or_false_is_refused(alice_client, bank):
+    data = bad(good_file(alice_client), ["stories", 0, "themes", 0, "lead"], "yes")
+    response = upload(alice_client, data, mode="replace")
+    assert response.status_code == 400
+    assert "stories[0].themes[0].lead: must be true or false" in (
+        response.content.decode()
+    )

@@ -8,6 +8,7 @@ from django.utils.html import escape
 
 from coach.analysis import key_numbers
 from practice.models import PracticeCard, PracticeSession
+from practice.scheduling import record_practice
 from tests.factories import make_story
 from themes.models import SampleQuestion, Theme
 
@@ -265,3 +266,62 @@ def test_the_practice_panel_comes_to_htmx_as_a_fragment(alice_client, story):
     html = alice_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="story-practice"')
+
+
+def test_a_round_offers_the_themes_lead_story_first_and_chooses_it(
+    alice_client, alice, story, question
+):
+    lead = make_story(alice, themes=[question.theme], title="Zebra: the lead")
+    lead.make_lead(question.theme)
+    html = alice_client.get(round_url(question=question.pk)).content.decode()
+    assert html.index("Zebra: the lead") < html.index(story.title)
+    assert f'value="{lead.pk}" id="story-{lead.pk}" checked' in html
+    assert html.count("★ lead") == 1
+
+
+def test_after_a_round_the_story_told_is_shown_whole_to_reread(
+    alice_client, story, question
+):
+    story.situation = "The detector **drifted**."
+    story.action = "- rolled back\n- bisected"
+    story.reflection = "Alert on the *input* too."
+    story.save()
+    response = alice_client.post(
+        LOG,
+        {
+            "question": question.pk,
+            "story": story.pk,
+            "duration_seconds": 90,
+            "rating": 3,
+        },
+    )
+    session = PracticeSession.objects.get()
+    assert response["Location"] == f"{PRACTICE}?told={session.pk}"
+    html = alice_client.get(response["Location"]).content.decode()
+    told = html[html.index('class="story-told') : html.index("</article>")]
+    assert escape(story.title) in told and escape(story.summary) in told
+    assert "<strong>drifted</strong>" in told
+    assert "<li>rolled back</li>" in told
+    assert "<em>input</em>" in told
+    assert escape(story.result) in told
+    assert "<h3>Task</h3>" not in told  # an empty section is left out
+    assert "Logged: 3/5" in html
+
+
+def test_a_round_without_a_story_goes_back_to_the_chooser(alice_client, question):
+    response = alice_client.post(
+        LOG, {"question": question.pk, "story": "", "duration_seconds": 9, "rating": 2}
+    )
+    assert response["Location"] == PRACTICE
+
+
+def test_another_users_round_is_404_and_a_trashed_story_is_not_shown(
+    alice_client, bob_client, alice, story, question
+):
+    session, _ = record_practice(alice, question, story, 4, 60)
+    url = f"{PRACTICE}?told={session.pk}"
+    assert bob_client.get(url).status_code == 404
+    assert bob_client.get(f"{PRACTICE}?told=x").status_code == 404
+    story.move_to_trash()
+    html = alice_client.get(url).content.decode()
+    assert "story-told" not in html

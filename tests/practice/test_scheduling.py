@@ -191,6 +191,19 @@ def test_the_stories_for_a_question_are_the_users_own(alice, bob, question):
     assert stories_for_question(alice, question) == [linked, mine]
 
 
+def test_the_lead_story_for_the_questions_theme_is_offered_first(alice, bob, question):
+    mine = make_story(alice, themes=[question.theme], title="mine")
+    linked = make_story(alice, questions=[question], title="linked")
+    lead = make_story(alice, themes=[question.theme], title="zz the lead")
+    other_theme = Theme.objects.get(number=2)
+    elsewhere = make_story(alice, themes=[question.theme, other_theme], title="a")
+    elsewhere.make_lead(other_theme)  # a lead, but of another theme
+    bobs = make_story(bob, themes=[question.theme])
+    bobs.make_lead(question.theme)
+    lead.make_lead(question.theme)
+    assert stories_for_question(alice, question) == [lead, linked, elsewhere, mine]
+
+
 def test_a_random_pick_from_a_theme_stays_in_that_theme(alice, playbook):
     theme = Theme.objects.get(number=3)
     for seed in range(5):

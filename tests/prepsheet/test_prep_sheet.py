@@ -861,3 +861,32 @@ def test_the_print_view_links_the_icon_and_favicon_ico_leads_to_it(
     assert response.status_code == 302
     assert response["Location"] == "/static/favicon.svg"
     assert finders.find("favicon.svg")
+
+
+def test_a_themes_lead_story_is_picked_and_told_first(alice, crowded, themes):
+    one = themes[0]
+    bare = crowded[1][0]  # the weakest and oldest: never picked on its own
+    bare.make_lead(one)
+    sheet = prepsheet.build(alice, options([one], best_per_theme=True))
+    told = titles_under(sheet)[one.slug]
+    assert told[0] == bare.title
+    assert len(told) == one.target_max
+    assert sheet.themes[0].stories[0].lead
+
+
+def test_the_lead_comes_first_when_the_sheet_holds_every_story(alice, themes):
+    one = themes[0]
+    for title in ["Alpha", "Beta", "Gamma"]:
+        make_story(alice, themes=[one], title=title, status=READY)
+    Story.objects.get(title="Gamma").make_lead(one)
+    sheet = prepsheet.build(alice, options([one]))
+    assert titles_under(sheet)[one.slug] == ["Gamma", "Alpha", "Beta"]
+
+
+def test_a_lead_cross_reference_comes_first_under_its_theme(alice, themes):
+    one, two = themes[0], themes[1]
+    make_story(alice, themes=[one, two], title="Alpha", status=READY)
+    beta = make_story(alice, themes=[one, two], title="Beta", status=READY)
+    beta.make_lead(two)
+    sheet = prepsheet.build(alice, options([one, two]))
+    assert [ref.title for ref in sheet.themes[1].cross_refs] == ["Beta", "Alpha"]

@@ -121,6 +121,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The second engine, for the hot loops only: interviewprep/jinja2.py says why.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "interviewprep.jinja2.environment"},
+    },
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL")

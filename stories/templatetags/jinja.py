@@ -1,0 +1,18 @@
+"""{% jinja "name" %}: a Jinja2 template (templates/jinja2/) rendered inside a page.
+
+For the editor's loops (the themes with their questions, the guidance), which ran
+at Django's engine's ~5 µs a node; interviewprep/jinja2.py says why there are two
+engines. The Jinja2 template sees the page's context, flattened.
+"""
+
+from django import template
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context, name):
+    html = get_template(name, using="jinja2").render(context.flatten())
+    return mark_safe(html)

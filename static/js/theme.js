@@ -6,6 +6,8 @@
   "use strict";
   var NEXT = { auto: "dark", dark: "light", light: "auto" };
   var LABEL = { auto: "Auto", dark: "Dark", light: "Light" };
+  // Scripts run: hide what only a page without them needs (an Apply button).
+  document.documentElement.classList.add("js");
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

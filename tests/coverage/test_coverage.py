@@ -173,7 +173,7 @@ def test_unanswered_questions_are_marked_and_answered_ones_show_their_stories(
     page = alice_client.get(reverse("coverage:index")).content.decode()
     assert "0 of 5 themes covered, 1 of 9 questions answered" in page
     assert page.count("— answered by") == 1
-    assert page.count("<strong>Unanswered</strong>") == 8
+    assert page.count("<strong>No story yet</strong>") == 8
     assert "Won the migration vote</a>" in page
 
 
@@ -645,7 +645,8 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
         make_story(alice, themes=[theme], title=f"Weak {i}", status=READY, **WEAK)
     plain = alice_client.get(reverse("coverage:index")).content.decode()
     assert 'name="min_readiness" value="80" id="min-readiness"' in plain
-    assert "Count only interview-ready stories (readiness ≥ 80)" in plain
+    assert "Count only stories the coach rates interview-ready" in plain
+    assert "a story needs 80 or more to count" in plain
     assert theme_status(plain, theme) == "covered"
     assert "data-weighed" not in plain
 
@@ -656,7 +657,7 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
     )
     assert theme_status(page, theme) == "missing"
     assert "0 of 5 themes covered" in page
-    assert f"{theme.target_min} below readiness 80" in page
+    assert f"{theme.target_min} scored under 80" in page
     assert 'data-weighed="80"' in page
     # The navigation counts what the user marked Ready, as on every other page.
     assert '<span class="nav-count">1/5</span>' in page

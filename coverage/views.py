@@ -40,9 +40,23 @@ def coverage(request):
             "coverage": report,
             "next": request.get_full_path(),
             "READY_SCORE": READY_SCORE,
+            **_first_screen(report),
             **_nav(request, report.marked_summary),
         },
     )
+
+
+def _first_screen(report):
+    """What the top of the page leads with, from the counts already made (no query):
+    a welcome when no story is on any theme yet, else the one gap to fill next: the
+    uncovered theme with the fewest ready stories (the playbook's order breaks ties),
+    with one of its unanswered questions as a prompt."""
+    if not any(t.total for t in report.themes):
+        return {"is_new": True}
+    gaps = [t for t in report.themes if not t.covered]
+    gap = min(gaps, key=lambda t: (t.ready, t.theme.number), default=None)
+    question = gap and next((q for q in gap.questions if not q.answered), None)
+    return {"is_new": False, "next_gap": gap, "next_question": question}
 
 
 def _nav(request, summary):

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
+from interviewprep import views
 from interviewprep.params import IdConverter
 
 # Before the apps' routes are included: they use <id:pk> for ids.
@@ -10,6 +11,7 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="coverage:index"), name="home"),
+    path("theme/", views.theme, name="theme"),
     path("accounts/", include("accounts.urls")),
     path("themes/", include("themes.urls")),
     path("", include("stories.urls")),

@@ -75,10 +75,10 @@ def test_weighing_by_readiness_uncovers_a_theme_held_up_by_weak_stories(
     status = page.locator(f"#c{theme.pk} .status")
     expect(status).to_have_text("covered")
 
-    page.get_by_label("Count only interview-ready stories (readiness ≥ 80)").check()
+    page.get_by_label("Count only stories the coach rates interview-ready").check()
     expect(status).to_have_text("missing")
     expect(page).to_have_url(re.compile(r"/coverage/\?min_readiness=80$"))
     assert page.evaluate("window.notReloaded") is True
 
-    page.get_by_label("Count only interview-ready stories (readiness ≥ 80)").uncheck()
+    page.get_by_label("Count only stories the coach rates interview-ready").uncheck()
     expect(status).to_have_text("covered")

@@ -173,7 +173,7 @@ def test_unanswered_questions_are_marked_and_answered_ones_show_their_stories(
     page = alice_client.get(reverse("coverage:index")).content.decode()
     assert "0 of 5 themes covered, 1 of 9 questions answered" in page
     assert page.count("— answered by") == 1
-    assert page.count("<strong>Unanswered</strong>") == 8
+    assert page.count("<strong>No story yet</strong>") == 8
     assert "Won the migration vote</a>" in page
 
 
@@ -645,7 +645,8 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
         make_story(alice, themes=[theme], title=f"Weak {i}", status=READY, **WEAK)
     plain = alice_client.get(reverse("coverage:index")).content.decode()
     assert 'name="min_readiness" value="80" id="min-readiness"' in plain
-    assert "Count only interview-ready stories (readiness ≥ 80)" in plain
+    assert "Count only stories the coach rates interview-ready" in plain
+    assert "a story needs 80 or more to count" in plain
     assert theme_status(plain, theme) == "covered"
     assert "data-weighed" not in plain
 
@@ -656,7 +657,7 @@ def test_the_page_weighs_by_readiness_on_request_and_keeps_the_nav_as_marked(
     )
     assert theme_status(page, theme) == "missing"
     assert "0 of 5 themes covered" in page
-    assert f"{theme.target_min} below readiness 80" in page
+    assert f"{theme.target_min} scored under 80" in page
     assert 'data-weighed="80"' in page
     # The navigation counts what the user marked Ready, as on every other page.
     assert '<span class="nav-count">1/5</span>' in page
@@ -841,3 +842,69 @@ def test_the_matrix_stays_under_15_kb_gzipped_with_100_stories(
     )
     assert response["Content-Encoding"] == "gzip"
     assert len(response.content) <= GZIP_BYTES, len(response.content)
+
+
+# The first screen -----------------------------------------------------------------
+
+
+def test_a_new_user_is_welcomed_with_three_steps(alice_client, themes):
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    welcome = page.split('<section class="welcome card"', 1)[1].split("</section>")[0]
+    assert "Start here" in welcome
+    steps = re.findall(r'<span class="step-title">([^<]*)</span>', welcome)
+    assert steps == [
+        "Read the themes interviewers ask about",
+        "Write your first story",
+        "Check your coverage",
+    ]
+    assert f'href="{reverse("themes:index")}"' in welcome
+    assert f'href="{reverse("stories:create")}"' in welcome
+    # Nothing to weigh yet, and no jargon.
+    assert 'id="min-readiness"' not in page
+    assert "prep document" not in page and "≥" not in page
+    assert "Next: write a story" not in page
+
+
+def test_with_stories_the_page_leads_with_the_next_gap(alice_client, alice, themes):
+    for theme in themes[:2]:
+        make_story(alice, themes=[theme], title=f"{theme.title} 1", status=READY)
+    make_story(alice, themes=[themes[0]], title="Second", status=READY)
+    make_story(alice, themes=[themes[3]], title="Half done", status=DRAFT)
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    assert "Start here" not in page
+    # The uncovered theme with the fewest ready stories, the first of them in the
+    # playbook's order: theme 3 (none ready), before 4 (a draft only) and 2 (one).
+    gap = themes[2]
+    assert f"Next: write a story about {escape(gap.title)}" in page
+    button = re.search(r'<a class="button large" href="([^"]*)">', page)[1]
+    assert button == f"{reverse('stories:create')}?theme={gap.slug}"
+    assert page.count('class="button large"') == 1
+    question = SampleQuestion.objects.filter(theme=gap).order_by("position").first()
+    assert f"<q>{escape(question.text)}</q>" in page
+
+
+def test_once_every_theme_is_covered_the_page_says_so(alice_client, alice, themes):
+    for theme in themes:
+        for i in range(theme.target_min):
+            make_story(alice, themes=[theme], title=f"{theme} {i}", status=READY)
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    assert "Every theme is covered" in page
+    assert "Next: write a story" not in page
+
+
+def test_the_next_step_comes_with_the_htmx_refresh(alice_client, alice, themes):
+    make_story(alice, themes=[themes[0]], title="One", status=READY)
+    fragment = alice_client.get(reverse("coverage:index"), headers=HX).content.decode()
+    assert f"Next: write a story about {escape(themes[1].title)}" in fragment
+
+
+def test_the_weighing_box_has_a_button_for_pages_without_javascript(
+    alice_client, alice, themes
+):
+    make_story(alice, themes=[themes[0]], title="One", status=READY)
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    assert 'hx-trigger="change"' in page
+    assert (
+        '<button type="submit" class="secondary small no-js-only">Apply</button>'
+        in page
+    )

@@ -69,13 +69,13 @@ def query_count(client, url, params=None, headers=None):
 
 
 # The story list ---------------------------------------------------------------------
-# A page of PER_PAGE stories (25).
+# A page of PER_PAGE stories (50).
 
 
 def test_the_list_shows_a_page_of_stories_and_links_to_the_others(
     alice_client, alice, themes
 ):
-    assert PER_PAGE == 25
+    assert PER_PAGE == 50
     bank(alice, themes, PER_PAGE + 5)
     total = PER_PAGE + 5
     first = alice_client.get(LIST, {"sort": "title"}).content.decode()
@@ -87,8 +87,8 @@ def test_the_list_shows_a_page_of_stories_and_links_to_the_others(
     assert 'hx-get="?sort=title&amp;page=2"' in first
     second = alice_client.get(LIST, {"sort": "title", "page": 2}).content.decode()
     assert len(story_links(second)) == 5
-    # Page 2 starts with the 26th story.
-    assert "Story 025" in second and "Story 000" not in second
+    # Page 2 starts with the 51st story.
+    assert f"Story {PER_PAGE:03}" in second and "Story 000" not in second
     assert 'href="?sort=title&amp;page=1" rel="prev"' in second
     assert '<span aria-current="page">2</span>' in second
 
@@ -148,9 +148,9 @@ def test_a_bad_page_number_shows_a_page_instead_of_failing(
 
 
 def test_a_filter_counts_every_match_not_just_the_page(alice_client, alice, themes):
-    bank(alice, themes, 60)
+    bank(alice, themes, PER_PAGE * 2 + 20)
     html = alice_client.get(LIST, {"status": "ready"}).content.decode()
-    assert f"30 stories match, showing 1–{PER_PAGE}" in html
+    assert f"{PER_PAGE + 10} stories match, showing 1–{PER_PAGE}" in html
 
 
 def test_one_page_needs_no_page_links(alice_client, alice, themes):

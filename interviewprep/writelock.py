@@ -3,11 +3,12 @@
 Only installed when WRITE_LOCK_LOG names a file (settings.py); the load test
 (bench/loadtest.py) sets it for its gunicorn workers and reads the file at the end.
 
-A hold starts at the first statement that takes the lock: BEGIN (on SQLite, whose
-transactions here are IMMEDIATE and take the write lock at BEGIN) or the first
-INSERT, UPDATE or DELETE of a transaction (on PostgreSQL, a fair proxy: the rows it
-wrote stay locked until the end). It ends at the commit or rollback of that
-transaction, or with the statement itself in autocommit mode. One line per request
+A hold starts when BEGIN returns (on SQLite, whose transactions here are IMMEDIATE
+and take the write lock at BEGIN) or as the first INSERT, UPDATE or DELETE of a
+transaction starts (on PostgreSQL, a fair proxy: the rows it wrote stay locked
+until the end; the write's own wait for a lock counts, so it is an upper bound). It
+ends when the transaction's commit or rollback returns, or with the statement
+itself in autocommit mode. One line per request
 that held it: method, path and the longest hold in milliseconds, tab-separated.
 """
 
@@ -16,7 +17,7 @@ import time
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
-LOCKING = ("BEGIN", "INSERT", "UPDATE", "DELETE", "REPLACE")
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class LockTimer:
@@ -29,15 +30,21 @@ class LockTimer:
 
     def __call__(self, execute, sql, params, many, context):
         verb = sql.lstrip()[:7].upper()
-        begins = verb.startswith("BEGIN")
-        if self.started is None and verb.startswith(LOCKING):
+        if verb.startswith("BEGIN"):
+            # SQLite holds the lock once BEGIN IMMEDIATE returns; until then it was
+            # waiting for it (busy_timeout) behind another request's hold.
+            result = execute(sql, params, many, context)
+            if self.started is None:
+                self.started = time.perf_counter()
+            return result
+        if self.started is None and verb.startswith(WRITES):
+            # A write's own wait for a lock cannot be told apart: counted as held.
             self.started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            # A write in autocommit mode is its own transaction. (Django turns
-            # autocommit off only after sending BEGIN.)
-            if not begins and self.connection.get_autocommit():
+            # In autocommit mode a write is its own transaction.
+            if self.connection.get_autocommit():
                 self.end()
 
     def end(self):

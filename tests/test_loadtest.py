@@ -108,10 +108,17 @@ def test_the_lock_report_gives_max_and_p99_and_names_holds_over_1_s(tmp_path):
     report = lock_report(read_lock_log(path))
     assert report["n"] == 100
     assert report["max"] == 1000.1
+    assert report["longest"] == "POST /backup/import/"
     assert 99 < report["p99"] < 1000.1
     assert report["over"] == ["POST /backup/import/ held it 1000.1 ms"]
 
 
 def test_holds_of_at_most_1_s_pass_and_no_writes_report_zero(tmp_path):
     assert lock_report([("POST", "/stories/1/", 1000.0)])["over"] == []
-    assert lock_report([]) == {"n": 0, "max": 0.0, "p99": 0.0, "over": []}
+    assert lock_report([]) == {
+        "n": 0,
+        "max": 0.0,
+        "longest": None,
+        "p99": 0.0,
+        "over": [],
+    }

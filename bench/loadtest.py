@@ -9,10 +9,15 @@ Slices of a mix (story list, coverage, story page, autosave) alternate with slic
 the same load on a bare authenticated baseline page, so the ratio holds on a noisy
 machine. Every acknowledged autosave is recorded client-side and checked against the
 database afterwards: the story's final text is the last acknowledged one, and no
-version went backwards.
+version went backwards. A 21st user imports a backup of 1,000 stories (replacing
+1,000) once, in the first mix slice: the heaviest write there is.
+
+The workers log how long each request held the database's write lock
+(interviewprep/writelock.py, through WRITE_LOCK_LOG); the max and p99 are reported.
 
 Exits non-zero on any error (a status other than the expected one, an exception, a
-traceback or "database is locked" in gunicorn's log) or any lost write.
+traceback or "database is locked" in gunicorn's log), any lost write, or any request
+that held the write lock longer than LOCK_LIMIT_MS.
 LOADTEST_SECONDS (default 30, at most 60) is the driving time per database, split
 evenly between the mix and the baseline.
 """
@@ -47,6 +52,14 @@ SLICE_SECONDS = 5
 # A client gives up on a request after this long (it counts as an error).
 TIMEOUT = 120
 PASSWORD = "load test password, not a secret"
+# No request may hold the database's write lock longer than this (issue #16).
+LOCK_LIMIT_MS = 1000
+# The importing user's account, and its file's size: the most one import takes.
+IMPORTER = "load-import"
+IMPORT_STORIES = 1000
+# It starts this far into the first mix slice, so the other users are writing.
+IMPORT_DELAY = 1.0
+IMPORT_PATH = "/backup/import/"
 DATABASES = [("sqlite", "SQLite"), ("postgresql", "PostgreSQL")]
 # Share of the mix per kind of request; autosave is what a user typing does most.
 MIX = [("story list", 20), ("coverage", 15), ("story page", 25), ("autosave", 40)]
@@ -136,14 +149,14 @@ def summary_table(results, seconds):
         f"{seconds} s per database (half mix, half baseline, alternating).",
         "",
         "| database | baseline req/s | mix req/s | × baseline | mix p50 / p95 / p99 ms "
-        "| errors | writes acked | lost | result |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| errors | writes acked | lost | write lock max / p99 ms | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         if "skipped" in r or "failed" in r:
             note = r.get("skipped") and f"SKIPPED ({r['skipped']})"
             lines.append(
-                f"| {r['database']} | | | | | | | | {note or 'FAILED: ' + r['failed']} |"
+                f"| {r['database']} | | | | | | | | | {note or 'FAILED: ' + r['failed']} |"
             )
             continue
         mix = r["mix"]
@@ -152,6 +165,7 @@ def summary_table(results, seconds):
             f"| {mix['rps']:.1f} | {r['ratio']:.2f} "
             f"| {mix['p50']:.0f} / {mix['p95']:.0f} / {mix['p99']:.0f} "
             f"| {r['errors']} | {r['writes']} | {r['lost']} "
+            f"| {r['lock']['max']:.0f} / {r['lock']['p99']:.0f} "
             f"| {'ok' if r['ok'] else 'FAILED'} |"
         )
     return "\n".join(lines)
@@ -167,13 +181,19 @@ def run_database(database, seconds, json_out):
     try:
         setup_django(database, data_dir)
         accounts = prepare_database()
+        backup_file = prepare_import()
         baseline_path = baseline_url()
         server = Gunicorn(data_dir)
         server.start()
-        result = drive(server.port, accounts, baseline_path, seconds)
+        result = drive(server.port, accounts, baseline_path, seconds, backup_file)
         server.stop()
         result["log_errors"] = server.log_errors()
         result["lost"], result["lost_detail"] = verify(result.pop("acks"))
+        holds = read_lock_log(lock_log_path(data_dir))
+        result["lock"] = lock_report(holds)
+        result["import_held"] = max(
+            (held for _, path, held in holds if path == IMPORT_PATH), default=None
+        )
         result.update(summarise(result, seconds, label))
         print(database_table(result, baseline_path))
         if json_out:
@@ -195,6 +215,7 @@ def setup_django(database, data_dir):
     if database == "sqlite":
         os.environ.pop("DATABASE_URL", None)
     os.environ.update(
+        WRITE_LOCK_LOG=str(lock_log_path(data_dir)),
         DATA_DIR=str(data_dir),
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1",
@@ -243,6 +264,37 @@ def prepare_database():
         flush=True,
     )
     return accounts
+
+
+def prepare_import():
+    """The importing user's account with IMPORT_STORIES stories, and its backup: the
+    import replaces them all (deletes 1,000, writes 1,000), the worst case."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from backup import archive
+    from stories.models import Story, StoryTheme
+    from themes.models import Theme
+
+    user = get_user_model().objects.create(
+        username=IMPORTER, password=make_password(PASSWORD)
+    )
+    stories = Story.objects.bulk_create(
+        Story(
+            owner=user,
+            title=f"Imported story {n}",
+            situation=PARAGRAPH,
+            task=PARAGRAPH,
+            action=PARAGRAPH * 2,
+            result=PARAGRAPH,
+        )
+        for n in range(IMPORT_STORIES)
+    )
+    themes = list(Theme.objects.all()[:3])
+    StoryTheme.objects.bulk_create(
+        StoryTheme(story=story, theme=theme) for story in stories for theme in themes
+    )
+    return archive.dumps(archive.export_data(user)).encode()
 
 
 def baseline_url():
@@ -320,6 +372,10 @@ class Gunicorn:
         return errors
 
 
+def lock_log_path(data_dir):
+    return Path(data_dir) / "write-lock.log"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -340,12 +396,15 @@ class Browser:
 
     def request(self, method, path, fields=None, headers=()):
         headers = dict(headers)
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if fields is not None:
             body = urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self.request_body(method, path, body, headers)
+
+    def request_body(self, method, path, body, headers):
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
             self.conn.request(method, path, body, headers)
             response = self.conn.getresponse()
@@ -362,6 +421,26 @@ class Browser:
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
         return response.status, data
+
+    def upload(self, path, fields, name, content):
+        """A multipart form POST of `fields` and one file, `content` (bytes)."""
+        boundary = f"----loadtest{random.getrandbits(64):x}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+            f"{value}\r\n".encode()
+            for key, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            'filename="backup.json"\r\nContent-Type: application/json\r\n\r\n'.encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "X-CSRFToken": self.cookies["csrftoken"],
+        }
+        return self.request_body("POST", path, b"".join(parts), headers)
 
     def log_in(self, username):
         status, _ = self.request("GET", "/accounts/login/")
@@ -458,10 +537,39 @@ class User(threading.Thread):
         return True, ""
 
 
-def drive(port, accounts, baseline_path, seconds):
+class Importer(threading.Thread):
+    """The user who imports a backup once, at `start`; import_ms is how long the
+    answer took, or an error."""
+
+    def __init__(self, browser, content, start):
+        super().__init__(daemon=True)
+        self.browser = browser
+        self.content = content
+        self.at = start
+        self.import_ms = None
+        self.errors = []
+
+    def run(self):
+        time.sleep(max(0.0, self.at - time.monotonic()))
+        started = time.perf_counter()
+        try:
+            status, _ = self.browser.upload(
+                IMPORT_PATH, {"mode": "replace"}, "file", self.content
+            )
+            if status != 302:
+                self.errors.append(f"POST {IMPORT_PATH}: {status}")
+        except Exception as error:  # noqa: BLE001 (every failure is counted)
+            self.errors.append(f"import: {type(error).__name__}: {error}")
+        self.import_ms = (time.perf_counter() - started) * 1000
+
+
+def drive(port, accounts, baseline_path, seconds, backup_file=None):
     from stories.forms import PROSE_FIELDS
 
-    browsers = log_in_all(port, accounts)
+    importing = [{"username": IMPORTER}] if backup_file else []
+    browsers = log_in_all(port, accounts + importing)
+    if importing:
+        *browsers, import_browser = browsers
     # Alternate baseline and mix slices of about SLICE_SECONDS, half the time each.
     slices = max(2, 2 * round(seconds / (2 * SLICE_SECONDS)))
     length = seconds / slices
@@ -474,13 +582,21 @@ def drive(port, accounts, baseline_path, seconds):
         User(n, browser, account, baseline_path, schedule, PROSE_FIELDS)
         for n, (account, browser) in enumerate(zip(accounts, browsers, strict=True))
     ]
-    for user in users:
-        user.start()
-    for user in users:
-        user.join()
+    importers = []
+    if backup_file:
+        # In the first mix slice, once the others are under way.
+        _, mix_start, _ = schedule[1]
+        importers.append(
+            Importer(import_browser, backup_file, mix_start + IMPORT_DELAY)
+        )
+    for thread in users + importers:
+        thread.start()
+    for thread in users + importers:
+        thread.join()
     return {
         "samples": [s for u in users for s in u.samples],
-        "client_errors": [e for u in users for e in u.errors],
+        "client_errors": [e for u in users + importers for e in u.errors],
+        "import_ms": importers[0].import_ms if importers else None,
         "acks": {pk: acks for u in users for pk, acks in u.acks.items()},
         "phase_seconds": seconds / 2,
     }
@@ -560,6 +676,36 @@ def stats(times, seconds):
     }
 
 
+def read_lock_log(path):
+    """The workers' write-lock log (interviewprep/writelock.py): (method, path, held
+    ms) for each request that held the lock; none if no request wrote."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    holds = []
+    for line in path.read_text().splitlines():
+        method, request_path, held = line.split("\t")
+        holds.append((method, request_path, float(held)))
+    return holds
+
+
+def lock_report(holds):
+    """The max and p99 hold in ms, and each request over LOCK_LIMIT_MS."""
+    times = [held for _, _, held in holds]
+    longest = max(holds, key=lambda hold: hold[2], default=None)
+    return {
+        "n": len(times),
+        "max": max(times, default=0.0),
+        "longest": longest and f"{longest[0]} {longest[1]}",
+        "p99": stats(times, 1)["p99"],
+        "over": [
+            f"{method} {path} held it {held:.1f} ms"
+            for method, path, held in holds
+            if held > LOCK_LIMIT_MS
+        ],
+    }
+
+
 def summarise(result, seconds, label):
     phase = result["phase_seconds"]
     samples = result.pop("samples")
@@ -578,7 +724,10 @@ def summarise(result, seconds, label):
         "ratio": mix["rps"] / baseline_rps if baseline_rps else 0.0,
         "errors": errors,
         "writes": writes,
-        "ok": errors == 0 and result["lost"] == 0 and writes > 0,
+        "ok": errors == 0
+        and result["lost"] == 0
+        and writes > 0
+        and not result["lock"]["over"],
     }
 
 
@@ -599,7 +748,25 @@ def database_table(r, baseline_path):
         f"mix throughput {r['ratio']:.2f}× baseline; errors {r['errors']}; "
         f"acknowledged writes {r['writes']}, lost {r['lost']}"
     )
-    for details in (r["client_errors"], r["log_errors"], r["lost_detail"]):
+    lock = r["lock"]
+    lines.append(
+        f"write lock held by {lock['n']} requests: max {lock['max']:.1f} ms, "
+        f"p99 {lock['p99']:.1f} ms (limit {LOCK_LIMIT_MS} ms); longest: "
+        f"{lock['longest']}"
+    )
+    if r["import_ms"] is not None:
+        held = r["import_held"]
+        lines.append(
+            f"import of {IMPORT_STORIES} stories (replacing {IMPORT_STORIES}): "
+            f"answered in {r['import_ms']:.0f} ms, held the write lock "
+            + (f"{held:.1f} ms" if held is not None else "never (it failed)")
+        )
+    for details in (
+        r["client_errors"],
+        r["log_errors"],
+        r["lost_detail"],
+        lock["over"],
+    ):
         lines.extend(f"  {line}" for line in details[:10])
     return "\n".join(lines)
 

@@ -1,6 +1,8 @@
 """The load test's own checks (bench/loadtest.py): a lost write must not pass."""
 
-from bench.loadtest import stats, verify
+import pytest
+
+from bench.loadtest import lock_report, read_lock_log, stats, verify
 from tests.factories import make_story
 
 
@@ -56,3 +58,67 @@ def test_latency_percentiles_are_read_from_every_sample():
         95,
         99,
     )
+
+
+WRITE_LOCK = "interviewprep.writelock.WriteLockMiddleware"
+
+
+@pytest.fixture
+def lock_log(settings, tmp_path):
+    path = tmp_path / "write-lock.log"
+    settings.WRITE_LOCK_LOG = str(path)
+    settings.MIDDLEWARE = [WRITE_LOCK, *settings.MIDDLEWARE]
+    return path
+
+
+def autosave(client, story):
+    return client.post(
+        f"/stories/{story.pk}/",
+        {"version": story.version, "result": "typed"},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+# Transactional: the test's own transaction would turn the app's commits into
+# savepoints, and the commit is where a hold ends.
+@pytest.mark.django_db(transaction=True)
+def test_a_write_request_logs_how_long_it_held_the_write_lock(
+    playbook, alice_client, alice, lock_log
+):
+    story = make_story(alice)
+    assert autosave(alice_client, story).status_code == 200
+    assert alice_client.get(f"/stories/{story.pk}/").status_code == 200
+    [(method, path, held)] = read_lock_log(lock_log)
+    assert (method, path) == ("POST", f"/stories/{story.pk}/")
+    assert 0 < held < 1000
+
+
+def test_nothing_is_logged_or_installed_when_write_lock_log_is_unset(
+    settings, alice_client, alice, tmp_path
+):
+    assert WRITE_LOCK not in settings.MIDDLEWARE
+    assert autosave(alice_client, make_story(alice)).status_code == 200
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_lock_report_gives_max_and_p99_and_names_holds_over_1_s(tmp_path):
+    path = tmp_path / "write-lock.log"
+    lines = [f"POST\t/stories/{n}/\t{n + 0.5}\n" for n in range(1, 100)]
+    path.write_text("".join([*lines, "POST\t/backup/import/\t1000.1\n"]))
+    report = lock_report(read_lock_log(path))
+    assert report["n"] == 100
+    assert report["max"] == 1000.1
+    assert report["longest"] == "POST /backup/import/"
+    assert 99 < report["p99"] < 1000.1
+    assert report["over"] == ["POST /backup/import/ held it 1000.1 ms"]
+
+
+def test_holds_of_at_most_1_s_pass_and_no_writes_report_zero(tmp_path):
+    assert lock_report([("POST", "/stories/1/", 1000.0)])["over"] == []
+    assert lock_report([]) == {
+        "n": 0,
+        "max": 0.0,
+        "longest": None,
+        "p99": 0.0,
+        "over": [],
+    }

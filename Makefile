@@ -59,7 +59,7 @@ bench: $(RUN_STAMP)
 
 # 20 users reading and autosaving at once against gunicorn (4 workers) on loopback,
 # on SQLite and then a throwaway PostgreSQL, beside a bare baseline page; fails on any
-# error or lost write. LOADTEST_SECONDS (default 30, at most 60) per database.
+# error, lost write or write lock held over 1 s. LOADTEST_SECONDS (default 30, at most 60) per database.
 loadtest: $(RUN_STAMP)
 	$(BIN)/python -m bench.loadtest
 

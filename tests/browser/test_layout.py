@@ -91,6 +91,21 @@ def test_on_a_laptop_every_link_is_in_the_header_row(browser, live_server, alice
     context.close()
 
 
+def test_a_long_username_is_cut_short_and_the_header_still_fits(
+    browser, live_server, alice
+):
+    alice.username = "alice-" + "x" * 60
+    alice.save()
+    context = open_context(browser, live_server, alice, LAPTOP)
+    page = context.new_page()
+    page.goto("/stories/")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= LAPTOP["width"]
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    assert log_out["x"] + log_out["width"] <= LAPTOP["width"]
+    context.close()
+
+
 def test_on_a_phone_the_menu_folds_and_opens_without_javascript(
     browser, live_server, alice
 ):

@@ -762,9 +762,10 @@ def restore(clean, user, mode):
     story ids after validation (two imports of one file at once).
     """
     revisions = _revision_rows(clean)
+    stories = _story_rows(clean, user)
     try:
         with transaction.atomic():
-            return _restore(clean, user, mode, revisions)
+            return _restore(clean, user, mode, revisions, stories)
     except IntegrityError:
         # Only a story id is unique across accounts; the account's own rows cannot
         # clash, since its imports take turns (_restore). Anything else is a bug.
@@ -774,7 +775,7 @@ def restore(clean, user, mode):
         raise BackupError(errors[:MAX_ERRORS] + _more(errors)) from None
 
 
-def _restore(clean, user, mode, revisions):
+def _restore(clean, user, mode, revisions, stories):
     # One import at a time per account: a second waits here until the first commits,
     # then merges with what it wrote. (SQLite ignores the row lock; its IMMEDIATE
     # transactions already take turns.)
@@ -818,14 +819,24 @@ def _restore(clean, user, mode, revisions):
     for model in (StoryTheme, Revision, _QUESTIONS.through, _POINTS.through):
         model.objects.filter(story__in=stale).delete()
     _update_stories([story for story, _ in newer])
-    # Both databases return the new ids, which the rows below refer to.
-    Story.objects.bulk_create(story for story, _ in added)
+    _insert(Story, STORY_COLUMNS, [stories[item.uuid] for _, item in added])
+    ids = dict(
+        Story.objects.for_user(user)
+        .filter(uuid__in=[item.uuid for _, item in added])
+        .values_list("uuid", "pk")
+    )
+    for story, item in added:
+        story.pk = ids[item.uuid]
 
     written = added + newer
-    StoryTheme.objects.bulk_create(
-        StoryTheme(story=story, theme=theme, angle=angle, is_lead=lead)
-        for story, item in written
-        for theme, angle, lead in item.themes
+    _insert(
+        StoryTheme,
+        ["story", "theme", "angle", "is_lead"],
+        [
+            [story.pk, theme.pk, angle, lead]
+            for story, item in written
+            for theme, angle, lead in item.themes
+        ],
     )
     # A lead the file brings replaces the account's own lead for that theme: one
     # lead per owner and theme (Story.make_lead).
@@ -895,6 +906,27 @@ def _revision_rows(clean):
     }
 
 
+# Every column of a new story but its id, which the database assigns.
+STORY_COLUMNS = [f.name for f in Story._meta.concrete_fields if not f.primary_key]
+
+
+def _story_rows(clean, user):
+    """Each story's INSERT values, prepared before the transaction.
+
+    As _revision_rows: bulk_create spent most of a 1,000-story import compiling its
+    INSERTs, with the write lock held. Rows for stories the account already has are
+    prepared too and simply not used.
+    """
+    fields = [Story._meta.get_field(name) for name in STORY_COLUMNS]
+    rows = {}
+    for item in clean.stories:
+        story = Story(owner=user, uuid=item.uuid, **item.fields)
+        rows[item.uuid] = [
+            f.get_db_prep_save(f.pre_save(story, True), connection) for f in fields
+        ]
+    return rows
+
+
 def _insert(model, names, rows):
     """Insert rows of database values into these fields of `model`, in one call."""
     quote = connection.ops.quote_name
@@ -912,11 +944,10 @@ _POINTS = Story.checked_points
 
 def _link(relation, pairs):
     """Many-to-many rows (story, target) of `relation`, in one insert."""
-    through = relation.through
-    story_field = relation.field.m2m_field_name()
-    target_field = relation.field.m2m_reverse_field_name()
-    through.objects.bulk_create(
-        through(**{story_field: story, target_field: target}) for story, target in pairs
+    _insert(
+        relation.through,
+        [relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()],
+        [[story.pk, target.pk] for story, target in pairs],
     )
 
 

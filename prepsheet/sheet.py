@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
@@ -113,13 +113,18 @@ class Sheet:
     own_notes: list  # [str]
     include_drafts: bool
     has_any_story: bool  # does the user have a story at all, chosen or not
+    # Stories tagged with no theme at all, told at the end under "Other stories" so
+    # that none falls out of sight. (Stories tagged only with themes the user did
+    # not choose are left out by that choice.)
+    other: list = field(default_factory=list)  # [StoryEntry]
+    has_ready_story: bool = False  # does the user have a ready story, chosen or not
     # Every story the options choose, when the sheet holds only the first few (the
     # builder's preview); None when it holds them all.
     total_stories: int | None = None
 
     @property
     def story_count(self):
-        return sum(len(block.stories) for block in self.themes)
+        return sum(len(block.stories) for block in self.themes) + len(self.other)
 
     @property
     def all_story_count(self):
@@ -153,16 +158,16 @@ def build(user, options, limit=None):
     many the whole sheet holds. Two more queries, so a preview costs the same
     whatever the size of the bank."""
     chosen = {theme.pk: theme for theme in options.themes}
-    on_sheet = (
+    chosen_status = (
         Story.objects.for_user(user)
         .alive()
         .filter(
             status__in=[Story.Status.READY, Story.Status.DRAFT]
             if options.include_drafts
             else [Story.Status.READY],
-            story_themes__theme__in=list(chosen),
         )
     )
+    on_sheet = chosen_status.filter(story_themes__theme__in=list(chosen))
     stories = (
         on_sheet.distinct()
         .prefetch_related("story_themes", "questions")
@@ -208,28 +213,10 @@ def build(user, options, limit=None):
         home, others = tags[0], tags[1:]
         anchor = f"story-{story.uuid}"
         blocks[home.theme_id].stories.append(
-            StoryEntry(
-                anchor=anchor,
-                title=one_line(story.title),
-                summary=one_line(story.summary),
-                # Only a draft says so: "Ready" on every story of a sheet is noise.
-                status=""
-                if story.status == Story.Status.READY
-                else story.get_status_display(),
-                meta=[
-                    one_line(v)
-                    for v in (story.company, story.role, story.period)
-                    if v.strip()
-                ],
-                angle=one_line(home.angle),
-                sections=[]
-                if options.compact
-                else [
-                    Section(label, shift_headings(getattr(story, name), SECTION_LEVEL))
-                    for name, label in SECTION_LABELS.items()
-                    if getattr(story, name).strip()
-                ],
-                key_numbers=key_numbers(story.result),
+            _entry(
+                story,
+                options,
+                angle=home.angle,
                 questions=[
                     one_line(q.text)
                     for q in sorted(
@@ -251,6 +238,22 @@ def build(user, options, limit=None):
                     lead=st.is_lead,
                 )
             )
+    # One more query: the chosen stories tagged with no theme, by title, after the
+    # themes' stories (and so, in a preview, only as many as the limit leaves room for).
+    untagged = list(
+        chosen_status.filter(story_themes__isnull=True).order_by(
+            "title", "created", "pk"
+        )
+    )
+    room = len(untagged)
+    if limit is not None:
+        shown = sum(len(block.stories) for block in blocks.values())
+        room = max(0, limit - shown)
+        total += len(untagged)
+    other = [
+        _entry(story, options, angle="", questions=[], also_serves=[])
+        for story in untagged[:room]
+    ]
     # The user's lead story for a theme comes first under it; the rest keep their
     # order (by title).
     for block in blocks.values():
@@ -280,8 +283,50 @@ def build(user, options, limit=None):
         if options.negotiation
         else [],
         include_drafts=options.include_drafts,
-        has_any_story=Story.objects.for_user(user).alive().exists(),
         total_stories=total,
+        other=other,
+        **_story_counts(user),
+    )
+
+
+def _story_counts(user):
+    """Whether the user has any story, and any ready one: one aggregate, so the
+    builder's message can say which is true."""
+    counts = (
+        Story.objects.for_user(user)
+        .alive()
+        .aggregate(
+            any=Count("pk"), ready=Count("pk", filter=Q(status=Story.Status.READY))
+        )
+    )
+    return {
+        "has_any_story": bool(counts["any"]),
+        "has_ready_story": bool(counts["ready"]),
+    }
+
+
+def _entry(story, options, *, angle, questions, also_serves, lead=False):
+    return StoryEntry(
+        anchor=f"story-{story.uuid}",
+        title=one_line(story.title),
+        summary=one_line(story.summary),
+        # Only a draft says so: "Ready" on every story of a sheet is noise.
+        status="" if story.status == Story.Status.READY else story.get_status_display(),
+        meta=[
+            one_line(v) for v in (story.company, story.role, story.period) if v.strip()
+        ],
+        angle=one_line(angle),
+        sections=[]
+        if options.compact
+        else [
+            Section(label, shift_headings(getattr(story, name), SECTION_LEVEL))
+            for name, label in SECTION_LABELS.items()
+            if getattr(story, name).strip()
+        ],
+        key_numbers=key_numbers(story.result),
+        questions=questions,
+        also_serves=also_serves,
+        lead=lead,
     )
 
 
@@ -506,6 +551,10 @@ def to_markdown(sheet):
                     line += f" — {md_escape(ref.angle)}"
                 out.append(f"{line} (told under {md_escape(ref.told_under)})")
             out.append("")
+    if sheet.other:
+        out += [f"{'#' * THEME_LEVEL} Other stories", ""]
+        for story in sheet.other:
+            out += _story_markdown(story, sheet.compact)
     if sheet.question_groups:
         out += [f"{'#' * THEME_LEVEL} Questions to ask the interviewer", ""]
         for group in sheet.question_groups:

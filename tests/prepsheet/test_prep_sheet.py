@@ -890,3 +890,112 @@ def test_a_lead_cross_reference_comes_first_under_its_theme(alice, themes):
     beta.make_lead(two)
     sheet = prepsheet.build(alice, options([one, two]))
     assert [ref.title for ref in sheet.themes[1].cross_refs] == ["Beta", "Alpha"]
+
+
+# Nothing falls out of sight (issue 12) -------------------------------------------
+
+
+def test_a_ready_untagged_story_is_told_under_other_stories_in_every_rendering(
+    alice_client, alice, bob, themes
+):
+    make_story(alice, themes=[themes[0]], title="Tagged story", status=READY)
+    make_story(alice, title="Untagged win", situation="It *began*.", status=READY)
+    make_story(bob, title="Bob's untagged story", status=READY)
+    params = query(themes[:1])
+    markdown = alice_client.get(reverse("prepsheet:markdown"), params).content.decode()
+    found = headings(parse(markdown))
+    assert found.index((2, "Other stories")) + 1 == found.index((3, "Untagged win"))
+    assert found.index((2, str(themes[0]))) < found.index((2, "Other stories"))
+    assert "It *began*." in markdown
+    printed = alice_client.get(reverse("prepsheet:print"), params).content.decode()
+    preview = alice_client.get(
+        reverse("prepsheet:index"), params, headers={"HX-Request": "true"}
+    ).content.decode()
+    for html in (printed, preview):
+        assert '<h2 id="theme-other-stories">Other stories</h2>' in html
+        assert html.index("Other stories") < html.index("Untagged win")
+    assert "<h4>Situation</h4>" in printed and "<em>began</em>" in printed
+    for body in (markdown, printed, preview):
+        assert "Bob" not in body
+
+
+def test_an_untagged_story_is_compact_on_a_compact_sheet(alice, themes):
+    make_story(alice, title="Untagged win", situation="It began.", status=READY)
+    sheet = prepsheet.build(alice, options(themes[:1], compact=True))
+    assert [s.title for s in sheet.other] == ["Untagged win"]
+    assert sheet.other[0].sections == []
+    assert sheet.story_count == 1
+
+
+def test_a_story_tagged_only_with_unchosen_themes_stays_off_the_sheet(alice, themes):
+    make_story(alice, themes=[themes[1]], title="Unchosen theme", status=READY)
+    sheet = prepsheet.build(alice, options(themes[:1]))
+    assert sheet.story_count == 0 and sheet.other == []
+
+
+def test_an_untagged_draft_comes_in_only_with_drafts(alice, themes):
+    make_story(alice, title="Untagged draft", status=DRAFT)
+    assert prepsheet.build(alice, options(themes[:1])).other == []
+    sheet = prepsheet.build(alice, options(themes[:1], include_drafts=True))
+    assert [(s.title, s.status) for s in sheet.other] == [("Untagged draft", "Draft")]
+
+
+def test_with_only_untagged_ready_stories_the_page_does_not_say_there_are_none(
+    alice_client, alice, themes
+):
+    make_story(alice, title="Untagged win", status=READY)
+    html = alice_client.get(reverse("prepsheet:index"), query(themes[:1])).content
+    html = html.decode()
+    assert "Untagged win" in html
+    assert "no ready stories" not in html.lower()
+    assert "1 story under" in html
+
+
+def test_with_ready_stories_under_unchosen_themes_the_message_says_so(
+    alice_client, alice, themes
+):
+    make_story(alice, themes=[themes[1]], title="Unchosen theme", status=READY)
+    html = alice_client.get(reverse("prepsheet:index"), query(themes[:1])).content
+    html = html.decode()
+    assert "None of your ready stories is tagged with the themes you chose" in html
+    assert "no ready stories" not in html.lower()
+
+
+def test_with_only_drafts_the_message_says_there_are_no_ready_stories_yet(
+    alice_client, alice, themes
+):
+    make_story(alice, themes=[themes[0]], title="Tagged draft", status=DRAFT)
+    html = alice_client.get(reverse("prepsheet:index"), query(themes[:1])).content
+    html = html.decode()
+    assert "You have no ready stories yet" in html
+    assert "Tagged draft" not in html
+    with_drafts = alice_client.get(
+        reverse("prepsheet:index"), query(themes[:1], drafts="on")
+    ).content.decode()
+    assert "Tagged draft" in with_drafts and "no ready stories" not in with_drafts
+
+
+def test_the_preview_counts_untagged_stories_within_its_limit(alice, themes):
+    for i in range(3):
+        make_story(alice, themes=[themes[0]], title=f"Tagged {i}", status=READY)
+    for i in range(3):
+        make_story(alice, title=f"Untagged {i}", status=READY)
+    sheet = prepsheet.build(alice, options(themes[:1]), limit=4)
+    assert [s.title for s in sheet.other] == ["Untagged 0"]
+    assert sheet.story_count == 4 and sheet.all_story_count == 6
+
+
+def test_the_builder_adds_one_query_for_other_stories_whatever_their_number(
+    alice_client, alice, themes, django_assert_max_num_queries
+):
+    params = query(themes[:1])
+    make_story(alice, title="Untagged 0", status=READY)
+    with django_assert_max_num_queries(99) as few:
+        alice_client.get(reverse("prepsheet:index"), params)
+    for i in range(1, 6):
+        make_story(alice, title=f"Untagged {i}", status=READY)
+    # The same queries with six untagged stories as with one: the untagged stories
+    # come in one query, without prefetches.
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = alice_client.get(reverse("prepsheet:index"), params).content.decode()
+    assert "6 stories under 1 theme" in html

@@ -61,6 +61,8 @@ def test_the_result_ends_within_one_and_a_half_screens_at_1280(
     for i in range(previews.count()):
         assert previews.nth(i).get_attribute("open") is None
         assert not previews.nth(i).locator(".preview-body").is_visible()
+    # The coach and checklist sit beside the form, with no fold to open.
+    assert not page.locator(".editor-side-fold > summary").is_visible()
     context.close()
 
 
@@ -70,4 +72,8 @@ def test_the_editor_does_not_scroll_sideways_on_a_phone(
     context, page = open_editor(browser, live_server, alice, story, PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
+    # Below the form, the coach and checklist fold away.
+    summary = page.locator(".editor-side-fold > summary")
+    summary.click()
+    assert not page.locator("#editor-side").is_visible()
     context.close()

@@ -47,12 +47,17 @@ def _render(stories, themes, restored=False):
 @register.simple_tag
 def story_rows(stories, themes):
     """Every story of the page, as the list's <li> rows; `themes` holds each one's
-    themes as (slug, title) by story pk."""
+    themes as (slug, title, is_lead) by story pk."""
     return _render(stories, themes)
 
 
 @register.simple_tag
 def story_row(story, restored=False):
     """One story's row, as the restore view sends it back."""
-    themes = {story.pk: [(theme.slug, theme.title) for theme in story.themes.all()]}
+    themes = {
+        story.pk: [
+            (link.theme.slug, link.theme.title, link.is_lead)
+            for link in story.story_themes.select_related("theme")
+        ]
+    }
     return _render([story], themes, restored)

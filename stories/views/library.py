@@ -135,16 +135,16 @@ def _page_links(request, page):
 
 
 def _themes_of(stories):
-    """{story pk: [(slug, title)] of its themes, in order}: what the rows show of
-    them, as plain values (prefetching the themes took three times as long)."""
+    """{story pk: [(slug, title, is_lead)] of its themes, in order}: what the rows
+    show of them, as plain values (prefetching the themes took three times as long)."""
     themes = {story.pk: [] for story in stories}
     tags = (
         StoryTheme.objects.filter(story__in=list(themes))
         .order_by("theme__number")
-        .values_list("story_id", "theme__slug", "theme__title")
+        .values_list("story_id", "theme__slug", "theme__title", "is_lead")
     )
-    for story_pk, slug, title in tags:
-        themes[story_pk].append((slug, title))
+    for story_pk, *theme in tags:
+        themes[story_pk].append(tuple(theme))
     return themes
 
 

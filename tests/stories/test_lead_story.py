@@ -128,3 +128,18 @@ def test_a_duplicate_is_not_the_lead(alice, theme):
     story.make_lead(theme)
     copy = story.duplicate()
     assert copy.story_themes.get().is_lead is False
+
+
+def test_the_story_list_marks_the_lead_story_of_a_theme(alice_client, alice, theme):
+    lead = make_story(alice, themes=[theme], title="The lead one")
+    other = make_story(alice, themes=[theme], title="Another one")
+    lead.make_lead(theme)
+    html = alice_client.get(reverse("stories:list")).content.decode()
+
+    def themes_of(story):
+        # The row's theme list comes before its actions.
+        row = html[html.index(f'id="story-{story.pk}"') :]
+        return row[: row.index('class="row-actions"')]
+
+    assert "★ lead story" in themes_of(lead)
+    assert "★ lead story" not in themes_of(other)

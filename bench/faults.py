@@ -42,6 +42,7 @@ from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
+from bench import loadtest
 from bench.loadtest import (
     DATABASES,
     LOG_ERRORS,
@@ -53,7 +54,6 @@ from bench.loadtest import (
     log_in_all,
     lost_writes,
     prepare_database,
-    run_child,
     setup_django,
 )
 
@@ -91,26 +91,12 @@ DURABILITY = ["fsync", "synchronous_commit", "full_page_writes"]
 
 
 def seconds_from_env():
-    seconds = int(os.environ.get("FAULTS_SECONDS") or DEFAULT_SECONDS)
-    if not 15 <= seconds <= MAX_SECONDS:
-        raise SystemExit(f"FAULTS_SECONDS must be between 15 and {MAX_SECONDS}")
-    return seconds
-
-
-# ---- The orchestrator ----------------------------------------------------------------
+    return loadtest.seconds_from_env("FAULTS_SECONDS", DEFAULT_SECONDS, 15, MAX_SECONDS)
 
 
 def orchestrate(seconds):
-    results = []
-    failed = False
     env = {**os.environ, "PG_DURABLE": "1"}
-    for database, _ in DATABASES:
-        result, code = run_child("bench.faults", database, seconds, env)
-        results.append(result)
-        failed = failed or code not in (0, None)
-    print()
-    print(summary_table(results, seconds))
-    return 1 if failed else 0
+    return loadtest.orchestrate(seconds, "bench.faults", summary_table, env)
 
 
 def summary_table(results, seconds):

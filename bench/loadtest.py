@@ -81,25 +81,29 @@ PARAGRAPH = (
 )
 
 
-def seconds_from_env():
-    seconds = int(os.environ.get("LOADTEST_SECONDS") or DEFAULT_SECONDS)
-    if not 2 <= seconds <= MAX_SECONDS:
-        raise SystemExit(f"LOADTEST_SECONDS must be between 2 and {MAX_SECONDS}")
+def seconds_from_env(
+    variable="LOADTEST_SECONDS", default=DEFAULT_SECONDS, low=2, high=MAX_SECONDS
+):
+    seconds = int(os.environ.get(variable) or default)
+    if not low <= seconds <= high:
+        raise SystemExit(f"{variable} must be between {low} and {high}")
     return seconds
 
 
 # ---- The orchestrator: one child process per database ------------------------------
 
 
-def orchestrate(seconds):
+def orchestrate(seconds, module="bench.loadtest", table=None, env=None):
+    """Run `module` for each database in turn, print `table` of the results (the load
+    test's summary_table by default), and say whether every run passed."""
     results = []
     failed = False
     for database, _ in DATABASES:
-        result, code = run_child("bench.loadtest", database, seconds)
+        result, code = run_child(module, database, seconds, env)
         results.append(result)
         failed = failed or code not in (0, None)
     print()
-    print(summary_table(results, seconds))
+    print((table or summary_table)(results, seconds))
     return 1 if failed else 0
 
 

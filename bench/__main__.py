@@ -135,7 +135,7 @@ def make_bank(username, n):
         for k in (0, 3)
     )
     Story.questions.through.objects.bulk_create(
-        Story.questions.through(story=s, samplequestion=questions[i % len(questions)])
+        Story.questions.through(story=s, question=questions[i % len(questions)])
         for i, s in enumerate(stories)
     )
     Story.checked_points.through.objects.bulk_create(

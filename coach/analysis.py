@@ -436,8 +436,8 @@ class Guidance:
         for guideline in playbook.guidelines:
             if ASKS_FOR_NUMBER.search(guideline.text):
                 add("result_number", Source("Guideline", guideline.text))
-        for theme_id in sorted(theme_ids, key=playbook.theme_number):
-            label = f"Theme {playbook.theme_number(theme_id)}"
+        for theme_id in sorted(theme_ids, key=playbook.theme_order):
+            label = playbook.theme_label(theme_id)
             for prompt in playbook.prompts.get(theme_id, ()):
                 kind = f"STAR prompt ({prompt.get_section_display()})"
                 source = Source(kind, prompt.text, label)
@@ -462,14 +462,15 @@ class Guidance:
         )
 
     @classmethod
-    def load(cls, theme_ids):
-        return cls.from_playbook(Playbook.load(), theme_ids)
+    def load(cls, theme_ids, owner=None):
+        return cls.from_playbook(Playbook.load(owner), theme_ids)
 
 
 class Playbook:
-    """The parts of the prep document the coach reads, loaded in four queries.
+    """The guidance the coach reads for one user's stories: the built-in themes'
+    and the user's own, with the document's guidelines, loaded in four queries.
 
-    The document is small (five themes), so one load serves any number of stories.
+    Playbooks are small (tens of themes), so one load serves any number of stories.
     """
 
     def __init__(self, themes, guidelines):
@@ -481,7 +482,19 @@ class Playbook:
 
     def theme_number(self, theme_id):
         theme = self.themes.get(theme_id)
-        return theme.number if theme else 0
+        return theme.number if theme and theme.number is not None else 0
+
+    def theme_order(self, theme_id):
+        """Built-in themes by number, then the user's own."""
+        theme = self.themes.get(theme_id)
+        own = theme is None or theme.number is None
+        return (own, self.theme_number(theme_id), theme_id)
+
+    def theme_label(self, theme_id):
+        theme = self.themes.get(theme_id)
+        if theme is not None and theme.number is None:
+            return theme.title
+        return f"Theme {self.theme_number(theme_id)}"
 
     def checklist_points(self, theme_id):
         """The strong-answer framework and the key points: what a story should hit."""
@@ -492,8 +505,11 @@ class Playbook:
         ]
 
     @classmethod
-    def load(cls):
-        return cls(Theme.objects.with_guidance(), Guideline.objects.all())
+    def load(cls, owner=None):
+        """`owner` (a user or their id) adds their own themes to the built-in ones."""
+        themes = Theme.objects.with_guidance()
+        themes = themes.built_in() if owner is None else themes.visible_to(owner)
+        return cls(themes, Guideline.objects.all())
 
 
 # --- The analysis ----------------------------------------------------------------------
@@ -924,10 +940,10 @@ def readiness(story, playbook=None, text=None):
 
     `text` analyses unsaved text (an object with the story's text attributes)
     against the story's saved themes and ticks. Pass one `playbook`
-    (`Playbook.load()`) and prefetch "themes" and "checked_points" to score many
+    (`Playbook.load(owner)`) and prefetch "themes" and "checked_points" to score many
     stories in a fixed number of queries, as `coverage.report.readiness_scores` does.
     """
-    playbook = playbook or Playbook.load()
+    playbook = playbook or Playbook.load(story.owner_id)
     theme_ids = [theme.pk for theme in story.themes.all()]
     checked = {point.pk for point in story.checked_points.all()}
     report = analyse(text or story, Guidance.from_playbook(playbook, theme_ids))

@@ -20,7 +20,7 @@ def _get_story(request, pk):
 
 
 def _render_coach(request, story, text=None, playbook=None):
-    playbook = playbook or Playbook.load()
+    playbook = playbook or Playbook.load(request.user)
     template = "coach/_coach.html" if request.htmx else "coach/coach.html"
     source = text or story
     return render(

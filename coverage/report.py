@@ -252,7 +252,7 @@ def readiness_scores(stories):
         "story_id", "themepoint_id"
     ):
         point_ids[story_id].append(point_id)
-    playbook = Playbook.load()
+    playbook = Playbook.load(stories[0].owner_id if stories else None)
     document = _playbook_fingerprint(playbook)
     scores, stale = {}, {}
     for story in stories:
@@ -435,7 +435,7 @@ class Coverage:
             story__owner=self.user,
             story__deleted_at__isnull=True,
             story__status__in=COUNTING,
-        ).values_list("story_id", "samplequestion_id"):
+        ).values_list("story_id", "question_id"):
             if story_pk in self._stories_by_pk:
                 answers[question_pk].append(self._stories_by_pk[story_pk])
         by_theme = {t.theme.pk: t for t in self.themes}
@@ -457,7 +457,7 @@ class Coverage:
             story__owner=self.user,
             story__deleted_at__isnull=True,
             story__status__in=COUNTING,
-        ).values_list("samplequestion_id", "story_id", "story__title", "story__status"):
+        ).values_list("question_id", "story_id", "story__title", "story__status"):
             answers[question_pk].append(
                 (status != Story.Status.READY, title.lower(), pk, title, status)
             )

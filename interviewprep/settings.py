@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "practice",
     "prepsheet",
     "backup",
+    "jobs",
 ]
 
 MIDDLEWARE = [

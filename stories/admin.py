@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from .models import Revision, Story, StoryTheme
+from .models import Revision, Story, StoryQuestion, StoryTheme
+
+
+class StoryQuestionInline(admin.TabularInline):
+    model = StoryQuestion
+    extra = 0
 
 
 class StoryThemeInline(admin.TabularInline):
@@ -14,8 +19,8 @@ class StoryAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "summary"]
     raw_id_fields = ["owner"]
-    filter_horizontal = ["questions", "checked_points"]
-    inlines = [StoryThemeInline]
+    filter_horizontal = ["checked_points"]
+    inlines = [StoryThemeInline, StoryQuestionInline]
 
 
 @admin.register(Revision)

@@ -125,7 +125,7 @@ class Story(models.Model):
         Theme, through="StoryTheme", related_name="stories", blank=True
     )
     questions = models.ManyToManyField(
-        SampleQuestion, related_name="stories", blank=True
+        SampleQuestion, through="StoryQuestion", related_name="stories", blank=True
     )
     # The strong-answer framework and key points the user has ticked for this story.
     checked_points = models.ManyToManyField(
@@ -324,6 +324,39 @@ class StoryTheme(models.Model):
 
     def __str__(self):
         return f"{self.story} → {self.theme}"
+
+
+class StoryQuestion(models.Model):
+    """A sample question this story answers, and the angle it takes on it."""
+
+    story = models.ForeignKey(Story, models.CASCADE, related_name="story_questions")
+    # The column keeps the name of the plain many-to-many table it grew from.
+    question = models.ForeignKey(
+        SampleQuestion,
+        models.CASCADE,
+        related_name="story_questions",
+        db_column="samplequestion_id",
+    )
+    # A database default too: bulk inserts that predate angles (a version 1
+    # backup's links) need not name it.
+    angle = models.CharField(
+        max_length=300,
+        blank=True,
+        db_default="",
+        help_text="What to emphasise when this story answers this question.",
+    )
+
+    class Meta:
+        db_table = "stories_story_questions"
+        ordering = ["question__theme__number", "question__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "question"], name="storyquestion_unique_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.story} → {self.question}"
 
 
 class Revision(models.Model):

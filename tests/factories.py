@@ -1,12 +1,17 @@
 from django.contrib.auth import get_user_model
 
 from stories.models import Story, StoryTheme
+from themes.models import Playbook
 
 PASSWORD = "correct horse battery staple"
 
 
-def make_user(username="alice", password=PASSWORD):
-    return get_user_model().objects.create_user(username=username, password=password)
+def make_user(username="alice", password=PASSWORD, playbook="ml-computer-vision"):
+    """A user who has chosen `playbook` on the welcome screen (None: not yet)."""
+    user = get_user_model().objects.create_user(username=username, password=password)
+    if playbook:
+        Playbook.objects.get(slug=playbook).adopt(user)
+    return user
 
 
 def make_story(owner, themes=(), questions=(), **fields):

@@ -187,11 +187,28 @@ def make_bank(user):
     Needs the playbook loaded. Every text contains SECRET, so a page that leaks it
     to another user is caught by a plain substring check.
     """
-    themes = list(Theme.objects.all()[:3])
+    themes = list(Theme.objects.built_in()[:3])
+    own = Theme.objects.create(
+        owner=user,
+        slug=Theme.unique_slug(user, f"{SECRET} own theme"),
+        title=f"{SECRET} own theme",
+        description=f"{SECRET} what this theme probes",
+    )
+    own.add_to_set(user)
+    own.star_prompts.create(section="situation", text=f"{SECRET} own prompt")
+    own.points.create(kind="framework", position=1, text=f"{SECRET} own point")
+    own_question = SampleQuestion.objects.create(
+        theme=themes[0], owner=user, position=1, text=f"{SECRET} own sample question?"
+    )
+    _create(
+        "themes.HiddenQuestion",
+        owner=user,
+        question=SampleQuestion.objects.filter(theme=themes[1], owner=None).first(),
+    )
     story = make_story(
         user,
-        themes=themes[:2],
-        questions=SampleQuestion.objects.filter(theme=themes[0])[:2],
+        themes=[*themes[:2], own],
+        questions=[*SampleQuestion.objects.filter(theme=themes[0])[:2], own_question],
         title=f"{SECRET} rolled back a drifting detector",
         summary=f"{SECRET} summary",
         situation=f"{SECRET} situation: the **detector** drifted.",
@@ -240,5 +257,5 @@ def make_bank(user):
         "ready": ready,
         "trashed": trashed,
         "user_pks": user_pks(user),
-        "theme_slugs": [themes[0].slug],
+        "theme_slugs": [themes[0].slug, own.slug],
     }

@@ -17,6 +17,14 @@ SOURCE_PATH = SOURCE_DIR / "behavioral-interview-prep.txt"
 REPAIRS_PATH = SOURCE_DIR / "repairs.toml"
 FIXTURE_PATH = SOURCE_DIR.parent / "playbook.json"
 
+# The document becomes this built-in playbook (themes/migrations/0002 names it too,
+# for databases that had its themes before playbooks existed).
+PLAYBOOK = {
+    "slug": "ml-computer-vision",
+    "title": "Senior ML / computer vision engineer",
+    "position": 1,
+}
+
 THEME_HEADING = re.compile(r"^Theme (\d+): (.+)$")
 STAR_LINE = re.compile(r"^(Situation|Task|Action|Result): (.+)$")
 # "Prepare 2–3 specific stories for each theme." is the per-theme target.
@@ -178,7 +186,13 @@ def fixture_records(doc):
     records = [
         {
             "model": "themes.playbook",
-            "fields": {"slug": slugify(doc.title), "title": doc.title},
+            "fields": {
+                **PLAYBOOK,
+                "description": (
+                    f"The prep document “{doc.title}”: {len(doc.themes)} themes for"
+                    " machine learning and computer vision roles."
+                ),
+            },
         }
     ]
     records += [
@@ -191,9 +205,11 @@ def fixture_records(doc):
             {
                 "model": "themes.theme",
                 "fields": {
+                    "playbook": [PLAYBOOK["slug"]],
                     "number": theme.number,
                     "slug": slug,
                     "title": theme.title,
+                    "description": "",
                     "target_min": target_min,
                     "target_max": target_max,
                 },

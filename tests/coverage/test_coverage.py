@@ -202,9 +202,7 @@ def make_many_stories(user, themes, count):
         for k in range(2)
     )
     Story.questions.through.objects.bulk_create(
-        Story.questions.through(
-            story=story, samplequestion=questions[i % len(questions)]
-        )
+        Story.questions.through(story=story, question=questions[i % len(questions)])
         for i, story in enumerate(stories)
     )
 

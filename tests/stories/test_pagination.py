@@ -51,8 +51,7 @@ def bank(user, themes, count, **fields):
         for theme in themes[:2]
     )
     Story.questions.through.objects.bulk_create(
-        Story.questions.through(story=story, samplequestion=question)
-        for story in stories
+        Story.questions.through(story=story, question=question) for story in stories
     )
     return stories
 

@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from jobs.scope import SESSION_KEY
+
 from .report import Summary
 
 
@@ -9,8 +11,15 @@ def nav_counts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    summary = SimpleLazyObject(lambda: Summary.for_user(user))
+    summary = SimpleLazyObject(lambda: Summary.for_user(user, _job_id(request)))
     return {
         "nav_coverage": summary,
         "practice_due": SimpleLazyObject(lambda: summary.due),
     }
+
+
+def _job_id(request):
+    """The current job's id as the switcher stored it (jobs.scope), unchecked: the
+    nav's query joins on the owner, so a stale or foreign id counts nothing."""
+    job_id = request.session.get(SESSION_KEY)
+    return job_id if isinstance(job_id, int) else None

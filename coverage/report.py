@@ -141,20 +141,28 @@ class Summary:
     due: int = 0
 
     @classmethod
-    def for_user(cls, user):
+    def for_user(cls, user, job_id=None):
         """Both of the nav's counts in one query, on every page: themes covered
-        (enough live stories marked Ready) and practice cards due today, leaving out
-        cards for trashed stories (practice.scheduling.due_count).
+        (enough live stories marked Ready) out of the themes in view (the user's
+        set, or the current job's), and practice cards due today, leaving out cards
+        for trashed stories (practice.scheduling.due_count).
 
         Written in SQL: the ORM spent about 2 ms of CPU building this query, more
         than the whole bare page, and the database under 0.3 ms running it. Driven
         from the user's own stories and cards (indexed by owner), so its cost follows
         the user's bank, not the site's.
         """
+        scope = [user.pk, job_id] if job_id else [user.pk, False]
         with connection.cursor() as cursor:
             cursor.execute(
-                _nav_sql(themes=True),
-                [user.pk, Story.Status.READY.value, *_due_params(user)],
+                _nav_sql(themes=True, job=bool(job_id)),
+                [
+                    user.pk,
+                    Story.Status.READY.value,
+                    *scope,
+                    *scope,
+                    *_due_params(user),
+                ],
             )
             covered, total, due = cursor.fetchone()
         return cls(covered=covered or 0, total=total or 0, due=due or 0)
@@ -173,20 +181,33 @@ def _due_params(user):
 
 
 @functools.cache
-def _nav_sql(themes):
+def _nav_sql(themes, job=False):
+    from jobs.models import Job
     from practice.models import PracticeCard
+    from themes.models import UserTheme
 
     theme, story = Theme._meta.db_table, Story._meta.db_table
     tag, card = StoryTheme._meta.db_table, PracticeCard._meta.db_table
+    if job:
+        # Params: owner, job.
+        in_view = f"""
+          JOIN {Job.themes.through._meta.db_table} jt ON jt.theme_id = t.id
+          JOIN {Job._meta.db_table} j ON j.id = jt.job_id
+          WHERE j.owner_id = %s AND j.id = %s"""
+    else:
+        # Params: owner, hidden (False).
+        in_view = f"""
+          JOIN {UserTheme._meta.db_table} ut ON ut.theme_id = t.id
+          WHERE ut.owner_id = %s AND ut.hidden = %s"""
     covered = f"""
           (SELECT COUNT(*) FROM {theme} t LEFT JOIN (
              SELECT st.theme_id, COUNT(*) AS ready
              FROM {story} s JOIN {tag} st ON st.story_id = s.id
              WHERE s.owner_id = %s AND s.status = %s AND s.deleted_at IS NULL
              GROUP BY st.theme_id
-           ) r ON r.theme_id = t.id
-           WHERE COALESCE(r.ready, 0) >= t.target_min),
-          (SELECT COUNT(*) FROM {theme}),"""
+           ) r ON r.theme_id = t.id {in_view}
+           AND COALESCE(r.ready, 0) >= t.target_min),
+          (SELECT COUNT(*) FROM {theme} t {in_view}),"""
     return f"""
         SELECT{covered if themes else ""}
           (SELECT COUNT(*) FROM {card} c LEFT JOIN {story} s ON s.id = c.story_id
@@ -226,7 +247,7 @@ def _readiness_key(story, document, theme_ids, point_ids):
     return digest.hexdigest()
 
 
-def readiness_scores(stories):
+def readiness_scores(stories, owner):
     """{story pk: readiness score}, from the score stored on each story when it is
     still current, else computed by the coach and stored for next time.
 
@@ -252,7 +273,7 @@ def readiness_scores(stories):
         "story_id", "themepoint_id"
     ):
         point_ids[story_id].append(point_id)
-    playbook = Playbook.load(stories[0].owner_id if stories else None)
+    playbook = Playbook.load(owner)
     document = _playbook_fingerprint(playbook)
     scores, stale = {}, {}
     for story in stories:
@@ -269,31 +290,29 @@ def readiness_scores(stories):
     return scores
 
 
-def _theme_counts(user):
-    """Every theme, in order, with the user's live ready and draft stories on it:
-    one query, however many stories.
+def _theme_counts(user, themes):
+    """The themes, in order, each with the user's live ready and draft stories on
+    it: two queries (the themes, the counts), however many stories.
 
-    In SQL, counting from the user's own stories (indexed by owner) and joined to
-    the themes after: the ORM's aggregate joined every user's tags to the themes
-    first, and took twice as long at 1,000 stories even with no one else's.
+    The counts in SQL, from the user's own stories (indexed by owner): the ORM's
+    aggregate joined every user's tags to the themes first, and took twice as long
+    at 1,000 stories even with no one else's.
     """
     story, tag = Story._meta.db_table, StoryTheme._meta.db_table
-    return Theme.objects.raw(
-        f"""
-        SELECT t.*, COALESCE(c.ready, 0) AS ready_count,
-               COALESCE(c.drafts, 0) AS draft_count
-        FROM {Theme._meta.db_table} t LEFT JOIN (
-          SELECT st.theme_id,
-                 SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END) AS ready,
-                 SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END) AS drafts
-          FROM {story} s JOIN {tag} st ON st.story_id = s.id
-          WHERE s.owner_id = %s AND s.deleted_at IS NULL
-          GROUP BY st.theme_id
-        ) c ON c.theme_id = t.id
-        ORDER BY t.number
-        """,
-        [Story.Status.READY.value, Story.Status.DRAFT.value, user.pk],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT st.theme_id,
+                   SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN s.status = %s THEN 1 ELSE 0 END)
+            FROM {story} s JOIN {tag} st ON st.story_id = s.id
+            WHERE s.owner_id = %s AND s.deleted_at IS NULL
+            GROUP BY st.theme_id
+            """,
+            [Story.Status.READY.value, Story.Status.DRAFT.value, user.pk],
+        )
+        counts = {theme_id: (ready, drafts) for theme_id, ready, drafts in cursor}
+    return [ThemeCoverage(theme, *counts.get(theme.pk, (0, 0))) for theme in themes]
 
 
 @dataclass(slots=True)
@@ -329,9 +348,12 @@ class Coverage:
     tags and the themes instead of the aggregate: three queries.
     """
 
-    def __init__(self, user, min_readiness=None):
+    def __init__(self, user, min_readiness=None, themes=None):
+        """`themes`: the themes to cover, in order (a QuerySet); by default the
+        user's own set (jobs.scope narrows it to a job's)."""
         self.user = user
         self.min_readiness = min_readiness
+        self.theme_queryset = Theme.objects.for_user(user) if themes is None else themes
 
     @property
     def weighed(self):
@@ -366,7 +388,8 @@ class Coverage:
             .filter(status=Story.Status.READY)
             .only(
                 "id", "title", "status", *SECTION_FIELDS, "readiness", "readiness_key"
-            )
+            ),
+            self.user,
         )
 
     def is_ready(self, story):
@@ -397,16 +420,13 @@ class Coverage:
     @cached_property
     def themes(self):
         if not self.weighed:
-            return [
-                ThemeCoverage(theme, ready=theme.ready_count, drafts=theme.draft_count)
-                for theme in _theme_counts(self.user)
-            ]
+            return _theme_counts(self.user, self.theme_queryset)
         return self._themes_from_tags()
 
     def _themes_from_tags(self):
         """Every theme, counted from the stories and their tags (loaded anyway when
         weighing or for the matrix) instead of by an aggregate query."""
-        themes = [ThemeCoverage(theme) for theme in Theme.objects.order_by("number")]
+        themes = [ThemeCoverage(theme) for theme in self.theme_queryset]
         by_pk = {t.theme.pk: t for t in themes}
         for story_pk, theme_pk in self._tags:
             story = self._stories_by_pk.get(story_pk)
@@ -439,7 +459,7 @@ class Coverage:
             if story_pk in self._stories_by_pk:
                 answers[question_pk].append(self._stories_by_pk[story_pk])
         by_theme = {t.theme.pk: t for t in self.themes}
-        for question in SampleQuestion.objects.order_by("theme__number", "position"):
+        for question in self._questions(by_theme):
             stories = sorted(
                 answers[question.pk], key=lambda s: self._story_order[s.pk]
             )
@@ -462,7 +482,7 @@ class Coverage:
                 (status != Story.Status.READY, title.lower(), pk, title, status)
             )
         by_theme = {t.theme.pk: t for t in self.themes}
-        for question in SampleQuestion.objects.order_by("theme__number", "position"):
+        for question in self._questions(by_theme):
             mine = answers.get(question.pk, [])
             first = heapq.nsmallest(TITLES_PER_QUESTION, mine)
             by_theme[question.theme_id].questions.append(
@@ -474,6 +494,15 @@ class Coverage:
                 )
             )
         return self
+
+    def _questions(self, by_theme):
+        """The sample questions of the covered themes the user has not hidden: the
+        built-in ones of each theme, then the user's own."""
+        return (
+            SampleQuestion.objects.for_user(self.user)
+            .filter(theme__in=list(by_theme))
+            .order_by("theme_id", "owner_id", "position", "pk")
+        )
 
     def with_practice(self):
         """Attach to each theme how it has been practised: one query."""

@@ -14,9 +14,11 @@ from django_htmx.http import trigger_client_event
 
 from coach.analysis import READY_SCORE
 from interviewprep.params import ID_MAX, parse_int
+from jobs.scope import themes_in_view
 from stories.views import get_story
 from themes.models import Theme
 
+from .context_processors import _job_id
 from .report import Coverage, Summary, due_today
 
 # A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
@@ -29,7 +31,9 @@ CELL = re.compile(r"(?P<story>[0-9]{1,18})-(?P<theme>[0-9]{1,18})")
 def coverage(request):
     """?min_readiness=N counts only stories the coach scores N or more as ready."""
     min_readiness = _min_readiness(request.GET.get("min_readiness"))
-    report = Coverage(request.user, min_readiness).with_questions().with_practice()
+    job, themes = themes_in_view(request)
+    report = Coverage(request.user, min_readiness, themes)
+    report.with_questions().with_practice()
     template = "coverage/coverage.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#coverage-live"
@@ -38,6 +42,7 @@ def coverage(request):
         template,
         {
             "coverage": report,
+            "job": job,
             "next": request.get_full_path(),
             "READY_SCORE": READY_SCORE,
             **_first_screen(report),
@@ -49,12 +54,12 @@ def coverage(request):
 def _first_screen(report):
     """What the top of the page leads with, from the counts already made (no query):
     a welcome when no story is on any theme yet, else the one gap to fill next: the
-    uncovered theme with the fewest ready stories (the playbook's order breaks ties),
+    uncovered theme with the fewest ready stories (the user's order breaks ties),
     with one of its unanswered questions as a prompt."""
     if not any(t.total for t in report.themes):
         return {"is_new": True}
     gaps = [t for t in report.themes if not t.covered]
-    gap = min(gaps, key=lambda t: (t.ready, t.theme.number), default=None)
+    gap = min(gaps, key=lambda t: t.ready, default=None)
     question = gap and next((q for q in gap.questions if not q.answered), None)
     return {"is_new": False, "next_gap": gap, "next_question": question}
 
@@ -79,7 +84,8 @@ def _min_readiness(value):
 @require_GET
 @vary_on_headers("HX-Request")
 def matrix(request):
-    report = Coverage(request.user).with_matrix()
+    job, themes = themes_in_view(request)
+    report = Coverage(request.user, themes=themes).with_matrix()
     template = "coverage/matrix.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#matrix"
@@ -88,6 +94,7 @@ def matrix(request):
         template,
         {
             "coverage": report,
+            "job": job,
             "next": request.get_full_path(),
             **_nav(request, report.summary),
         },
@@ -105,7 +112,9 @@ def toggle_cell(request):
     if cell is None:
         return HttpResponseBadRequest("Which cell?")
     story = get_story(request, int(cell["story"]))
-    theme = get_object_or_404(Theme, pk=int(cell["theme"]))
+    theme = get_object_or_404(
+        Theme.objects.visible_to(request.user), pk=int(cell["theme"])
+    )
     return _toggle(request, story, theme, tagged)
 
 
@@ -126,7 +135,12 @@ def _toggle(request, story, theme, tagged):
     response = render(
         request,
         "coverage/matrix.html#matrix",
-        {"coverage": Coverage(request.user).with_matrix(), "next": next_url},
+        {
+            "coverage": Coverage(
+                request.user, themes=themes_in_view(request)[1]
+            ).with_matrix(),
+            "next": next_url,
+        },
     )
     return trigger_client_event(response, "storyChanged")
 
@@ -141,5 +155,8 @@ def nav_summary(request):
     return render(
         request,
         "coverage/_coverage_nav.html",
-        {"nav_coverage": Summary.for_user(request.user), "nav_current": current},
+        {
+            "nav_coverage": Summary.for_user(request.user, _job_id(request)),
+            "nav_current": current,
+        },
     )

@@ -11,14 +11,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from coach.analysis import key_numbers
 from coverage.report import readiness_scores
 from markup.render import to_text
-from stories.models import SECTION_LABELS, Story, StoryTheme
+from stories.models import SECTION_LABELS, Story, StoryQuestion, StoryTheme
 from themes.models import NegotiationNote, ThemePoint
 
 from .models import OwnNote
@@ -65,7 +65,7 @@ class StoryEntry:
     angle: str
     sections: list  # [Section]; empty on a compact sheet
     key_numbers: list  # [str]
-    questions: list  # the chosen themes' sample questions this story answers
+    questions: list  # [Answer]: the chosen themes' sample questions it answers
     also_serves: list  # titles of the other chosen themes it is cross-referenced under
     lead: bool = False  # the user's lead story for the theme it is told under
 
@@ -73,6 +73,14 @@ class StoryEntry:
     def facts(self):
         """The line under the title: a draft's status, then company, role, period."""
         return [fact for fact in (self.status, *self.meta) if fact]
+
+
+@dataclass
+class Answer:
+    """A sample question a story answers, and the angle it takes on it."""
+
+    text: str
+    angle: str = ""
 
 
 @dataclass
@@ -158,6 +166,8 @@ def build(user, options, limit=None):
     many the whole sheet holds. Two more queries, so a preview costs the same
     whatever the size of the bank."""
     chosen = {theme.pk: theme for theme in options.themes}
+    # The themes' order on the sheet: the order the user keeps them in.
+    rank = {pk: i for i, pk in enumerate(chosen)}
     chosen_status = (
         Story.objects.for_user(user)
         .alive()
@@ -170,30 +180,38 @@ def build(user, options, limit=None):
     on_sheet = chosen_status.filter(story_themes__theme__in=list(chosen))
     stories = (
         on_sheet.distinct()
-        .prefetch_related("story_themes", "questions")
+        .prefetch_related(
+            "story_themes",
+            Prefetch(
+                "story_questions",
+                StoryQuestion.objects.select_related("question"),
+            ),
+        )
         .order_by("title", "created", "pk")
     )
     total = None
     picked = None  # {story pk: the chosen themes it is picked for}, when picking
     if options.best_per_theme:
-        picked, order = best_per_theme(on_sheet.distinct(), chosen)
+        picked, order = best_per_theme(on_sheet.distinct(), chosen, user)
         stories = stories.filter(pk__in=list(picked))
         if limit is not None:
             total = len(order)
             stories = stories.filter(pk__in=order[:limit])
     elif limit is not None:
-        # Annotated after the filter, Min reads only the chosen themes' tags: the
-        # number of the theme the story is told under. One row per story.
-        first = on_sheet.annotate(home=Min("story_themes__theme__number")).order_by(
-            "home", "title", "created", "pk"
-        )
-        total = first.count()
-        stories = stories.filter(
-            pk__in=list(first.values_list("pk", flat=True)[:limit])
-        )
+        # Each story is told under the first of its chosen themes in the user's
+        # order: one row per tag, as plain values, sorted here.
+        home = {}
+        for pk, theme_id, title, created in on_sheet.values_list(
+            "pk", "story_themes__theme_id", "title", "created"
+        ):
+            key = (rank[theme_id], title, created, pk)
+            home[pk] = min(home.get(pk, key), key)
+        order = sorted(home, key=home.__getitem__)
+        total = len(order)
+        stories = stories.filter(pk__in=order[:limit])
     blocks = {
         pk: ThemeBlock(theme.slug, str(theme), [], [], [])
-        for pk, theme in sorted(chosen.items(), key=lambda item: item[1].number)
+        for pk, theme in chosen.items()
     }
     if not options.compact:
         for point in ThemePoint.objects.filter(
@@ -208,7 +226,7 @@ def build(user, options, limit=None):
                 if st.theme_id in chosen
                 and (picked is None or st.theme_id in picked[story.pk])
             ),
-            key=lambda st: chosen[st.theme_id].number,
+            key=lambda st: rank[st.theme_id],
         )
         home, others = tags[0], tags[1:]
         anchor = f"story-{story.uuid}"
@@ -218,10 +236,19 @@ def build(user, options, limit=None):
                 options,
                 angle=home.angle,
                 questions=[
-                    one_line(q.text)
-                    for q in sorted(
-                        (q for q in story.questions.all() if q.theme_id in chosen),
-                        key=lambda q: (chosen[q.theme_id].number, q.position),
+                    Answer(one_line(link.question.text), one_line(link.angle))
+                    for link in sorted(
+                        (
+                            link
+                            for link in story.story_questions.all()
+                            if link.question.theme_id in chosen
+                        ),
+                        key=lambda link: (
+                            rank[link.question.theme_id],
+                            link.question.owner_id is not None,
+                            link.question.position,
+                            link.question_id,
+                        ),
                     )
                 ],
                 also_serves=[str(chosen[st.theme_id]) for st in others],
@@ -330,7 +357,7 @@ def _entry(story, options, *, angle, questions, also_serves, lead=False):
     )
 
 
-def best_per_theme(candidates, chosen):
+def best_per_theme(candidates, chosen, owner):
     """Each chosen theme's strongest stories among `candidates`, as many as the
     theme's target: the user's lead story for the theme first, then ready before
     draft, then by the coach's readiness score, then the most recently edited.
@@ -339,7 +366,7 @@ def best_per_theme(candidates, chosen):
     order: by the first theme each is picked for, then title]).
     """
     stories = {story.pk: story for story in candidates}
-    scores = readiness_scores(stories.values())
+    scores = readiness_scores(stories.values(), owner)
     by_theme = {pk: [] for pk in chosen}
     leads = set()  # (story pk, theme pk)
     for story_id, theme_id, is_lead in StoryTheme.objects.filter(
@@ -362,8 +389,10 @@ def best_per_theme(candidates, chosen):
         for story in tagged[: chosen[theme_id].target_max]:
             picked.setdefault(story.pk, set()).add(theme_id)
 
+    rank = {pk: i for i, pk in enumerate(chosen)}
+
     def home(pk):
-        return min(chosen[theme_id].number for theme_id in picked[pk])
+        return min(rank[theme_id] for theme_id in picked[pk])
 
     order = sorted(
         picked,
@@ -585,7 +614,10 @@ def _story_markdown(story, compact):
         out += [f"{'#' * SECTION_LEVEL} {section.label}", "", section.text, ""]
     if story.questions:
         out += ["**Answers:**", ""]
-        out += [f"- {md_escape(q)}" for q in story.questions] + [""]
+        out += [
+            f"- {md_escape(q.text)}" + (f" — *{md_escape(q.angle)}*" if q.angle else "")
+            for q in story.questions
+        ] + [""]
     if story.also_serves:
         out += [f"**Also serves:** {md_escape('; '.join(story.also_serves))}", ""]
     return out

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from interviewprep.params import ModelIdsField
+from jobs.scope import themes_in_view
 from stories.models import Story
 from themes.models import QuestionToAsk, Theme
 
@@ -42,7 +43,7 @@ class PrepSheetForm(forms.Form):
 
     built = forms.BooleanField(required=False, widget=forms.HiddenInput)
     themes = forms.ModelMultipleChoiceField(
-        Theme.objects.all(),
+        Theme.objects.none(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -91,12 +92,13 @@ class PrepSheetForm(forms.Form):
         required=False, label="Include the negotiation notes (and your own)"
     )
 
-    def __init__(self, data, user):
+    def __init__(self, data, user, themes):
+        """`themes`: the themes in view (jobs.scope), in the user's order."""
         own = OwnQuestion.objects.for_user(user)
         if not data.get("built"):
             data = {
                 "built": "1",
-                "themes": [t.slug for t in Theme.objects.all()],
+                "themes": [t.slug for t in themes],
                 "pick": "best",
                 "layout": "full",
                 "paper": "a4",
@@ -106,6 +108,7 @@ class PrepSheetForm(forms.Form):
             }
         super().__init__(data)
         self.fields["own"].queryset = own
+        self.fields["themes"].queryset = themes
 
     def options(self):
         """The chosen options; a field with a malformed value is left empty.
@@ -136,7 +139,7 @@ class PrepSheetForm(forms.Form):
 
 
 def _sheet(request, limit=None):
-    form = PrepSheetForm(request.GET, request.user)
+    form = PrepSheetForm(request.GET, request.user, themes_in_view(request)[1])
     return form, prepsheet.build(request.user, form.options(), limit=limit)
 
 

@@ -17,6 +17,7 @@ OLD = [
     ("themes", "0001_initial"),
     ("practice", None),
     ("prepsheet", None),
+    ("jobs", None),
 ]
 MOVED = [
     ("practice", "practicesession"),
@@ -196,6 +197,14 @@ def test_stories_practice_and_notes_survive_the_move_to_their_own_apps(old_apps)
     )
     assert (story.readiness, story.readiness_key) == (85, "k" * 32)
     assert list(story.questions.values_list("pk", flat=True)) == [before["question"]]
+    # The question link became StoryQuestion, with no angle yet.
+    assert list(story.story_questions.values_list("angle", flat=True)) == [""]
+    # The document's themes became the built-in playbook, and the user kept them.
+    from themes.models import Theme
+
+    theme = Theme.objects.get(pk=before["theme"])
+    assert (theme.playbook.slug, theme.owner) == ("ml-computer-vision", None)
+    assert theme in Theme.objects.for_user(story.owner)
     assert list(story.checked_points.values_list("pk", flat=True)) == [before["point"]]
 
     revision = Revision.objects.get(pk=before["revision"])

@@ -664,12 +664,16 @@ def test_a_new_scoring_version_recomputes_stored_scores(alice, theme, monkeypatc
     weak = make_story(alice, themes=[theme], **WEAK_TEXTS["a few lines"])
     tick_everything(weak, theme)
     fresh = readiness(weak).score
-    assert coverage.report.readiness_scores(Story.objects.all()) == {weak.pk: fresh}
+    assert coverage.report.readiness_scores(Story.objects.all(), alice) == {
+        weak.pk: fresh
+    }
     # A score stored by an older scoring, when ticks were 40 of 100 points.
     monkeypatch.setattr(coverage.report, "SCORING_VERSION", 1)
     Story.objects.filter(pk=weak.pk).update(readiness=None)
-    coverage.report.readiness_scores(Story.objects.all())
+    coverage.report.readiness_scores(Story.objects.all(), alice)
     Story.objects.filter(pk=weak.pk).update(readiness=86)
     monkeypatch.undo()
-    assert coverage.report.readiness_scores(Story.objects.all()) == {weak.pk: fresh}
+    assert coverage.report.readiness_scores(Story.objects.all(), alice) == {
+        weak.pk: fresh
+    }
     assert Story.objects.get(pk=weak.pk).readiness == fresh

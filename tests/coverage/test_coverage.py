@@ -208,19 +208,19 @@ def make_many_stories(user, themes, count):
 
 
 # Queries, whatever the number of stories: the session, the user, then the coverage:
-# the themes with their ready and draft counts (one aggregate), every answer as plain
+# the user's themes and their ready and draft counts (one aggregate), every answer as plain
 # values (each question names the first few and counts the rest) and the sample
 # questions; the practice history per theme; the nav's practice count (its
 # themes covered come from the page's numbers).
-COVERAGE_QUERIES = 7
-# Weighed by readiness, nine more: the stories, their tags and the themes instead
+COVERAGE_QUERIES = 8
+# Weighed by readiness, eight more: the stories and their tags instead
 # of the aggregate, every answer instead of the first few (two more), the ready
 # stories' text, theme ids and ticked point ids, and the prep document the coach
 # reads (themes, guidelines, STAR prompts, points).
 # The first request after a story changes also scores it again and stores the score:
 # its themes and ticked points for the coach (two prefetches) and one UPDATE per
 # batch of a few hundred stale scores.
-WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 9
+WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 8
 # The matrix needs no questions: session, user, the counting stories, their tags and
 # the themes (the column totals and the stretched stories are counted from them), and
 # the nav's practice count (its themes covered come from the page's numbers).

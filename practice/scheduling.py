@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from stories.models import Story, StoryTheme
@@ -148,11 +148,16 @@ def stories_for_question(user, question):
     )
 
 
-def random_pick(user, theme=None, rng=None):
+def random_pick(user, theme=None, rng=None, themes=None):
+    """A question at random from `theme`, else from `themes` (the themes in view;
+    by default the user's set)."""
     rng = rng or random.Random()
-    questions = SampleQuestion.objects.select_related("theme")
+    questions = SampleQuestion.objects.for_user(user).select_related("theme")
     if theme is not None:
         questions = questions.filter(theme=theme)
+    else:
+        in_view = Theme.objects.for_user(user) if themes is None else themes
+        questions = questions.filter(theme__in=in_view.values("pk"))
     questions = list(questions)
     if not questions:
         return None
@@ -174,7 +179,7 @@ def due_pick(user, today=None):
     )
 
 
-def what_i_need_most(user, today=None, ready=None):
+def what_i_need_most(user, today=None, ready=None, themes=None):
     """The question (and story) whose practice helps most.
 
     Themes with the weakest coverage come first: the fewest ready stories against the
@@ -185,10 +190,22 @@ def what_i_need_most(user, today=None, ready=None):
     user can think one up.
 
     `ready(story)` decides what counts as ready; by default a story marked Ready.
-    Pass one built from readiness scores to weigh by readiness.
+    Pass one built from readiness scores to weigh by readiness. `themes` are the
+    themes in view (jobs.scope), by default the user's set, in the user's order.
     """
     ready = ready or (lambda story: story.status == Story.Status.READY)
-    themes = list(Theme.objects.prefetch_related("questions"))
+    in_view = Theme.objects.for_user(user) if themes is None else themes
+    themes = list(
+        in_view.prefetch_related(
+            Prefetch(
+                "questions",
+                SampleQuestion.objects.for_user(user).order_by(
+                    "owner_id", "position", "pk"
+                ),
+            )
+        )
+    )
+    place = {theme.pk: i for i, theme in enumerate(themes)}
     stories = list(practicable_stories(user))
     sessions = PracticeSession.objects.for_user(user)
     by_story = dict(
@@ -224,7 +241,7 @@ def what_i_need_most(user, today=None, ready=None):
         key=lambda t: (
             sum(1 for s in theme_stories(t) if ready(s)) - t.target_min,
             staleness(by_theme.get(t.pk)),
-            t.number,
+            place[t.pk],
         ),
     )
     if not ranked:
@@ -234,7 +251,7 @@ def what_i_need_most(user, today=None, ready=None):
     ready_count = sum(1 for s in candidates if ready(s))
     reasons = [
         f"{theme} has {ready_count} ready stor{'y' if ready_count == 1 else 'ies'} "
-        f"of the {theme.target_min} the prep document asks for: the weakest coverage."
+        f"of the {theme.target_min} its target asks for: the weakest coverage."
     ]
     questions = list(theme.questions.all())
     if not candidates:

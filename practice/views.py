@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from coach.analysis import key_numbers
 from interviewprep.params import ID_MAX, parse_id, parse_int
+from jobs.scope import themes_in_view
 from stories.models import SECTION_LABELS
 from stories.views import get_story
 from themes.models import SampleQuestion, Theme
@@ -45,7 +46,7 @@ class ChooseForm(forms.Form):
         choices=MODES, initial="need", widget=forms.RadioSelect, label="Pick"
     )
     theme = forms.ModelChoiceField(
-        Theme.objects.all(), required=False, empty_label="Any theme", label="Theme"
+        Theme.objects.none(), required=False, empty_label="Any theme", label="Theme"
     )
     seconds = forms.IntegerField(
         # Optional, so a link can leave it out and get the default.
@@ -56,10 +57,15 @@ class ChooseForm(forms.Form):
         label="Time limit (seconds)",
     )
 
+    def __init__(self, *args, themes, **kwargs):
+        """`themes`: the themes in view (jobs.scope), the only ones offered."""
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes
+
 
 class LogForm(forms.Form):
     question = forms.ModelChoiceField(
-        SampleQuestion.objects.all(), widget=forms.HiddenInput
+        SampleQuestion.objects.none(), widget=forms.HiddenInput
     )
     duration_seconds = forms.IntegerField(
         min_value=0, max_value=ROUND_SECONDS_MAX, label="Seconds you spoke"
@@ -91,12 +97,13 @@ def practice(request):
     """The chooser; with ?question=, one round; with ?mode=, pick and go to a round."""
     if "question" in request.GET:
         return _round(request)
-    form = ChooseForm(request.GET if "mode" in request.GET else None)
+    themes = themes_in_view(request)[1]
+    form = ChooseForm(request.GET if "mode" in request.GET else None, themes=themes)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         pick = {
-            "need": lambda: what_i_need_most(request.user),
-            "random": lambda: random_pick(request.user),
+            "need": lambda: what_i_need_most(request.user, themes=themes),
+            "random": lambda: random_pick(request.user, themes=themes),
             "theme": lambda: random_pick(request.user, data["theme"]),
             "due": lambda: due_pick(request.user),
         }[data["mode"]]()
@@ -121,7 +128,7 @@ def practice(request):
         request,
         "practice/practice.html",
         {
-            "form": form if form.is_bound else ChooseForm(),
+            "form": form if form.is_bound else ChooseForm(themes=themes),
             "due": due_count(request.user),
             "sessions": sessions,
             "told": _told(request),
@@ -156,7 +163,7 @@ def _told(request):
 
 def _round(request):
     question = get_object_or_404(
-        SampleQuestion.objects.select_related("theme"),
+        SampleQuestion.objects.visible_to(request.user).select_related("theme"),
         pk=parse_id(request.GET["question"]) or 0,
     )
     chosen = None
@@ -199,6 +206,7 @@ def log(request):
             return redirect("practice:index")
         story = get_story(request, story_pk)
     form = LogForm(request.POST)
+    form.fields["question"].queryset = SampleQuestion.objects.visible_to(request.user)
     if not form.is_valid():
         question = form.cleaned_data.get("question")
         if question is None:

@@ -4,7 +4,14 @@ from django.urls import reverse
 from interviewprep.params import ModelIdsField
 from themes.models import SampleQuestion, Theme
 
-from .models import SECTION_FIELDS, SECTION_MAX, TEXT_FIELDS, TITLE_MAX, Story
+from .models import (
+    SECTION_FIELDS,
+    SECTION_MAX,
+    TEXT_FIELDS,
+    TITLE_MAX,
+    Story,
+    StoryQuestion,
+)
 
 # What the editor's form may change through Story.apply_edit.
 EDIT_FIELDS = [*TEXT_FIELDS, "company", "role", "period", "status"]
@@ -16,14 +23,36 @@ def angle_name(theme):
     return f"angle-{theme.pk}"
 
 
+def question_angle_name(question):
+    return f"qangle-{question.pk}"
+
+
 class TagsForm(forms.Form):
     """The themes a story serves, an angle for each, and the questions it answers."""
 
-    themes = ModelIdsField(Theme.objects.all(), required=False)
-    questions = ModelIdsField(SampleQuestion.objects.all(), required=False)
+    themes = ModelIdsField(Theme.objects.none(), required=False)
+    questions = ModelIdsField(SampleQuestion.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        """Only what `user` may see can be chosen: another user's theme or question
+        id is refused as an invalid choice."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["themes"].queryset = Theme.objects.visible_to(user)
+        self.fields["questions"].queryset = SampleQuestion.objects.visible_to(user)
 
     def clean(self):
         cleaned = super().clean()
+        question_angles = {}
+        for question in cleaned.get("questions") or []:
+            angle = self.data.get(question_angle_name(question), "").strip()
+            if len(angle) > ANGLE_MAX:
+                raise forms.ValidationError(
+                    f"Keep the angle on “{question.text[:60]}” to {ANGLE_MAX} "
+                    "characters or fewer."
+                )
+            question_angles[question] = angle
+        cleaned["question_angles"] = question_angles
         angles = {}
         for theme in cleaned.get("themes") or []:
             angle = self.data.get(angle_name(theme), "").strip()
@@ -41,7 +70,7 @@ class TagsForm(forms.Form):
             story,
             self.cleaned_data["themes"],
             self.cleaned_data["angles"],
-            self.cleaned_data["questions"],
+            self.cleaned_data["question_angles"],
         )
 
 
@@ -122,8 +151,9 @@ class StoryForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in EDIT_FIELDS}
 
 
-def save_tags(story, themes, angles, questions):
-    """Make the story's themes, angles and sample questions exactly these."""
+def save_tags(story, themes, angles, question_angles):
+    """Make the story's themes and sample questions exactly these, with these
+    angles ({theme: angle}, {question: angle})."""
     wanted = {theme.pk: theme for theme in themes}
     current = {link.theme_id: link for link in story.story_themes.all()}
     for theme_id, link in current.items():
@@ -135,4 +165,14 @@ def save_tags(story, themes, angles, questions):
     for theme_id, theme in wanted.items():
         if theme_id not in current:
             story.tag(theme, angle=angles.get(theme, ""))
-    story.questions.set(questions)
+    wanted = {question.pk: angle for question, angle in question_angles.items()}
+    current = {link.question_id: link for link in story.story_questions.all()}
+    StoryQuestion.objects.filter(
+        pk__in=[link.pk for pk, link in current.items() if pk not in wanted]
+    ).delete()
+    for pk, angle in wanted.items():
+        if pk not in current:
+            StoryQuestion.objects.create(story=story, question_id=pk, angle=angle)
+        elif current[pk].angle != angle:
+            current[pk].angle = angle
+            current[pk].save(update_fields=["angle"])

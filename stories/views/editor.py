@@ -13,7 +13,7 @@ from uuid import uuid4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.forms.renderers import Jinja2
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +31,7 @@ from django_htmx.http import (
 
 from interviewprep.params import parse_id, parse_ids
 from markup.render import render_inline
-from themes.models import SampleQuestion, StarPrompt, Theme, ThemePoint
+from themes.models import HiddenQuestion, SampleQuestion, StarPrompt, Theme, ThemePoint
 
 from ..forms import (
     EDIT_FIELDS,
@@ -98,32 +98,59 @@ def _tag_choices(tags_form):
         return (
             set(data.getlist("themes")),
             set(data.getlist("questions")),
-            {key: value for key, value in data.items() if key.startswith("angle-")},
+            {
+                key: value
+                for key, value in data.items()
+                if key.startswith(("angle-", "qangle-"))
+            },
         )
     initial = tags_form.initial
     return (
         {str(pk) for pk in initial.get("themes", [])},
         {str(pk) for pk in initial.get("questions", [])},
-        {f"angle-{pk}": angle for pk, angle in initial.get("angles", {}).items()},
+        {
+            **{f"angle-{pk}": angle for pk, angle in initial.get("angles", {}).items()},
+            **{
+                f"qangle-{pk}": angle
+                for pk, angle in initial.get("question_angles", {}).items()
+            },
+        },
     )
 
 
 def _editor_context(story, form, tags_form, conflict=None):
     """Everything the page shows, worked out here so the template only loops.
 
-    Four queries for the playbook (themes, then their questions, prompts and points)
-    and one for the ticked points; none inside the template's loops.
+    Five queries for the themes (the user's set and the story's own tags, then their
+    questions, prompts and points, and the questions the user hid) and one for the
+    ticked points; none inside the template's loops.
     """
+    user = tags_form.user
+    chosen_themes, chosen_questions, angles = _tag_choices(tags_form)
+    # The user's set, and any theme the story is tagged with that is not in it (a
+    # hidden one, one of another playbook): a tag is never silently dropped.
+    in_set = Theme.objects.for_user(user).values("pk")
     themes = list(
-        Theme.objects.prefetch_related(
+        Theme.objects.visible_to(user)
+        .filter(Q(pk__in=in_set) | Q(pk__in=parse_ids(chosen_themes)))
+        .alias(choice=FilteredRelation("choices", condition=Q(choices__owner=user)))
+        .order_by(F("choice__position").asc(nulls_last=True), "number", "pk")
+        .prefetch_related(
             # Each theme's own, in its own order: the models' default orderings
             # (by the theme's number, by section) would join and sort again.
-            Prefetch("questions", SampleQuestion.objects.order_by("position")),
+            Prefetch(
+                "questions",
+                SampleQuestion.objects.visible_to(user).order_by(
+                    "owner_id", "position", "pk"
+                ),
+            ),
             Prefetch("star_prompts", StarPrompt.objects.order_by("pk")),
             Prefetch("points", ThemePoint.objects.order_by("kind", "position")),
         )
     )
-    chosen_themes, chosen_questions, angles = _tag_choices(tags_form)
+    hidden = set(
+        HiddenQuestion.objects.filter(owner=user).values_list("question_id", flat=True)
+    )
     checked_points = (
         set(story.checked_points.values_list("pk", flat=True)) if story else set()
     )
@@ -137,7 +164,9 @@ def _editor_context(story, form, tags_form, conflict=None):
             "angle_name": angle_name(theme),
             "angle": angles.get(angle_name(theme), ""),
             "questions": [
-                (q, str(q.pk) in chosen_questions) for q in theme.questions.all()
+                (q, str(q.pk) in chosen_questions, angles.get(f"qangle-{q.pk}", ""))
+                for q in theme.questions.all()
+                if q.pk not in hidden or str(q.pk) in chosen_questions
             ],
         }
         for theme in themes
@@ -191,10 +220,12 @@ def _editor_context(story, form, tags_form, conflict=None):
 
 def _tags_initial(story):
     links = list(story.story_themes.all())
+    answers = list(story.story_questions.values_list("question_id", "angle"))
     return {
         "themes": [link.theme_id for link in links],
         "angles": {link.theme_id: link.angle for link in links},
-        "questions": list(story.questions.values_list("pk", flat=True)),
+        "questions": [pk for pk, _ in answers],
+        "question_angles": dict(answers),
     }
 
 
@@ -220,7 +251,9 @@ def create(request):
         form = StoryForm(
             initial={"create_key": uuid4(), "edit_id": _new_edit_id()},
         )
-        tags_form = TagsForm(initial=_tags_from_query(request.GET))
+        tags_form = TagsForm(
+            initial=_tags_from_query(request.GET, request.user), user=request.user
+        )
         return render(
             request, _template(request), _editor_context(None, form, tags_form)
         )
@@ -230,7 +263,7 @@ def create(request):
     for name in EDIT_FIELDS:
         data.setdefault(name, Story._meta.get_field(name).get_default())
     form = StoryForm(data)
-    tags_form = TagsForm(data)
+    tags_form = TagsForm(data, user=request.user)
     if not (form.is_valid() and tags_form.is_valid()):
         return _invalid(request, None, form, tags_form)
     key = form.cleaned_data["create_key"]
@@ -276,14 +309,16 @@ def _retried(stories):
     return story
 
 
-def _tags_from_query(query):
+def _tags_from_query(query, user):
     """?theme=<slug> and ?question=<pk>: what a story started from a theme serves."""
     themes, questions = [], []
-    theme = Theme.objects.filter(slug=query.get("theme", "")).first()
+    theme = Theme.objects.visible_to(user).filter(slug=query.get("theme", "")).first()
     if theme:
         themes.append(theme.pk)
     if question_pk := parse_id(query.get("question")):
-        question = SampleQuestion.objects.filter(pk=question_pk).first()
+        question = (
+            SampleQuestion.objects.visible_to(user).filter(pk=question_pk).first()
+        )
         if question:
             questions.append(question.pk)
             if question.theme_id not in themes:
@@ -301,7 +336,7 @@ def detail(request, pk):
         form = StoryForm(
             initial={**_story_data(story), "edit_id": _new_edit_id()},
         )
-        tags_form = TagsForm(initial=_tags_initial(story))
+        tags_form = TagsForm(initial=_tags_initial(story), user=request.user)
         return render(
             request, _template(request), _editor_context(story, form, tags_form)
         )
@@ -310,7 +345,7 @@ def detail(request, pk):
     for name in EDIT_FIELDS:
         data.setdefault(name, getattr(story, name))
     form = StoryForm(data)
-    tags_form = TagsForm(data)
+    tags_form = TagsForm(data, user=request.user)
     if not (form.is_valid() and tags_form.is_valid()):
         return _invalid(request, story, form, tags_form)
     if form.cleaned_data["version"] is None:
@@ -351,6 +386,9 @@ def _save_tags(story, tags_form):
         "themes": sorted(theme.pk for theme in cleaned["themes"]),
         "angles": {theme.pk: angle for theme, angle in cleaned["angles"].items()},
         "questions": sorted(question.pk for question in cleaned["questions"]),
+        "question_angles": {
+            question.pk: angle for question, angle in cleaned["question_angles"].items()
+        },
     }
     now = _tags_initial(story)
     if wanted == {
@@ -373,7 +411,7 @@ def _saved(request, story, form, tags_changed=False, created=False):
         return redirect(story)
     context = {"story": story, "saved_at": saved_at, "oob": True, "created": created}
     if tags_changed or created:
-        tags_form = TagsForm(initial=_tags_initial(story))
+        tags_form = TagsForm(initial=_tags_initial(story), user=request.user)
         context.update(_editor_context(story, form, tags_form))
         context.update(oob=True, tags_changed=tags_changed, created=created)
     return render(request, f"{TEMPLATE}#saved", context)
@@ -409,7 +447,7 @@ def _conflict_response(request, current, form, tags_form, based_on):
     data["version"] = str(current.version)
     data.pop("merged_version", None)
     context = _editor_context(
-        current, StoryForm(data), TagsForm(data), conflict=conflict
+        current, StoryForm(data), TagsForm(data, user=request.user), conflict=conflict
     )
     return render(request, TEMPLATE, context, status=409)
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -69,15 +70,31 @@ class LibraryFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    theme = forms.ModelChoiceField(
-        Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All themes",
-        widget=Select,
-    )
+    theme = forms.ChoiceField(required=False, widget=Select)
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, widget=Select)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=Select)
+
+    def __init__(self, data, user):
+        """The theme filter offers the user's themes, in their order, from one
+        query. A tag link may name any theme they can see (one they hid, one of
+        another playbook), so such a theme is accepted and offered too."""
+        super().__init__(data)
+        visible = list(
+            Theme.objects.visible_to(user)
+            .alias(choice=FilteredRelation("choices", condition=Q(choices__owner=user)))
+            .annotate(place=F("choice__position"), hidden=F("choice__hidden"))
+            .order_by(F("place").asc(nulls_last=True), "number", "pk")
+        )
+        self.themes = {theme.slug: theme for theme in visible}
+        asked = self.data.get("theme", "")
+        self.fields["theme"].choices = [
+            ("", "All themes"),
+            *(
+                (theme.slug, str(theme))
+                for theme in visible
+                if (theme.place is not None and not theme.hidden) or theme.slug == asked
+            ),
+        ]
 
     def filter(self, stories):
         """Apply whichever filters are valid; an invalid one is ignored (and shown)."""
@@ -86,7 +103,7 @@ class LibraryFilterForm(forms.Form):
         if data.get("q"):
             stories = stories.search(data["q"])
         if data.get("theme"):
-            stories = stories.filter(themes=data["theme"])
+            stories = stories.filter(themes=self.themes[data["theme"]])
         status = data.get("status", self.ACTIVE)
         if status == self.ACTIVE:
             stories = stories.exclude(status=Story.Status.RETIRED)
@@ -169,7 +186,7 @@ def _next_url(request, default):
 @vary_on_headers("HX-Request")
 def story_list(request):
     mine = Story.objects.for_user(request.user)
-    form = LibraryFilterForm(request.GET)
+    form = LibraryFilterForm(request.GET, request.user)
     # A page number out of range or malformed shows the nearest page.
     page = Paginator(form.filter(mine.alive()).only(*LIST_FIELDS), PER_PAGE).get_page(
         request.GET.get("page")

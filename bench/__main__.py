@@ -59,6 +59,15 @@ MAIN_RATIO = 3
 # baseline; every HTML page at 100 stories at most GZIP_LIMIT bytes gzipped.
 GROWTH = 1.5
 GZIP_LIMIT = 15_000
+# The same pages for a user with 40 themes (the playbook's and their own) and 3 jobs,
+# preparing for one of them, at 100 stories: held to MAIN_RATIO too.
+JOBS_BANK = {"themes": 40, "jobs": 3, "stories": 100}
+JOBS_PAGES = [
+    ("coverage (40 themes, a job)", "coverage:index"),
+    ("matrix (40 themes, a job)", "coverage:matrix"),
+    ("prep sheet preview (40 themes, a job)", "prepsheet:index"),
+    ("practice (40 themes, a job)", "practice:index"),
+]
 # Query strings of the pages that need one.
 QUERIES = {"coverage weighed (htmx)": "?min_readiness=80"}
 # A page slower than this at one size is not timed at the next (the PDF export).
@@ -95,19 +104,44 @@ def setup_django(data_dir):
     call_command("collectstatic", verbosity=0, interactive=False)
 
 
-def make_bank(username, n):
+def make_bank(username, n, themes=0, jobs=0):
     """A user with n stories: tagged, with questions, ticked points, revisions,
-    practice sessions, about one in twenty in the trash, half of them ready."""
+    practice sessions, about one in twenty in the trash, half of them ready.
+
+    The user starts from the prep document's playbook; `themes` > 0 adds own themes,
+    each with a question, STAR prompts and points, up to that many in all, and
+    `jobs` jobs, each with a third of the themes (the first is the current job)."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from stories.models import Revision, Story, StoryTheme
-    from themes.models import SampleQuestion, Theme, ThemePoint
+    from themes.models import Playbook, SampleQuestion, Theme, ThemePoint
 
     user = get_user_model().objects.create_user(username, password="bench pass 123")
-    themes = list(Theme.objects.all())
-    questions = list(SampleQuestion.objects.all())
-    points = list(ThemePoint.objects.all())
+    Playbook.objects.get(slug="ml-computer-vision").adopt(user)
+    for i in range(themes - Theme.objects.for_user(user).count()):
+        theme = Theme.objects.create(
+            owner=user, slug=f"own-theme-{i}", title=f"Own theme {i}: a value"
+        )
+        theme.add_to_set(user)
+        SampleQuestion.objects.create(
+            theme=theme, owner=user, position=1, text=f"Tell me about value {i}."
+        )
+        for section in ("situation", "task", "action", "result"):
+            theme.star_prompts.create(section=section, text="Say what mattered.")
+        for k in range(3):
+            theme.points.create(
+                kind="framework", position=k + 1, text="Give the measured result."
+            )
+    themes = list(Theme.objects.for_user(user))
+    if jobs:
+        from jobs.models import Job
+
+        for j in range(jobs):
+            job = Job.objects.create(owner=user, company=f"Company {j}", role="Staff")
+            job.themes.set(themes[j::jobs])
+    questions = list(SampleQuestion.objects.for_user(user).filter(theme__in=themes))
+    points = list(ThemePoint.objects.filter(theme__in=themes))
     now = timezone.now()
     stories = Story.objects.bulk_create(
         Story(
@@ -163,6 +197,38 @@ def make_bank(username, n):
             for i, s in enumerate(stories)
         )
     return user, stories[0]
+
+
+def measure_jobs_bank(args, baseline_url):
+    """The JOBS_PAGES for a user with many themes and jobs, the first job current."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from jobs.scope import SESSION_KEY
+
+    n = JOBS_BANK["stories"]
+    user, _ = make_bank("bench-jobs", n, JOBS_BANK["themes"], JOBS_BANK["jobs"])
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = user.jobs.order_by("pk").first().pk
+    session.save()
+    rows = []
+    for label, name in JOBS_PAGES:
+        if args.pages and label not in args.pages:
+            continue
+        row = {"page": label, "stories": n, "url": reverse(name)}
+        try:
+            row.update(measure(client, row["url"], False, baseline_url, args.budget))
+        except Exception as e:  # one broken page must not hide the rest
+            row["error"] = f"{type(e).__name__}: {e}"[:200]
+        rows.append(row)
+        print(
+            f"{label:28} {n:5}  "
+            + (row.get("error") or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×"),
+            flush=True,
+        )
+    return rows
 
 
 def body(response):
@@ -240,7 +306,7 @@ def check_targets(results):
     def target(text, ok, detail):
         targets.append({"target": text, "ok": ok, "detail": detail})
 
-    for page in MAIN_PAGES:
+    for page in [*MAIN_PAGES, *(label for label, _ in JOBS_PAGES)]:
         r = by.get((page, 100))
         if r:
             target(
@@ -373,6 +439,9 @@ def main(argv=None):
                     ),
                     flush=True,
                 )
+
+        if JOBS_BANK["stories"] in args.sizes:
+            results += measure_jobs_bank(args, baseline_url)
 
     report = {
         "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

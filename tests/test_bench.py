@@ -92,3 +92,21 @@ def test_the_matrix_growing_with_the_bank_is_reported_with_its_reason():
     (growth,) = [t for t in check_targets(results) if "the time of 100" in t["target"]]
     assert not growth["ok"]
     assert growth["detail"] == "3.00× (a row per story, by design)"
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_bench_bank_with_own_themes_and_jobs_serves_the_job_pages(playbook):
+    from bench.__main__ import JOBS_PAGES
+    from jobs.scope import SESSION_KEY
+    from themes.models import Theme
+
+    user, _ = make_bank("benchjobs", 4, themes=8, jobs=2)
+    assert Theme.objects.for_user(user).count() == 8
+    assert [job.themes.count() for job in user.jobs.order_by("pk")] == [4, 4]
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = user.jobs.order_by("pk").first().pk
+    session.save()
+    for _, name in JOBS_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name

@@ -93,6 +93,7 @@ class ThemeCoverage:
     weak: int = 0
     questions: list = field(default_factory=list)
     practice: object = None  # a scheduling.History, on the coverage page
+    lead: object = None  # the user's lead StoryRef for the theme (with_leads)
 
     @property
     def total(self):
@@ -331,7 +332,8 @@ class StoryRef:
 @dataclass(slots=True)
 class MatrixRow:
     story: StoryRef
-    # Whether the story is tagged with each theme, in the themes' order.
+    # Whether the story is tagged with each theme, in the themes' order: False,
+    # True, or "lead" where it is the user's lead story for the theme.
     tagged: tuple
     count: int
     stretched: bool
@@ -409,13 +411,24 @@ class Coverage:
     @cached_property
     def _tags(self):
         """(story_id, theme_id) pairs for the user's counting stories."""
-        return set(
-            StoryTheme.objects.filter(
+        return set(self._tag_rows)
+
+    @cached_property
+    def _leads(self):
+        """The (story_id, theme_id) pairs where the story is the theme's lead."""
+        return {pair for pair, is_lead in self._tag_rows.items() if is_lead}
+
+    @cached_property
+    def _tag_rows(self):
+        """{(story_id, theme_id): is_lead} for the user's counting stories."""
+        return {
+            (story_id, theme_id): is_lead
+            for story_id, theme_id, is_lead in StoryTheme.objects.filter(
                 story__owner=self.user,
                 story__deleted_at__isnull=True,
                 story__status__in=COUNTING,
-            ).values_list("story_id", "theme_id")
-        )
+            ).values_list("story_id", "theme_id", "is_lead")
+        }
 
     @cached_property
     def themes(self):
@@ -504,6 +517,19 @@ class Coverage:
             .order_by("theme_id", "owner_id", "position", "pk")
         )
 
+    def with_leads(self):
+        """Attach to each theme the user's lead story for it, if any: one query."""
+        by_theme = {t.theme.pk: t for t in self.themes}
+        for theme_id, pk, title, status in StoryTheme.objects.filter(
+            story__owner=self.user,
+            story__deleted_at__isnull=True,
+            story__status__in=COUNTING,
+            is_lead=True,
+            theme__in=list(by_theme),
+        ).values_list("theme_id", "story_id", "story__title", "story__status"):
+            by_theme[theme_id].lead = StoryRef(pk, title, status)
+        return self
+
     def with_practice(self):
         """Attach to each theme how it has been practised: one query."""
         histories = practice_history(self.user, by="theme")
@@ -560,7 +586,12 @@ class Coverage:
             self.matrix.append(
                 MatrixRow(
                     story,
-                    tuple(pk in mine for pk in themes),
+                    tuple(
+                        ("lead" if (story.pk, pk) in self._leads else True)
+                        if pk in mine
+                        else False
+                        for pk in themes
+                    ),
                     count,
                     count > STRETCHED_OVER,
                 )

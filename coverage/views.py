@@ -33,7 +33,7 @@ def coverage(request):
     min_readiness = _min_readiness(request.GET.get("min_readiness"))
     job, themes = themes_in_view(request)
     report = Coverage(request.user, min_readiness, themes)
-    report.with_questions().with_practice()
+    report.with_questions().with_leads().with_practice()
     template = "coverage/coverage.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#coverage-live"

@@ -210,9 +210,9 @@ def make_many_stories(user, themes, count):
 # Queries, whatever the number of stories: the session, the user, then the coverage:
 # the user's themes and their ready and draft counts (one aggregate), every answer as plain
 # values (each question names the first few and counts the rest) and the sample
-# questions; the practice history per theme; the nav's practice count (its
+# questions; the lead stories; the practice history per theme; the nav's practice count (its
 # themes covered come from the page's numbers).
-COVERAGE_QUERIES = 8
+COVERAGE_QUERIES = 9
 # Weighed by readiness, eight more: the stories and their tags instead
 # of the aggregate, every answer instead of the first few (two more), the ready
 # stories' text, theme ids and ticked point ids, and the prep document the coach
@@ -906,3 +906,36 @@ def test_the_weighing_box_has_a_button_for_pages_without_javascript(
         '<button type="submit" class="secondary small no-js-only">Apply</button>'
         in page
     )
+
+
+def test_the_matrix_marks_the_lead_story_of_a_theme(alice_client, alice, themes):
+    lead = make_story(alice, themes=themes[:2], title="The lead one", status="ready")
+    other = make_story(alice, themes=themes[:1], title="Another", status="ready")
+    lead.make_lead(themes[0])
+    page = alice_client.get(reverse("coverage:matrix")).content.decode()
+    assert (
+        f'value="{lead.pk}-{themes[0].pk}" aria-labelledby="s{lead.pk} '
+        f't{themes[0].pk}" aria-describedby="lead-note" aria-pressed="true">★<'
+    ) in page
+    # Only where it leads: its other theme, and the other story, keep the plain mark.
+    assert (
+        f'value="{lead.pk}-{themes[1].pk}" aria-labelledby="s{lead.pk} t{themes[1].pk}" aria-pressed="true">●<'
+        in page
+    )
+    assert (
+        f'value="{other.pk}-{themes[0].pk}" aria-labelledby="s{other.pk} t{themes[0].pk}" aria-pressed="true">●<'
+        in page
+    )
+    assert '<span id="lead-note">your lead story for the theme</span>' in page
+
+
+def test_coverage_names_the_lead_story_of_a_theme(alice_client, alice, themes):
+    lead = make_story(alice, themes=themes[:1], title="The lead one", status="ready")
+    make_story(alice, themes=themes[:1], title="Another", status="ready")
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    assert "Lead story:" not in page
+    lead.make_lead(themes[0])
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    card = page[page.index(f'id="t{themes[0].pk}"') :]
+    card = card[: card.index("</li>")]
+    assert f'Lead story: <a href="{lead.get_absolute_url()}">The lead one</a>' in card

@@ -881,7 +881,7 @@ def _penalty(rule, severity, report):
 @dataclass(frozen=True)
 class ChecklistItem:
     point: object  # a themes.ThemePoint
-    theme_number: int
+    theme_label: str  # "Theme 2", or an own theme's name
     ticked: bool
     # What in the text shows this item is met, or "" when the coach cannot tell.
     detected: str = ""
@@ -970,12 +970,12 @@ def readiness(story, playbook=None, text=None):
     ]
 
     checklist = []
-    for theme_id in sorted(theme_ids, key=playbook.theme_number):
+    for theme_id in sorted(theme_ids, key=playbook.theme_order):
         for point in playbook.checklist_points(theme_id):
             checklist.append(
                 ChecklistItem(
                     point,
-                    playbook.theme_number(theme_id),
+                    playbook.theme_label(theme_id),
                     point.pk in checked,
                     _detect(point, report),
                 )

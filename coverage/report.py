@@ -12,6 +12,7 @@ the others are counted apart as "below the bar", like drafts.
 import functools
 import hashlib
 import heapq
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -696,6 +697,23 @@ class Chart:
             if r["drafts_width"]
         )
 
+    # Characters of a theme's name on one line of the label, which is LABEL wide.
+    LABEL_CHARS = 38
+
+    def _label_lines(self, label, top):
+        """A theme's name on one line, or two when it is long (the second cut short
+        if need be): {"text", "y"} each, their baselines inside the row."""
+        lines = textwrap.wrap(label, self.LABEL_CHARS) or [label]
+        if len(lines) == 1:
+            return [{"text": lines[0], "y": top + self.ROW // 2 + 5}]
+        second = " ".join(lines[1:])
+        if len(second) > self.LABEL_CHARS:
+            second = second[: self.LABEL_CHARS - 1].rstrip() + "…"
+        return [
+            {"text": lines[0], "y": top + self.ROW // 2 - 2},
+            {"text": second, "y": top + self.ROW // 2 + 11},
+        ]
+
     @cached_property
     def rows(self):
         rows = []
@@ -705,6 +723,8 @@ class Chart:
             rows.append(
                 {
                     "coverage": t,
+                    "number": i + 1,
+                    "label_lines": self._label_lines(f"{i + 1}. {t.theme.title}", top),
                     "label_y": top + self.ROW // 2 + 5,
                     "band_x": self.x(t.theme.target_min),
                     # A target of exactly n stories still shows as a thin band.

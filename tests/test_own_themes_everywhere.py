@@ -174,3 +174,21 @@ def test_what_i_need_most_can_pick_the_own_theme(alice, own):
     UserTheme.objects.filter(owner=alice).exclude(theme=theme).update(hidden=True)
     pick = what_i_need_most(alice)
     assert pick.question.theme == theme
+
+
+def test_the_chart_numbers_themes_in_order_and_wraps_a_long_name(alice, alice_client):
+    title = "Earning the trust of a skeptical compliance team during a migration"
+    theme = Theme.objects.create(
+        owner=alice, slug=Theme.unique_slug(alice, title), title=title
+    )
+    theme.add_to_set(alice)
+    page = alice_client.get(reverse("coverage:index")).content.decode()
+    assert "None." not in page
+    assert '<tspan x="0" y="' in page
+    # Sixth in the user's order, its name on two lines of the label, cut nowhere.
+    assert ">6. Earning the trust of a skeptical</tspan>" in page
+    assert ">compliance team during a migration</tspan>" in page
+    # The matrix numbers it the same way.
+    make_story(alice, themes=[theme])
+    matrix = alice_client.get(reverse("coverage:matrix")).content.decode()
+    assert f'id="t{theme.pk}">6. {title}</th>' in matrix

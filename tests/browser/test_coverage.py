@@ -24,7 +24,7 @@ def test_tagging_a_story_in_the_matrix_updates_it_and_the_coverage(
     expect(page).to_have_url(re.compile(r"/coverage/matrix/$"))
     # Survives only as long as the page is never reloaded.
     page.evaluate("window.notReloaded = true")
-    matrix_status = page.locator(f"#matrix-status-{mentorship.number}")
+    matrix_status = page.locator(f"#matrix-status-{mentorship.pk}")
     nav = page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Coverage"
     )

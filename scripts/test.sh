@@ -53,7 +53,7 @@ $bin/ruff check . && $bin/ruff format --check . || failed+=("ruff")
 step "migrations are up to date"
 $bin/python manage.py makemigrations --check --dry-run || failed+=("makemigrations --check")
 
-step "fixture matches the prep document"
+step "fixtures match their sources"
 $bin/python manage.py build_fixtures --check || failed+=("build_fixtures --check")
 
 step "check --deploy on production settings"

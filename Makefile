@@ -45,7 +45,7 @@ $(STATIC_STAMP): $(STATIC_SOURCES)
 # stale when ./data or DATABASE_URL changes under it.
 run: $(RUN_STAMP) $(STATIC_STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata playbook
+	$(BIN)/python manage.py loaddata playbook general-software-engineering
 	@echo "interviewprep is running: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn interviewprep.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 

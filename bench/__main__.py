@@ -100,7 +100,7 @@ def setup_django(data_dir):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     clear_url_caches()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("loaddata", "playbook", verbosity=0)
+    call_command("loaddata", "playbook", "general-software-engineering", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
 
 

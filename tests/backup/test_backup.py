@@ -20,7 +20,9 @@ from themes.models import SampleQuestion, Theme, ThemePoint
 
 @pytest.fixture
 def themes(playbook):
-    return list(Theme.objects.order_by("number"))
+    return list(
+        Theme.objects.filter(playbook__slug="ml-computer-vision").order_by("number")
+    )
 
 
 @pytest.fixture
@@ -68,8 +70,12 @@ def at(day, hour=9):
 def practise(alice, bobs, trashed):
     """Alice's rounds: with a story, without one, with a story in the trash."""
     story = Story.objects.get(owner=alice, title="Caught a silent drift")
-    first = SampleQuestion.objects.get(theme__number=1, position=1)
-    second = SampleQuestion.objects.get(theme__number=2, position=1)
+    first = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=1, position=1
+    )
+    second = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=2, position=1
+    )
     record_practice(
         alice,
         first,
@@ -1018,7 +1024,15 @@ def test_validation_resolves_references_by_natural_key(alice, themes):
 def test_an_account_with_only_practice_data_is_offered_merge_or_replace(
     alice_client, alice, playbook
 ):
-    record_practice(alice, SampleQuestion.objects.first(), None, 3, 60)
+    record_practice(
+        alice,
+        SampleQuestion.objects.filter(
+            theme__playbook__slug="ml-computer-vision"
+        ).first(),
+        None,
+        3,
+        60,
+    )
     html = alice_client.get(reverse("backup:index")).content.decode()
     assert 'value="merge"' in html and 'value="replace"' in html
 

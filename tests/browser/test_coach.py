@@ -9,7 +9,7 @@ def test_the_coach_flags_a_result_without_a_number_and_clears_it(logged_in_page,
     page = logged_in_page
     story = make_story(
         alice,
-        themes=[Theme.objects.get(number=1)],
+        themes=[Theme.objects.get(playbook__slug="ml-computer-vision", number=1)],
         action="I profiled the decoder and replaced the upsampler.",
         result="It is 60% faster.",
     )
@@ -40,7 +40,7 @@ def test_in_the_editor_the_coach_flags_a_result_without_a_number_and_clears_it(
     page = logged_in_page
     story = make_story(
         alice,
-        themes=[Theme.objects.get(number=1)],
+        themes=[Theme.objects.get(playbook__slug="ml-computer-vision", number=1)],
         action="I profiled the decoder and replaced the upsampler.",
         result="It is 60% faster.",
     )

@@ -22,7 +22,7 @@ def test_create_a_story_write_a_section_tag_a_theme_and_see_coverage_by_keyboard
     logged_in_page,
 ):
     page = logged_in_page
-    theme = Theme.objects.get(number=1)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
     page.goto("/stories/")
 
     tab_to(page, page.get_by_role("link", name="New story"))

@@ -12,7 +12,11 @@ from themes.models import Theme
 
 
 def bank(owner, count):
-    theme = Theme.objects.order_by("number").first()
+    theme = (
+        Theme.objects.filter(playbook__slug="ml-computer-vision")
+        .order_by("number")
+        .first()
+    )
     stories = Story.objects.bulk_create(
         Story(owner=owner, title=f"Story {i:03}", status=Story.Status.READY)
         for i in range(count)

@@ -9,7 +9,9 @@ from themes.models import SampleQuestion
 
 def test_a_practice_round_runs_the_timer_then_takes_a_rating(logged_in_page, alice):
     page = logged_in_page
-    question = SampleQuestion.objects.get(theme__number=4, position=1)
+    question = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=4, position=1
+    )
     story = make_story(
         alice,
         themes=[question.theme],
@@ -50,7 +52,9 @@ def test_a_practice_round_runs_the_timer_then_takes_a_rating(logged_in_page, ali
 
 def test_the_timer_pauses_and_resets_from_the_keyboard(logged_in_page):
     page = logged_in_page
-    question = SampleQuestion.objects.get(theme__number=1, position=1)
+    question = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=1, position=1
+    )
     page.goto(f"/practice/?question={question.pk}&seconds=60")
     page.get_by_role("button", name="Start").focus()
     page.keyboard.press("Enter")

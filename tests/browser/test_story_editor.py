@@ -23,7 +23,7 @@ def drop_saves(route):
 
 def test_a_new_story_saves_itself_as_you_type_and_survives_a_reload(logged_in_page):
     page = logged_in_page
-    theme = Theme.objects.get(number=1)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
     page.goto(f"/stories/new/?theme={theme.slug}")
     expect(page.get_by_role("checkbox", name=theme.title, exact=True)).to_be_checked()
     situation_prompt = theme.star_prompts.get(section="situation").text
@@ -73,7 +73,9 @@ def test_ticking_a_theme_saves_it_and_updates_the_guidance_without_a_page_load(
     logged_in_page, alice
 ):
     page = logged_in_page
-    story = make_story(alice, themes=[Theme.objects.get(number=1)])
+    story = make_story(
+        alice, themes=[Theme.objects.get(playbook__slug="ml-computer-vision", number=1)]
+    )
     page.goto(f"/stories/{story.pk}/")
     page.evaluate("window.editorMarker = 'same page'")
 
@@ -84,7 +86,7 @@ def test_ticking_a_theme_saves_it_and_updates_the_guidance_without_a_page_load(
     expect(page.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
     expect(page.locator("#id_version")).to_have_value("2")
 
-    mentorship = Theme.objects.get(number=5)
+    mentorship = Theme.objects.get(playbook__slug="ml-computer-vision", number=5)
     page.get_by_role("checkbox", name=mentorship.title, exact=True).check()
     expect(page.locator("#guidance")).to_contain_text(mentorship.title)
     expect(page.locator("#prompts-task")).to_contain_text(

@@ -485,7 +485,7 @@ def test_a_reflection_or_a_lesson_in_the_result_satisfies_the_theme(result, refl
 
 @pytest.fixture
 def theme(playbook):
-    return Theme.objects.get(number=1)
+    return Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
 
 
 def test_guidance_cites_the_documents_own_words(theme):

@@ -11,7 +11,7 @@ from themes.models import Theme
 def story(alice, playbook):
     return make_story(
         alice,
-        themes=[Theme.objects.get(number=1)],
+        themes=[Theme.objects.get(playbook__slug="ml-computer-vision", number=1)],
         action="We worked on the detector. We fixed it.",
         result="It was much better.",
     )
@@ -99,7 +99,11 @@ def test_the_panel_says_the_score_comes_from_the_text_not_the_ticks(
 ):
     from themes.models import ThemePoint
 
-    story.checked_points.set(ThemePoint.objects.filter(theme__number=1))
+    story.checked_points.set(
+        ThemePoint.objects.filter(
+            theme__playbook__slug="ml-computer-vision", theme__number=1
+        )
+    )
     html = alice_client.get(url(story), headers={"HX-Request": "true"}).content.decode()
     score = re.search(r"Readiness (\d+)/100</strong> · (.+)", html)
     assert int(score[1]) < 50 and score[2] == "Needs work"
@@ -133,7 +137,7 @@ def test_a_story_held_below_the_line_says_why(alice_client, alice, playbook):
     from tests.coach.test_coach import WEAK_TEXTS
     from themes.models import ThemePoint
 
-    theme = Theme.objects.get(number=1)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
     nearly = make_story(alice, themes=[theme], **WEAK_TEXTS["nearly there"])
     nearly.checked_points.set(ThemePoint.objects.filter(theme=theme))
     html = alice_client.get(url(nearly)).content.decode()

@@ -23,7 +23,9 @@ DRAFT = Story.Status.DRAFT
 
 @pytest.fixture
 def themes(playbook):
-    return list(Theme.objects.order_by("number"))
+    return list(
+        Theme.objects.filter(playbook__slug="ml-computer-vision").order_by("number")
+    )
 
 
 def theme_coverage(user, theme):
@@ -118,7 +120,11 @@ def test_the_nav_counts_agree_with_coverage_and_practice(alice, bob, themes):
     make_story(bob, themes=[themes[3]], status=READY)
     trashed = make_story(alice, themes=[themes[4]], status=READY)
     today = timezone.localdate()
-    questions = list(SampleQuestion.objects.order_by("pk"))
+    questions = list(
+        SampleQuestion.objects.filter(
+            theme__playbook__slug="ml-computer-vision"
+        ).order_by("pk")
+    )
     for question, card_story, due_on in [
         (questions[0], story, today),  # due
         (questions[1], None, today - timedelta(days=3)),  # due, no story yet
@@ -187,7 +193,9 @@ def test_a_question_answered_only_by_a_draft_is_not_yet_answered(alice, themes):
 
 def make_many_stories(user, themes, count):
     """`count` stories, each tagged with two themes and answering one question."""
-    questions = list(SampleQuestion.objects.all())
+    questions = list(
+        SampleQuestion.objects.filter(theme__playbook__slug="ml-computer-vision")
+    )
     stories = Story.objects.bulk_create(
         Story(
             owner=user,
@@ -770,7 +778,11 @@ GZIP_BYTES = 15_000
 
 
 def full_bank(user, themes, count):
-    questions = list(SampleQuestion.objects.order_by("pk"))
+    questions = list(
+        SampleQuestion.objects.filter(
+            theme__playbook__slug="ml-computer-vision"
+        ).order_by("pk")
+    )
     return [
         make_story(
             user,
@@ -799,7 +811,9 @@ def test_coverage_stays_under_15_kb_gzipped_with_100_stories(
     from practice.scheduling import record_practice
 
     full_bank(alice, themes, 100)
-    for question in SampleQuestion.objects.all():
+    for question in SampleQuestion.objects.filter(
+        theme__playbook__slug="ml-computer-vision"
+    ):
         for rating in [2, 3, 4, 5, 4, 3]:
             record_practice(alice, question, None, rating, 90)
     body, html = gzipped(alice_client, reverse("coverage:index"), headers=headers)

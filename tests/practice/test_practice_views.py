@@ -18,7 +18,9 @@ LOG = reverse("practice:log")
 
 @pytest.fixture
 def question(playbook):
-    return SampleQuestion.objects.get(theme__number=4, position=1)
+    return SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=4, position=1
+    )
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def test_what_i_need_most_redirects_to_a_round_with_its_reasons(
 
 
 def test_a_question_from_a_theme_stays_in_it(alice_client, playbook):
-    theme = Theme.objects.get(number=3)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=3)
     for _ in range(4):
         response = alice_client.get(
             PRACTICE, {"mode": "theme", "theme": theme.pk, "seconds": 120}
@@ -66,7 +68,7 @@ def test_a_question_from_a_theme_stays_in_it(alice_client, playbook):
 
 def test_a_link_without_a_time_limit_gets_the_default(alice_client, playbook):
     # Coverage's "Practise this theme" links leave the time limit out.
-    theme = Theme.objects.get(number=2)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=2)
     response = alice_client.get(PRACTICE, {"mode": "theme", "theme": theme.pk})
     assert response.status_code == 302
     assert parse_qs(urlparse(response["Location"]).query)["seconds"] == ["120"]
@@ -205,7 +207,11 @@ def test_every_page_links_to_practice_with_todays_due_count(
     alice_client, alice, bob, playbook
 ):
     today = timezone.localdate()
-    questions = list(SampleQuestion.objects.order_by("theme__number", "position"))
+    questions = list(
+        SampleQuestion.objects.filter(
+            theme__playbook__slug="ml-computer-vision"
+        ).order_by("theme__number", "position")
+    )
     for q in questions[:2]:
         PracticeCard.objects.create(owner=alice, question=q, due_on=today)
     PracticeCard.objects.create(

@@ -29,7 +29,9 @@ def at(day):
 
 @pytest.fixture
 def question(playbook):
-    return SampleQuestion.objects.get(theme__number=1, position=1)
+    return SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=1, position=1
+    )
 
 
 def practise(user, question, story, rating, day):
@@ -89,7 +91,9 @@ def test_an_ok_rating_keeps_the_interval(alice, question):
 
 
 def test_due_lists_are_right_across_days(alice, question, playbook):
-    other = SampleQuestion.objects.get(theme__number=2, position=1)
+    other = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=2, position=1
+    )
     story = make_story(alice)
     practise(alice, question, story, 1, MONDAY)  # back tomorrow
     practise(alice, other, None, 5, MONDAY)  # box 2: in three days
@@ -117,7 +121,9 @@ def test_cards_are_per_user_and_skip_trashed_stories(alice, bob, question):
 
 
 def test_what_i_need_most_picks_from_the_weakest_theme_first(alice, playbook):
-    themes = {t.number: t for t in Theme.objects.all()}
+    themes = {
+        t.number: t for t in Theme.objects.filter(playbook__slug="ml-computer-vision")
+    }
     # Themes 1, 2, 4 and 5 reach their target of 2 ready stories; theme 3 has one.
     for number in (1, 2, 4, 5):
         for i in range(2):
@@ -132,7 +138,9 @@ def test_what_i_need_most_picks_from_the_weakest_theme_first(alice, playbook):
 
 
 def test_a_theme_without_stories_comes_before_one_short_of_its_target(alice, playbook):
-    themes = {t.number: t for t in Theme.objects.all()}
+    themes = {
+        t.number: t for t in Theme.objects.filter(playbook__slug="ml-computer-vision")
+    }
     for number in (1, 2, 3, 5):
         make_story(alice, themes=[themes[number]], title=str(number), status="ready")
     pick = what_i_need_most(alice)
@@ -142,7 +150,9 @@ def test_a_theme_without_stories_comes_before_one_short_of_its_target(alice, pla
 
 
 def test_drafts_do_not_count_as_coverage(alice, playbook):
-    themes = {t.number: t for t in Theme.objects.all()}
+    themes = {
+        t.number: t for t in Theme.objects.filter(playbook__slug="ml-computer-vision")
+    }
     for number in (1, 2, 3, 4):
         for i in range(2):
             make_story(
@@ -154,7 +164,9 @@ def test_drafts_do_not_count_as_coverage(alice, playbook):
 
 
 def test_a_custom_readiness_test_changes_the_weakest_theme(alice, playbook):
-    themes = {t.number: t for t in Theme.objects.all()}
+    themes = {
+        t.number: t for t in Theme.objects.filter(playbook__slug="ml-computer-vision")
+    }
     for number in (1, 2, 3, 4, 5):
         for i in range(2):
             make_story(
@@ -166,7 +178,7 @@ def test_a_custom_readiness_test_changes_the_weakest_theme(alice, playbook):
 
 
 def test_within_a_theme_the_story_practised_longest_ago_comes_first(alice, playbook):
-    theme = Theme.objects.get(number=1)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
     question = theme.questions.get()
     for other in Theme.objects.exclude(pk=theme.pk):
         for i in range(2):
@@ -195,7 +207,7 @@ def test_the_lead_story_for_the_questions_theme_is_offered_first(alice, bob, que
     mine = make_story(alice, themes=[question.theme], title="mine")
     linked = make_story(alice, questions=[question], title="linked")
     lead = make_story(alice, themes=[question.theme], title="zz the lead")
-    other_theme = Theme.objects.get(number=2)
+    other_theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=2)
     elsewhere = make_story(alice, themes=[question.theme, other_theme], title="a")
     elsewhere.make_lead(other_theme)  # a lead, but of another theme
     bobs = make_story(bob, themes=[question.theme])
@@ -205,7 +217,7 @@ def test_the_lead_story_for_the_questions_theme_is_offered_first(alice, bob, que
 
 
 def test_a_random_pick_from_a_theme_stays_in_that_theme(alice, playbook):
-    theme = Theme.objects.get(number=3)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=3)
     for seed in range(5):
         pick = random_pick(alice, theme, random.Random(seed))
         assert pick.question.theme == theme

@@ -18,7 +18,11 @@ SECTIONS = ("situation", "task", "action", "result", "reflection")
 
 @pytest.fixture
 def theme(playbook):
-    return Theme.objects.order_by("number").first()
+    return (
+        Theme.objects.filter(playbook__slug="ml-computer-vision")
+        .order_by("number")
+        .first()
+    )
 
 
 def params(theme, **extra):

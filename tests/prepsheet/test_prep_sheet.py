@@ -23,7 +23,9 @@ DRAFT = Story.Status.DRAFT
 
 @pytest.fixture
 def themes(playbook):
-    return list(Theme.objects.order_by("number"))
+    return list(
+        Theme.objects.filter(playbook__slug="ml-computer-vision").order_by("number")
+    )
 
 
 @pytest.fixture
@@ -366,7 +368,9 @@ PARAGRAPH = (
 def full_bank(alice, themes):
     """Forty stories with long STAR sections, each under two themes with an angle,
     half of them drafts, plus the user's own questions and notes."""
-    questions = list(SampleQuestion.objects.all())
+    questions = list(
+        SampleQuestion.objects.filter(theme__playbook__slug="ml-computer-vision")
+    )
     for i in range(40):
         make_story(
             alice,

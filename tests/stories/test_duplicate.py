@@ -11,7 +11,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def story(alice, playbook):
-    theme = Theme.objects.get(number=1)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
     story = make_story(
         alice,
         themes=[theme],
@@ -45,7 +45,7 @@ def test_duplicating_makes_an_independent_draft_copy(story):
     assert story.revisions.exists() and not copy.revisions.exists()
 
     copy.apply_edit({"situation": "Changed in the copy."}, copy.version)
-    copy.untag(Theme.objects.get(number=1))
+    copy.untag(Theme.objects.get(playbook__slug="ml-computer-vision", number=1))
     story.refresh_from_db()
     assert story.situation == "The detector drifted."
     assert story.story_themes.count() == 1

@@ -9,12 +9,12 @@ from themes.models import Theme
 
 @pytest.fixture
 def theme(playbook):
-    return Theme.objects.get(number=1)
+    return Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
 
 
 @pytest.fixture
 def other_theme(playbook):
-    return Theme.objects.get(number=2)
+    return Theme.objects.get(playbook__slug="ml-computer-vision", number=2)
 
 
 def leads(theme):

@@ -15,7 +15,7 @@ SAVED_AT = re.compile(r"Saved at \d\d:\d\d:\d\d")
 
 @pytest.fixture
 def theme(playbook):
-    return Theme.objects.get(number=1)
+    return Theme.objects.get(playbook__slug="ml-computer-vision", number=1)
 
 
 @pytest.fixture
@@ -63,7 +63,9 @@ def test_a_story_started_from_a_theme_is_pre_tagged_and_shows_its_star_prompts(
 def test_a_story_started_from_a_question_tags_the_question_and_its_theme(
     alice_client, playbook
 ):
-    question = SampleQuestion.objects.get(theme__number=3, position=1)
+    question = SampleQuestion.objects.get(
+        theme__playbook__slug="ml-computer-vision", theme__number=3, position=1
+    )
     response = alice_client.get(reverse("stories:create") + f"?question={question.pk}")
     html = response.content.decode()
     assert f'value="{question.pk}" id="question-{question.pk}" checked' in html
@@ -261,7 +263,7 @@ def test_the_plain_form_saves_and_redirects(alice_client, story):
 
 
 def test_the_plain_form_untags_and_tags_themes(alice_client, story, theme):
-    other = Theme.objects.get(number=2)
+    other = Theme.objects.get(playbook__slug="ml-computer-vision", number=2)
     alice_client.post(
         story.get_absolute_url(),
         form_data(story, themes=[other.pk], **{f"angle-{other.pk}": "Influence"}),
@@ -365,7 +367,7 @@ def test_autosave_of_unchanged_text_on_the_current_version_changes_nothing(
 def test_the_checked_themes_are_saved_with_the_text_and_update_the_guidance(
     alice_client, story, theme
 ):
-    other = Theme.objects.get(number=5)
+    other = Theme.objects.get(playbook__slug="ml-computer-vision", number=5)
     question = other.questions.first()
     response = alice_client.post(
         story.get_absolute_url(),
@@ -653,7 +655,9 @@ def test_practice_history_costs_the_same_queries_for_1_and_20_rounds(
 
     from practice.scheduling import record_practice
 
-    question = SampleQuestion.objects.filter(theme__number=1).first()
+    question = SampleQuestion.objects.filter(
+        theme__playbook__slug="ml-computer-vision", theme__number=1
+    ).first()
     url = reverse("stories:detail", args=[story.pk])
     counts = []
     for rounds in [1, 19]:

@@ -25,7 +25,9 @@ def titles(response):
 
 @pytest.fixture
 def themes(playbook):
-    return list(Theme.objects.order_by("number")[:2])
+    return list(
+        Theme.objects.filter(playbook__slug="ml-computer-vision").order_by("number")[:2]
+    )
 
 
 # Search ---------------------------------------------------------------------------
@@ -315,7 +317,10 @@ def test_the_list_runs_the_same_queries_for_1_and_100_stories(
 def test_a_full_page_of_the_list_is_under_15_kb_gzipped(alice_client, alice):
     # The target (#11): every page at most 15 KB gzipped, here a full page of
     # the list with pages either side.
-    longest = sorted(Theme.objects.all(), key=lambda t: len(t.title + t.slug))[-2:]
+    longest = sorted(
+        Theme.objects.filter(playbook__slug="ml-computer-vision"),
+        key=lambda t: len(t.title + t.slug),
+    )[-2:]
     for i in range(PER_PAGE * 3):
         make_story(
             alice,

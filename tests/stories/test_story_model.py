@@ -63,7 +63,7 @@ def test_tagging_twice_keeps_one_tag_and_untag_removes_it(alice, playbook):
     from themes.models import Theme
 
     story = make_story(alice)
-    theme = Theme.objects.get(number=2)
+    theme = Theme.objects.get(playbook__slug="ml-computer-vision", number=2)
     story.tag(theme)
     story.tag(theme)
     assert list(story.themes.all()) == [theme]

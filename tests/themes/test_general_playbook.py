@@ -376,3 +376,23 @@ def test_building_writes_both_fixtures(tmp_path, monkeypatch):
     call_command("build_fixtures", stdout=io.StringIO())
     assert playbook.read_text(encoding="utf-8") == document.build_fixture()
     assert general.read_text(encoding="utf-8") == authored.build_fixture()
+
+
+@pytest.mark.django_db
+def test_loading_the_general_fixture_twice_leaves_one_copy_of_everything():
+    from django.core.management import call_command
+
+    from themes.models import Playbook, SampleQuestion, StarPrompt, Theme, ThemePoint
+
+    call_command("loaddata", "general-software-engineering", verbosity=0)
+    call_command("loaddata", "general-software-engineering", verbosity=0)
+    book = Playbook.objects.get(slug="general-software-engineering")
+    assert book.title == "General software engineering"
+    themes = Theme.objects.filter(playbook=book)
+    assert themes.count() == 12
+    assert list(themes.values_list("number", flat=True)) == list(range(1, 13))
+    assert SampleQuestion.objects.filter(theme__playbook=book).count() == 47
+    assert StarPrompt.objects.filter(theme__playbook=book).count() == 48
+    assert ThemePoint.objects.filter(theme__playbook=book).count() == 54
+    # The prep document's playbook is untouched beside it.
+    assert Theme.objects.filter(playbook__slug="ml-computer-vision").count() == 5

@@ -56,12 +56,11 @@ class JobForm(forms.ModelForm):
             "themes",
         ]
         labels = {
-            "level": "Level",
+            "level": "Level (optional)",
             "interview_date": "Interview date",
             "description": "Job description",
         }
         help_texts = {
-            "level": "Optional, such as “Senior” or “L5”.",
             "description": "Optional: the job description, pasted as it is "
             f"(at most {DESCRIPTION_MAX:,} characters).",
         }

@@ -96,6 +96,22 @@ def test_the_list_shows_only_my_jobs_and_which_one_is_current(
     assert "2 themes" in current
 
 
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_list_runs_a_fixed_number_of_queries(
+    alice_client, alice, themes, django_assert_num_queries, count
+):
+    jobs = [make_job(alice, themes=themes, company=f"Co {i}") for i in range(count)]
+    # Session, user, the jobs with their theme counts (one aggregate), the nav's
+    # counts, the switcher's list; with a job chosen, that job (the view asks,
+    # the switcher reuses it).
+    with django_assert_num_queries(5):
+        html = alice_client.get(INDEX).content.decode()
+    assert html.count('<li class="card') == count
+    alice_client.post(SWITCH, {"job": jobs[0].pk})
+    with django_assert_num_queries(6):
+        alice_client.get(INDEX)
+
+
 def test_the_list_with_no_jobs_says_how_to_start(alice_client):
     html = alice_client.get(INDEX).content.decode()
     assert "No jobs yet" in html
@@ -366,7 +382,7 @@ def test_a_current_job_deleted_elsewhere_falls_back_to_all_themes(
 
 
 def switcher(html):
-    return html.split('<form class="job-switcher"', 1)[1].split("</form>", 1)[0]
+    return html.split('<form class="job-bar', 1)[1].split("</form>", 1)[0]
 
 
 def test_the_header_switcher_offers_my_open_jobs_with_the_current_one_selected(
@@ -378,6 +394,8 @@ def test_the_header_switcher_offers_my_open_jobs_with_the_current_one_selected(
     alice_client.post(SWITCH, {"job": job.pk})
     html = alice_client.get(reverse("themes:index")).content.decode()
     form = switcher(html)
+    # Tinted while the pages show one job's themes.
+    assert form.startswith(' is-scoped"')
     assert f'action="{SWITCH}"' in form
     assert 'name="csrfmiddlewaretoken"' in form
     assert '<input type="hidden" name="next" value="/themes/">' in form
@@ -394,6 +412,7 @@ def test_the_header_switcher_offers_my_open_jobs_with_the_current_one_selected(
 def test_with_no_current_job_the_switcher_selects_all_my_themes(alice_client, job):
     form = switcher(alice_client.get(reverse("themes:index")).content.decode())
     assert " selected" not in form
+    assert "is-scoped" not in form
 
 
 def test_a_closed_current_job_is_still_shown_as_current(alice_client, job):
@@ -406,7 +425,7 @@ def test_a_closed_current_job_is_still_shown_as_current(alice_client, job):
 
 def test_without_jobs_the_header_has_no_switcher(alice_client):
     html = alice_client.get(reverse("themes:index")).content.decode()
-    assert "job-switcher" not in html
+    assert "job-bar" not in html
     assert f'href="{INDEX}"' in html
 
 

@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # The nav's counts of coverage and of practice due, in one query.
                 "coverage.context_processors.nav_counts",
+                # The header's job switcher: one query for the user's open jobs.
+                "jobs.context_processors.job_switcher",
             ],
         },
     },

@@ -1,7 +1,7 @@
 """The jobs a user is preparing for: each names the themes its interviews probe."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +12,9 @@ DESCRIPTION_MAX = 50_000
 
 
 class JobQuerySet(OwnedQuerySet):
-    pass
+    def open(self):
+        """The jobs still in play: what the job switcher offers."""
+        return self.exclude(status=Job.Status.CLOSED)
 
 
 class Job(models.Model):
@@ -58,3 +60,17 @@ class Job(models.Model):
 
     def get_absolute_url(self):
         return reverse("jobs:detail", args=[self.pk])
+
+    def add_new_theme(self, title, **fields):
+        """A new theme of the owner's own, made for this job: one of the job's
+        themes and, last, in the owner's set (so their coverage counts it too)."""
+        with transaction.atomic():
+            theme = Theme.objects.create(
+                owner=self.owner,
+                slug=Theme.unique_slug(self.owner, title),
+                title=title,
+                **fields,
+            )
+            theme.add_to_set(self.owner)
+            self.themes.add(theme)
+        return theme

@@ -21,3 +21,24 @@ def make_story(owner, themes=(), questions=(), **fields):
         StoryTheme.objects.create(story=story, theme=theme)
     story.questions.set(questions)
     return story
+
+
+def make_job(owner, themes=(), **fields):
+    from jobs.models import Job
+
+    fields.setdefault("company", "Acme")
+    fields.setdefault("role", "Staff engineer")
+    job = Job.objects.create(owner=owner, **fields)
+    job.themes.set(themes)
+    return job
+
+
+def make_own_theme(owner, title="Working with regulators", in_set=True):
+    from themes.models import Theme
+
+    theme = Theme.objects.create(
+        owner=owner, slug=Theme.unique_slug(owner, title), title=title
+    )
+    if in_set:
+        theme.add_to_set(owner)
+    return theme

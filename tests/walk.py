@@ -252,6 +252,15 @@ def make_bank(user):
         story=story,
         due_on=timezone.localdate(),
     )
+    job = _create(
+        "jobs.Job",
+        owner=user,
+        company=f"{SECRET} company",
+        role=f"{SECRET} role",
+        description=f"{SECRET} job description",
+    )
+    if job is not None:
+        job.themes.set([themes[0], own])
     return {
         "story": story,
         "ready": ready,

@@ -218,9 +218,10 @@ def make_many_stories(user, themes, count):
 # Queries, whatever the number of stories: the session, the user, then the coverage:
 # the user's themes and their ready and draft counts (one aggregate), every answer as plain
 # values (each question names the first few and counts the rest) and the sample
-# questions; the lead stories; the practice history per theme; the nav's practice count (its
-# themes covered come from the page's numbers).
-COVERAGE_QUERIES = 9
+# questions; the lead stories; the practice history per theme; the nav's practice
+# count (its themes covered come from the page's numbers); the header's job switcher
+# (the user's open jobs; with no job chosen the current one costs nothing).
+COVERAGE_QUERIES = 10
 # Weighed by readiness, eight more: the stories and their tags instead
 # of the aggregate, every answer instead of the first few (two more), the ready
 # stories' text, theme ids and ticked point ids, and the prep document the coach
@@ -231,8 +232,9 @@ COVERAGE_QUERIES = 9
 WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 8
 # The matrix needs no questions: session, user, the counting stories, their tags and
 # the themes (the column totals and the stretched stories are counted from them), and
-# the nav's practice count (its themes covered come from the page's numbers).
-MATRIX_QUERIES = 6
+# the nav's practice count (its themes covered come from the page's numbers), and
+# the header's job switcher (the user's open jobs).
+MATRIX_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -276,9 +278,9 @@ def test_the_nav_summary_costs_one_query_on_any_page(
 ):
     make_many_stories(alice, themes, count)
     # The playbook index with the nav: session, user, the page's own queries
-    # (playbook, guidelines, themes, questions), and one for the nav's two counts:
-    # themes covered and practice questions due today.
-    with django_assert_num_queries(7):
+    # (playbook, guidelines, themes, questions), one for the nav's two counts:
+    # themes covered and practice questions due today, and the job switcher's list.
+    with django_assert_num_queries(8):
         page = alice_client.get(reverse("themes:index")).content.decode()
     covered = Coverage(alice).summary.covered
     assert f'<span class="nav-count">{covered}/5</span>' in page

@@ -299,9 +299,10 @@ def test_the_list_runs_the_same_queries_for_1_and_100_stories(
         make_stories(alice, themes, count)
         # 1 session, 2 user, 3 the count of matching stories (the paginator), 4 one
         # page of stories, 5 their themes (one prefetch), 6 the trash count, 7 the
-        # filter's themes, 8 the nav's counts (themes covered, practice due today).
+        # filter's themes, 8 the nav's counts (themes covered, practice due today),
+        # 9 the header's job switcher (the user's open jobs).
         with (
-            django_assert_max_num_queries(8),
+            django_assert_max_num_queries(9),
             CaptureQueriesContext(connection) as queries,
         ):
             response = alice_client.get(LIST)

@@ -135,7 +135,7 @@ def everything():
 def test_export_delete_import_export_gives_the_same_bytes(alice_client, alice, bank):
     first = export(alice_client)
     data = json.loads(first)
-    assert data["format"] == "interviewprep-backup" and data["version"] == 1
+    assert data["format"] == "interviewprep-backup" and data["version"] == 2
     assert len(data["stories"]) == 3 and len(data["stories"][-1]["revisions"]) == 0
     assert any(s["deleted_at"] for s in data["stories"])
     assert len(data["practice_sessions"]) == 4 and len(data["practice_cards"]) == 3
@@ -171,7 +171,8 @@ def test_the_backup_holds_tags_angles_points_questions_and_revisions(
         },
     ]
     assert story["questions"] == [
-        list(q.natural_key()) for q in bank.questions.order_by("position")
+        {"question": list(q.natural_key()), "angle": ""}
+        for q in bank.questions.order_by("position")
     ]
     assert len(story["checked_points"]) == 3
     assert [r["version"] for r in story["revisions"]] == [1, 2]
@@ -307,8 +308,8 @@ BAD_FILES = [
     ("a bare string", lambda d: "backup", "This is not an interviewprep backup"),
     (
         "wrong version",
-        lambda d: bad(d, ["version"], 2),
-        "version: this backup is version 2; this app reads version 1.",
+        lambda d: bad(d, ["version"], 3),
+        "version: this backup is version 3; this app reads versions 1 and 2.",
     ),
     (
         "missing field",
@@ -329,10 +330,10 @@ BAD_FILES = [
         "unknown question",
         lambda d: bad(
             d,
-            ["stories", 0, "questions", 0],
+            ["stories", 0, "questions", 0, "question"],
             ["handling-model-failures-in-production", 99],
         ),
-        "stories[0].questions[0]: unknown sample question",
+        "stories[0].questions[0].question: unknown sample question",
     ),
     (
         "unknown point",
@@ -544,7 +545,7 @@ BAD_FILES = [
         "a 5,000-digit version",
         lambda d: with_number(d, ["version"], 5000),
         "version: this backup is version a 5000-digit number; this app reads "
-        "version 1.",
+        "versions 1 and 2.",
     ),
     (
         "a 5,000-digit number for a title",

@@ -1560,12 +1560,44 @@ class _Rows:
 
 
 def _delete_themes(user):
-    """Everything of a user's that a version 2 file replaces besides the stories."""
-    Job.objects.for_user(user).delete()
-    HiddenQuestion.objects.filter(owner=user).delete()
-    UserTheme.objects.filter(owner=user).delete()
-    SampleQuestion.objects.filter(owner=user).delete()
-    Theme.objects.filter(owner=user).delete()
+    """Delete what a version 2 file replaces besides the stories (which are gone by
+    now, and with them their tags, questions and ticked points), whatever its size
+    in a few statements."""
+    for queryset in _own_content(user):
+        _delete(queryset)
+
+
+def _own_content(user):
+    """A user's own themes and questions, set, hidden questions and jobs, each after
+    whatever refers to it (once the user's stories and practice are deleted)."""
+    return [
+        Job.themes.through.objects.filter(job__owner=user),
+        Job.objects.filter(owner=user),
+        HiddenQuestion.objects.filter(owner=user),
+        UserTheme.objects.filter(owner=user),
+        SampleQuestion.objects.filter(owner=user),
+        StarPrompt.objects.filter(theme__owner=user),
+        ThemePoint.objects.filter(theme__owner=user),
+        Theme.objects.filter(owner=user),
+    ]
+
+
+def _delete(queryset):
+    """DELETE the rows `queryset` selects in one statement, however many.
+
+    Not QuerySet.delete(): it loads the rows and deletes them a hundred at a time,
+    and the 20,000 points 200 themes may hold would take 200 statements. Nothing
+    cascades here: whatever refers to these rows must be deleted first.
+    """
+    model = queryset.model
+    quote = connection.ops.quote_name
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({sql})",
+            params,
+        )
 
 
 def _restore_themes(clean, user, mode, rows):

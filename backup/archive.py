@@ -1478,12 +1478,15 @@ def _restore(clean, user, mode, revisions, stories):
         story.pk = ids[item.uuid]
 
     written = added + newer
-    # Keyed by (story, theme): two of the file's themes may have merged into one of
-    # the account's (_restore_themes).
-    tags = {}
+    # Keyed by (story, theme), and one lead a theme: two of the file's themes may
+    # have merged into one of the account's (_restore_themes).
+    tags, led = {}, set()
     for story, item in written:
         for theme, angle, lead in item.themes:
-            tags.setdefault((story.pk, rows.theme(theme)), [angle, lead])
+            pk = rows.theme(theme)
+            tags.setdefault((story.pk, pk), [angle, lead and pk not in led])
+            if lead:
+                led.add(pk)
     _insert(
         StoryTheme,
         ["story", "theme", "angle", "is_lead"],

@@ -880,6 +880,39 @@ def test_merge_takes_an_own_theme_by_its_title_whatever_its_slug_and_case(
     assert SampleQuestion.objects.filter(owner=alice).count() == 3
 
 
+def test_two_of_the_files_themes_that_are_one_theme_here_merge_into_it(
+    alice_client, alice, bank
+):
+    """One by slug, the other by title: everything of both lands on the one theme,
+    each link once, and the theme keeps one lead story."""
+    data = good_file(alice_client)
+    story = data["stories"][0]
+    story["themes"].append({"theme": {"own": "hiring-well"}, "angle": "", "lead": True})
+    acme = next(job for job in data["jobs"] if job["company"] == "Acme")
+    acme["themes"].append({"own": "hiring-well"})
+    acme["updated"] = "2030-01-01T00:00:00+00:00"
+    Theme.objects.get(owner=alice, slug="shipping-under-pressure").delete()
+    Theme.objects.filter(owner=alice, slug="hiring-well").update(
+        title="Shipping under pressure"
+    )
+    Story.objects.for_user(alice).delete()
+    response = upload(alice_client, data, mode="merge")
+    assert response.status_code == 302
+    theme = Theme.objects.get(owner=alice)
+    assert theme.slug == "hiring-well" and theme.points.count() == 3
+    assert set(
+        StoryTheme.objects.filter(story__owner=alice).values_list(
+            "theme__slug", "is_lead"
+        )
+    ) == {(ML[0], False), ("hiring-well", True)}
+    assert set(
+        Job.objects.get(owner=alice, company="Acme").themes.values_list(
+            "slug", flat=True
+        )
+    ) == {ML[0], "hiring-well"}
+    assert theme.questions.count() == 2
+
+
 def test_merge_adds_the_themes_the_set_lacks_after_the_accounts_own(
     alice_client, alice, bank
 ):

@@ -247,10 +247,11 @@ class _Names:
 
     def __init__(self, user):
         self.user_id = user.pk
-        self.themes = list(
-            Theme.objects.filter(owner=user)
-            .prefetch_related("star_prompts", "points")
-            .order_by("slug")
+        # Sorted here, not by the database, whose collation may order text its own
+        # way: a backup is the same bytes from SQLite and PostgreSQL.
+        self.themes = sorted(
+            Theme.objects.filter(owner=user).prefetch_related("star_prompts", "points"),
+            key=lambda theme: theme.slug,
         )
         questions = list(
             SampleQuestion.objects.filter(owner=user)
@@ -1689,10 +1690,11 @@ def _restore_questions(clean, user, mode, rows):
     if not clean.sample_questions:
         return 0
     mine = SampleQuestion.objects.filter(owner=user)
-    have = {}
+    have, before = {}, set()
     if mode == Mode.MERGE:
         for pk, theme, text in mine.values_list("pk", "theme", "text"):
             have.setdefault((theme, text), pk)
+            before.add(pk)
     new = []
     for index, (theme, position, text) in enumerate(clean.sample_questions):
         pk = have.get((rows.theme(theme), text))
@@ -1700,6 +1702,8 @@ def _restore_questions(clean, user, mode, rows):
             new.append((index, [rows.theme(theme), position, text]))
         else:
             rows.questions[index] = pk
+    if not new:
+        return 0
     _insert(
         SampleQuestion,
         ["theme", "position", "text", "owner"],
@@ -1707,10 +1711,9 @@ def _restore_questions(clean, user, mode, rows):
     )
     # The new rows' ids: the account's questions not there before, matched by what
     # they hold (two alike are interchangeable).
-    known = set(have.values())
     written = defaultdict(list)
     for pk, *row in mine.order_by("pk").values_list("pk", "theme", "position", "text"):
-        if pk not in known:
+        if pk not in before:
             written[tuple(row)].append(pk)
     for index, row in new:
         rows.questions[index] = written[tuple(row)].pop(0)

@@ -820,11 +820,6 @@ def _own(value):
     return None
 
 
-def _slug(theme):
-    """The slug of a theme reference (a built-in Theme or a FileTheme)."""
-    return theme.slug
-
-
 def parse(raw):
     """Bytes of an uploaded file → the decoded JSON, or BackupError."""
     try:
@@ -881,7 +876,7 @@ def validate(data, user):
             if theme in leads:
                 check.error(
                     f"stories[{i}].themes",
-                    f"the lead story for theme '{_slug(theme)}' is already "
+                    f"the lead story for theme '{theme.slug}' is already "
                     f"stories[{leads[theme]}]; a theme has one lead story",
                 )
             leads.setdefault(theme, i)
@@ -994,7 +989,7 @@ def _validate_own(check, refs, data, clean):
         if theme in in_set:
             check.error(
                 f"{where}.theme",
-                f"theme '{_slug(theme)}' is also theme_set[{in_set[theme]}]; a "
+                f"theme '{theme.slug}' is also theme_set[{in_set[theme]}]; a "
                 "theme is in your set once",
             )
         elif None not in choice:
@@ -1120,9 +1115,7 @@ def _validate_job(check, refs, item, where):
     for j, ref in enumerate(check.array(item["themes"], f"{where}.themes")):
         theme = refs.theme(check, ref, f"{where}.themes[{j}]")
         if theme in themes:
-            check.error(
-                f"{where}.themes[{j}]", f"theme '{_slug(theme)}' is listed twice"
-            )
+            check.error(f"{where}.themes[{j}]", f"theme '{theme.slug}' is listed twice")
         elif theme is not None:
             themes[theme] = None
     job["themes"] = list(themes)
@@ -1269,7 +1262,7 @@ def _validate_story(check, refs, item, where, version):
         if theme is None:
             continue
         if theme in seen_themes:
-            check.error(at, f"theme '{_slug(theme)}' is listed twice")
+            check.error(at, f"theme '{theme.slug}' is listed twice")
         elif angle is not None and isinstance(lead, bool):
             seen_themes.add(theme)
             themes.append((theme, angle, lead))

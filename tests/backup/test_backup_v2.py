@@ -1021,7 +1021,7 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
         # points, its own questions, set, hidden questions and jobs; then one
         # executemany each for themes, prompts, points, questions, the set, hidden
         # questions, jobs (an UPDATE too on merge) and their themes, and a query
-        # each for the new themes', points', questions' and jobs' ids. 53 and 34.
+        # each for the new themes', points', questions' and jobs' ids. 53 and 33.
         with django_assert_max_num_queries(60):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes

@@ -1,64 +1,122 @@
 """A lossless JSON backup of everything one user owns, and its validated restore.
 
-Format (version 1)::
+Format (version 2)::
 
-    {"format": "interviewprep-backup", "version": 1,
-     "stories": [{"uuid": ..., "title": ..., ..., "themes": [{"theme": slug,
+    {"format": "interviewprep-backup", "version": 2,
+     "stories": [{"uuid": ..., "title": ..., ..., "themes": [{"theme": THEME,
                   "angle": ..., "lead": true (only on the user's lead story for
-                  the theme)}], "questions": [[theme slug, position]],
-                  "checked_points": [[theme slug, kind, position]],
-                  "revisions": [{...}]}],
+                  the theme)}], "questions": [{"question": QUESTION, "angle": ...}],
+                  "checked_points": [POINT], "revisions": [{...}]}],
+     "themes": [{"slug": ..., "title": ..., "description": ..., "target_min": 2,
+                 "target_max": 3, "star_prompts": [{"section": ..., "text": ...}],
+                 "points": [{"kind": ..., "position": ..., "text": ...}]}],
+     "sample_questions": [{"theme": THEME, "position": ..., "text": ...}],
+     "theme_set": [{"theme": THEME, "position": ..., "hidden": false}],
+     "hidden_questions": [QUESTION],
+     "jobs": [{"company": ..., "role": ..., "level": ..., "interview_date": date or
+               null, "description": ..., "status": ..., "themes": [THEME],
+               "created": ..., "updated": ...}],
      "own_questions": [{"text": ..., "created": ...}],
      "own_notes": [{"text": ..., "created": ...}],
-     "practice_sessions": [{"question": [theme slug, position], "story": uuid or
-                            null, "started_at": ..., "duration_seconds": ...,
+     "practice_sessions": [{"question": QUESTION, "story": uuid or null,
+                            "started_at": ..., "duration_seconds": ...,
                             "rating": 1-5, "note": ...}],
-     "practice_cards": [{"question": [theme slug, position], "story": uuid or null,
-                         "box": 1-5, "due_on": "2024-05-01", "last_rating": 1-5 or
-                         null, "last_practised_on": date or null,
-                         "times_practised": ...}]}
+     "practice_cards": [{"question": QUESTION, "story": uuid or null, "box": 1-5,
+                         "due_on": "2024-05-01", "last_rating": 1-5 or null,
+                         "last_practised_on": date or null, "times_practised": ...}]}
 
-The playbook's content is referred to by natural key, never by database id, and the
-file names no user: a restore always lands in the account that uploads it. Stories
-are matched by their `uuid`; a uuid that belongs to another account's story is
-refused, and a practice session or card may only name a story that is in the same
-file. Export is deterministic (sorted keys, stable order, UTC timestamps with
+    THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
+    QUESTION  a built-in question's [theme slug, position], or {"own": index} for
+              the file's "sample_questions"[index]
+    POINT     [THEME, kind, position]: a built-in theme's point, or a point of one
+              of the file's "themes"
+
+"themes" and "sample_questions" are the user's own (built-in content is never in a
+backup, only referred to by natural key, never by database id); "own_questions" are
+the user's questions to ask the interviewer, as in version 1. "theme_set" is which
+themes the user works with, in what order, and which they hid.
+
+Version 1 files still restore: they have no "themes", "sample_questions",
+"theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
+[theme slug, position] keys (restored with no angle), and every THEME is a slug.
+Restoring one leaves the account's own themes, set, hidden questions and jobs as
+they are, in either mode.
+
+The file names no user: a restore always lands in the account that uploads it.
+Stories are matched by their `uuid`; a uuid that belongs to another account's story
+is refused, and a practice session or card may only name a story that is in the
+same file. Export is deterministic (sorted keys, stable order, UTC timestamps with
 microseconds), so export → restore → export gives the same bytes.
 
 An import holds every limit editing holds, and is refused, naming the place, where
 a file breaks one: at most MAX_STORIES stories, REVISIONS_KEPT revisions a story,
+MAX_OWN_THEMES own themes, MAX_OWN_QUESTIONS own sample questions and MAX_JOBS jobs,
 the models' text lengths, no text a database cannot store (stories.validators), no
 number longer than any field takes. The restore is a few bulk statements, not a
-few per story, in one transaction: on SQLite it holds the write lock for everyone.
+few per story (or theme, or job), in one transaction: on SQLite it holds the write
+lock for everyone.
 """
 
 import json
+import re
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 
+from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
-from stories.models import REVISIONS_KEPT, TEXT_FIELDS, Revision, Story, StoryTheme
+from stories.models import (
+    REVISIONS_KEPT,
+    TEXT_FIELDS,
+    Revision,
+    Story,
+    StoryQuestion,
+    StoryTheme,
+)
 from stories.validators import UNSTORABLE, unstorable_character
-from themes.models import SampleQuestion, Theme, ThemePoint
+from themes.models import (
+    QUESTION_MAX,
+    THEME_TITLE_MAX,
+    HiddenQuestion,
+    SampleQuestion,
+    Section,
+    StarPrompt,
+    Theme,
+    ThemePoint,
+    UserTheme,
+)
 
 FORMAT = "interviewprep-backup"
-VERSION = 1
+VERSION = 2
+# The versions an import reads; export writes VERSION.
+VERSIONS = (1, 2)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ERRORS = 20
 # One import is one transaction, and on SQLite it holds the write lock for everyone
 # while it runs: a file of at most this many stories keeps that short.
 MAX_STORIES = 1000
+# The same for the rest of what a user makes; far more than anyone preparing for
+# interviews keeps.
+MAX_OWN_THEMES = 200
+MAX_OWN_QUESTIONS = 2000
+MAX_JOBS = 100
+MAX_THEME_POINTS = 100
+# Own themes' texts have no form yet to set their limits; these are well above any
+# built-in theme's (a point of the prep document is at most 422 characters).
+THEME_DESCRIPTION_MAX = 5000
+GUIDANCE_MAX = 2000
 # No field holds a number longer than this; a longer one is kept as a _LongNumber so
 # its place in the file can be named (Python refuses to convert more than 4,300
 # digits, and converting is quadratic in the length).
 NUMBER_DIGITS_MAX = 30
+# PositiveSmallIntegerField's range: positions and targets.
+SMALL_MAX = 32767
 
 # Each story text field and the longest text it may hold: the model's own limits.
 STORY_TEXT = {
@@ -70,6 +128,7 @@ REVISION_TEXT = {name: STORY_TEXT[name] for name in TEXT_FIELDS}
 STORY_FIELDS = [*STORY_TEXT, "status", "version", "created", "updated", "deleted_at"]
 REVISION_FIELDS = [*REVISION_TEXT, "version", "created"]
 ANGLE_MAX = StoryTheme._meta.get_field("angle").max_length
+QUESTION_ANGLE_MAX = StoryQuestion._meta.get_field("angle").max_length
 STORY_KEYS = {
     "uuid",
     *STORY_TEXT,
@@ -84,6 +143,7 @@ STORY_KEYS = {
     "revisions",
 }
 REVISION_KEYS = {*REVISION_TEXT, "version", "created"}
+STORY_QUESTION_KEYS = {"question", "angle"}
 PRACTICE_SESSION_KEYS = {
     "question",
     "story",
@@ -103,6 +163,29 @@ PRACTICE_CARD_KEYS = {
 }
 PRACTICE_NOTE_MAX = PracticeSession._meta.get_field("note").max_length
 RATINGS = (min(PracticeSession.Rating.values), max(PracticeSession.Rating.values))
+THEME_KEYS = {
+    "slug",
+    "title",
+    "description",
+    "target_min",
+    "target_max",
+    "star_prompts",
+    "points",
+}
+PROMPT_KEYS = {"section", "text"}
+POINT_KEYS = {"kind", "position", "text"}
+SAMPLE_QUESTION_KEYS = {"theme", "position", "text"}
+THEME_SET_KEYS = {"theme", "position", "hidden"}
+# Each job text field and its limit; the ones the model requires must not be empty.
+JOB_TEXT = {
+    name: Job._meta.get_field(name).max_length
+    for name in ["company", "role", "level", "description"]
+}
+JOB_REQUIRED = {name for name in JOB_TEXT if not Job._meta.get_field(name).blank}
+JOB_FIELDS = [*JOB_TEXT, "interview_date", "status", "created", "updated"]
+JOB_KEYS = {*JOB_FIELDS, "themes"}
+SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+SLUG_MAX = Theme._meta.get_field("slug").max_length
 TOP_KEYS = {
     "format",
     "version",
@@ -111,6 +194,13 @@ TOP_KEYS = {
     "own_notes",
     "practice_sessions",
     "practice_cards",
+}
+TOP_KEYS_V2 = TOP_KEYS | {
+    "themes",
+    "sample_questions",
+    "theme_set",
+    "hidden_questions",
+    "jobs",
 }
 
 
@@ -126,12 +216,77 @@ def _stamp(value):
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
+def _day(value):
+    return None if value is None else value.isoformat()
+
+
+def _theme_order(theme):
+    """Built-in themes in their playbook's order, then the user's own by slug."""
+    if theme.owner_id is None:
+        return (0, theme.number or 0, theme.slug)
+    return (1, 0, theme.slug)
+
+
+def _ref_order(ref):
+    """A sort key for a reference as the file writes it (a THEME, QUESTION or
+    POINT): built-in content first, by natural key, then the file's own."""
+    if isinstance(ref, str):
+        return (0, ref)
+    if isinstance(ref, dict):
+        return (1, ref["own"])
+    return (*_ref_order(ref[0]), *ref[1:])
+
+
+class _Names:
+    """How the file names what a user's data refers to: built-in content by natural
+    key, the user's own themes by slug and own questions by their index in the file.
+
+    Anything else (another user's theme or question, which no page lets a user
+    reach) has no name: whatever refers to it is left out rather than exported.
+    """
+
+    def __init__(self, user):
+        self.user_id = user.pk
+        # Sorted here, not by the database, whose collation may order text its own
+        # way: a backup is the same bytes from SQLite and PostgreSQL.
+        self.themes = sorted(
+            Theme.objects.filter(owner=user).prefetch_related("star_prompts", "points"),
+            key=lambda theme: theme.slug,
+        )
+        questions = list(
+            SampleQuestion.objects.filter(owner=user)
+            .visible_to(user)
+            .select_related("theme")
+        )
+        questions.sort(key=lambda q: (_theme_order(q.theme), q.position, q.text))
+        self.questions = questions
+        self.index = {q.pk: i for i, q in enumerate(questions)}
+
+    def theme(self, theme):
+        if theme.owner_id is None:
+            return theme.slug
+        if theme.owner_id == self.user_id:
+            return {"own": theme.slug}
+        return None
+
+    def question(self, question):
+        if question.owner_id is None and question.theme.owner_id is None:
+            return [question.theme.slug, question.position]
+        index = self.index.get(question.pk)
+        return None if index is None else {"own": index}
+
+    def point(self, point):
+        theme = self.theme(point.theme)
+        return None if theme is None else [theme, point.kind, point.position]
+
+
 def export_data(user):
+    names = _Names(user)
     stories = (
         Story.objects.for_user(user)
         .prefetch_related(
             "story_themes__theme",
-            "questions__theme",
+            "story_questions__question__theme",
             "checked_points__theme",
             "revisions",
         )
@@ -140,7 +295,23 @@ def export_data(user):
     return {
         "format": FORMAT,
         "version": VERSION,
-        "stories": [_export_story(story) for story in stories],
+        "stories": [_export_story(story, names) for story in stories],
+        "themes": [_export_theme(theme) for theme in names.themes],
+        "sample_questions": [
+            {"theme": names.theme(q.theme), "position": q.position, "text": q.text}
+            for q in names.questions
+        ],
+        "theme_set": _export_theme_set(user, names),
+        "hidden_questions": sorted(
+            _named(
+                names.question(h.question)
+                for h in HiddenQuestion.objects.filter(owner=user).select_related(
+                    "question__theme"
+                )
+            ),
+            key=_ref_order,
+        ),
+        "jobs": _export_jobs(user, names),
         "own_questions": [
             {"text": q.text, "created": _stamp(q.created)}
             for q in OwnQuestion.objects.for_user(user)
@@ -149,12 +320,16 @@ def export_data(user):
             {"text": n.text, "created": _stamp(n.created)}
             for n in OwnNote.objects.for_user(user)
         ],
-        "practice_sessions": _export_sessions(user),
-        "practice_cards": _export_cards(user),
+        "practice_sessions": _export_sessions(user, names),
+        "practice_cards": _export_cards(user, names),
     }
 
 
-def _export_story(story):
+def _named(refs):
+    return [ref for ref in refs if ref is not None]
+
+
+def _export_story(story, names):
     data = {name: getattr(story, name) for name in STORY_TEXT}
     data.update(
         uuid=str(story.uuid),
@@ -164,11 +339,24 @@ def _export_story(story):
         updated=_stamp(story.updated),
         deleted_at=_stamp(story.deleted_at),
         themes=[
-            _export_tag(st)
-            for st in sorted(story.story_themes.all(), key=lambda st: st.theme.number)
+            _export_tag(st, names)
+            for st in sorted(
+                story.story_themes.all(), key=lambda st: _theme_order(st.theme)
+            )
+            if names.theme(st.theme) is not None
         ],
-        questions=sorted(q.natural_key() for q in story.questions.all()),
-        checked_points=sorted(p.natural_key() for p in story.checked_points.all()),
+        questions=sorted(
+            (
+                {"question": ref, "angle": link.angle}
+                for link in story.story_questions.all()
+                if (ref := names.question(link.question)) is not None
+            ),
+            key=lambda link: _ref_order(link["question"]),
+        ),
+        checked_points=sorted(
+            _named(names.point(p) for p in story.checked_points.all()),
+            key=_ref_order,
+        ),
         revisions=[
             {
                 **{name: getattr(r, name) for name in REVISION_TEXT},
@@ -178,27 +366,78 @@ def _export_story(story):
             for r in sorted(story.revisions.all(), key=lambda r: (r.created, r.version))
         ],
     )
-    data["questions"] = [list(key) for key in data["questions"]]
-    data["checked_points"] = [list(key) for key in data["checked_points"]]
     return data
 
 
-def _export_tag(link):
-    tag = {"theme": link.theme.slug, "angle": link.angle}
+def _export_tag(link, names):
+    tag = {"theme": names.theme(link.theme), "angle": link.angle}
     # Only when set: a file of a user without lead stories is as it always was.
     if link.is_lead:
         tag["lead"] = True
     return tag
 
 
+def _export_theme(theme):
+    sections = Section.values
+    return {
+        "slug": theme.slug,
+        "title": theme.title,
+        "description": theme.description,
+        "target_min": theme.target_min,
+        "target_max": theme.target_max,
+        "star_prompts": [
+            {"section": p.section, "text": p.text}
+            for p in sorted(
+                theme.star_prompts.all(), key=lambda p: sections.index(p.section)
+            )
+        ],
+        "points": [
+            {"kind": p.kind, "position": p.position, "text": p.text}
+            for p in sorted(theme.points.all(), key=lambda p: (p.kind, p.position))
+        ],
+    }
+
+
+def _export_theme_set(user, names):
+    choices = sorted(
+        UserTheme.objects.filter(owner=user).select_related("theme"),
+        key=lambda c: (c.position, _theme_order(c.theme)),
+    )
+    return [
+        {"theme": ref, "position": c.position, "hidden": c.hidden}
+        for c in choices
+        if (ref := names.theme(c.theme)) is not None
+    ]
+
+
+def _export_jobs(user, names):
+    jobs = [
+        {
+            **{name: getattr(job, name) for name in JOB_TEXT},
+            "interview_date": _day(job.interview_date),
+            "status": job.status,
+            "themes": [
+                names.theme(t)
+                for t in sorted(job.themes.all(), key=_theme_order)
+                if names.theme(t) is not None
+            ],
+            "created": _stamp(job.created),
+            "updated": _stamp(job.updated),
+        }
+        for job in Job.objects.for_user(user).prefetch_related("themes")
+    ]
+    # Oldest first, ties broken by everything else the file holds, never the id.
+    return sorted(jobs, key=lambda j: (j["created"], dumps(j)))
+
+
 def _uuid_or_none(story):
     return None if story is None else str(story.uuid)
 
 
-def _export_sessions(user):
+def _export_sessions(user, names):
     sessions = [
         {
-            "question": list(s.question.natural_key()),
+            "question": ref,
             "story": _uuid_or_none(s.story),
             "started_at": _stamp(s.started_at),
             "duration_seconds": s.duration_seconds,
@@ -208,6 +447,7 @@ def _export_sessions(user):
         for s in PracticeSession.objects.for_user(user).select_related(
             "question__theme", "story"
         )
+        if (ref := names.question(s.question)) is not None
     ]
     # Oldest first, ties broken by every other exported value rather than the
     # database id, so a restore (which gives new ids) exports in the same order.
@@ -215,7 +455,7 @@ def _export_sessions(user):
         sessions,
         key=lambda s: (
             s["started_at"],
-            s["question"],
+            _ref_order(s["question"]),
             s["story"] or "",
             s["rating"],
             s["duration_seconds"],
@@ -224,25 +464,24 @@ def _export_sessions(user):
     )
 
 
-def _export_cards(user):
+def _export_cards(user, names):
     cards = [
         {
-            "question": list(c.question.natural_key()),
+            "question": ref,
             "story": _uuid_or_none(c.story),
             "box": c.box,
             "due_on": c.due_on.isoformat(),
             "last_rating": c.last_rating,
-            "last_practised_on": (
-                None if c.last_practised_on is None else c.last_practised_on.isoformat()
-            ),
+            "last_practised_on": _day(c.last_practised_on),
             "times_practised": c.times_practised,
         }
         for c in PracticeCard.objects.for_user(user).select_related(
             "question__theme", "story"
         )
+        if (ref := names.question(c.question)) is not None
     ]
     # A card is one (question, story) pair, so those two order them.
-    return sorted(cards, key=lambda c: (c["question"], c["story"] or ""))
+    return sorted(cards, key=lambda c: (_ref_order(c["question"]), c["story"] or ""))
 
 
 def dumps(data):
@@ -260,24 +499,66 @@ class BackupError(Exception):
         self.messages = messages
 
 
+# What a reference to the file's own content resolves to until the restore has
+# given that content its rows.
+@dataclass(frozen=True)
+class FileTheme:
+    slug: str
+
+
+@dataclass(frozen=True)
+class FileQuestion:
+    index: int
+
+
+@dataclass(frozen=True)
+class FilePoint:
+    slug: str
+    kind: str
+    position: int
+
+
+# A theme reference resolves to a built-in Theme or a FileTheme, a question
+# reference to a built-in SampleQuestion or a FileQuestion, a point reference to a
+# built-in ThemePoint or a FilePoint.
+
+
 @dataclass
 class CleanStory:
     uuid: uuid.UUID
     fields: dict
-    themes: list  # [(Theme, angle, is lead)]
-    questions: list  # [SampleQuestion]
-    points: list  # [ThemePoint]
+    themes: list  # [(theme, angle, is lead)]
+    questions: list  # [question]
+    points: list  # [point]
     revisions: list  # [dict]
+    # {question: angle}, where the angle is not empty (version 1 has none).
+    angles: dict = field(default_factory=dict)
+
+
+@dataclass
+class CleanTheme:
+    slug: str
+    fields: dict  # title, description, target_min, target_max
+    prompts: list  # [(section, text)]
+    points: list  # [(kind, position, text)]
 
 
 @dataclass
 class CleanBackup:
+    version: int = VERSION
     stories: list = field(default_factory=list)
     own_questions: list = field(default_factory=list)  # [(text, created)]
     own_notes: list = field(default_factory=list)
-    # Model field values, with "question" a SampleQuestion and "story" a uuid or None.
+    # Model field values, with "question" a question and "story" a uuid or None.
     practice_sessions: list = field(default_factory=list)
     practice_cards: list = field(default_factory=list)
+    themes: list = field(default_factory=list)  # [CleanTheme]
+    # [(theme, position, text)], in the file's order: FileQuestion(i) is the i-th.
+    sample_questions: list = field(default_factory=list)
+    theme_set: list = field(default_factory=list)  # [(theme, position, hidden)]
+    hidden_questions: list = field(default_factory=list)  # [question]
+    # Model field values, with "themes" a list of themes.
+    jobs: list = field(default_factory=list)
 
 
 class _LongNumber:
@@ -292,6 +573,10 @@ class _LongNumber:
 
 def _parse_int(text):
     return _LongNumber(text) if len(text) > NUMBER_DIGITS_MAX else int(text)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class _Checker:
@@ -334,12 +619,24 @@ class _Checker:
             return None
         if isinstance(value, _LongNumber):
             self.error(where, f"is {value}; must be between {minimum} and {maximum}")
-        elif isinstance(value, bool) or not isinstance(value, int):
+        elif not _is_int(value):
             self.error(where, "must be a whole number")
         elif value < minimum or value > maximum:
             self.error(where, f"must be between {minimum} and {maximum}")
         else:
             return value
+        return None
+
+    def boolean(self, value, where):
+        if isinstance(value, bool):
+            return value
+        self.error(where, "must be true or false")
+        return None
+
+    def choice(self, value, where, choices):
+        if isinstance(value, str) and value in choices:
+            return value
+        self.error(where, f"'{_short(value)}' is not one of {', '.join(choices)}")
         return None
 
     def day(self, value, where, nullable=False):
@@ -381,6 +678,16 @@ class _Checker:
             return []
         return value
 
+    def at_most(self, items, where, limit, what):
+        """Refuse a list longer than one import takes, before reading any of it."""
+        if len(items) > limit:
+            raise BackupError(
+                [
+                    f"{where}: the file holds {len(items)} {what}; one import takes "
+                    f"at most {limit}. Nothing was read from it."
+                ]
+            )
+
 
 def _short(value, length=60):
     text = str(value)
@@ -390,16 +697,127 @@ def _short(value, length=60):
 
 
 class _Playbook:
-    """The natural keys a backup may refer to, loaded once."""
+    """The natural keys a backup may refer to, loaded once: built-in content only,
+    never another user's own themes or questions."""
 
     def __init__(self):
-        self.themes = {t.slug: t for t in Theme.objects.all()}
+        self.themes = {t.slug: t for t in Theme.objects.built_in()}
         self.questions = {
-            q.natural_key(): q for q in SampleQuestion.objects.select_related("theme")
+            q.natural_key(): q
+            for q in SampleQuestion.objects.filter(
+                owner=None, theme__owner=None
+            ).select_related("theme")
         }
         self.points = {
-            p.natural_key(): p for p in ThemePoint.objects.select_related("theme")
+            p.natural_key(): p
+            for p in ThemePoint.objects.filter(theme__owner=None).select_related(
+                "theme"
+            )
         }
+
+
+class _Refs:
+    """Resolves the file's references: built-in content by natural key (_Playbook),
+    and the file's own themes, questions and points by their key in the file.
+
+    What the file holds of its own is read from the raw file, leniently, so that a
+    reference to an own theme with a problem of its own gets no second message.
+    """
+
+    def __init__(self, playbook, data):
+        self.playbook = playbook
+        self.own_themes = set()
+        self.own_points = set()
+        self.own_questions = 0
+        if not isinstance(data, dict):
+            return
+        themes = data.get("themes")
+        for item in themes if isinstance(themes, list) else []:
+            if not isinstance(item, dict) or not isinstance(item.get("slug"), str):
+                continue
+            self.own_themes.add(item["slug"])
+            points = item.get("points")
+            for point in points if isinstance(points, list) else []:
+                if isinstance(point, dict):
+                    kind, position = point.get("kind"), point.get("position")
+                    if isinstance(kind, str) and _is_int(position):
+                        self.own_points.add((item["slug"], kind, position))
+        questions = data.get("sample_questions")
+        if isinstance(questions, list):
+            self.own_questions = len(questions)
+
+    def theme(self, check, value, where):
+        """A theme reference: a built-in theme's slug, or {"own": slug}."""
+        if isinstance(value, str):
+            theme = self.playbook.themes.get(value)
+            if theme is None:
+                check.error(
+                    where,
+                    f"unknown theme '{_short(value)}'; no built-in theme has this "
+                    'slug, and a theme of your own is written {"own": "its-slug"}',
+                )
+            return theme
+        slug = _own(value)
+        if not isinstance(slug, str):
+            check.error(
+                where,
+                'must be a built-in theme\'s slug, or {"own": "its-slug"} for one '
+                "of this file's themes",
+            )
+        elif slug not in self.own_themes:
+            check.error(
+                where, f"own theme '{_short(slug)}' is not in this file's themes"
+            )
+        else:
+            return FileTheme(slug)
+        return None
+
+    def question(self, check, value, where, what="sample question"):
+        """A question reference: [theme slug, position], or {"own": index}."""
+        if not isinstance(value, dict):
+            return _lookup(check, value, where, self.playbook.questions, what)
+        index = _own(value)
+        if _is_int(index) and 0 <= index < self.own_questions:
+            return FileQuestion(index)
+        if self.own_questions:
+            check.error(
+                where,
+                '{"own": …} must be the index of one of this file\'s '
+                f"sample_questions, 0 to {self.own_questions - 1}",
+            )
+        else:
+            check.error(where, '{"own": …} names a sample question; this file has none')
+        return None
+
+    def point(self, check, value, where, what="theme point"):
+        """A point reference: [theme slug, kind, position], where the theme may be
+        {"own": slug}."""
+        if not isinstance(value, list) or not value or not isinstance(value[0], dict):
+            return _lookup(check, value, where, self.playbook.points, what)
+        key = (_own(value[0]), *value[1:])
+        if (
+            len(key) == 3
+            and isinstance(key[0], str)
+            and isinstance(key[1], str)
+            and _is_int(key[2])
+            and key in self.own_points
+        ):
+            return FilePoint(*key)
+        if all(isinstance(part, str) or _is_int(part) for part in key):
+            check.error(where, f"unknown {what} {_short(json.dumps(value))}")
+        else:
+            check.error(
+                where,
+                f'must be a {what}\'s key, like [{{"own": "slug"}}, "framework", 1]',
+            )
+        return None
+
+
+def _own(value):
+    """The key of {"own": key}, or None when `value` is not of that shape."""
+    if isinstance(value, dict) and value.keys() == {"own"}:
+        return value["own"]
+    return None
 
 
 def parse(raw):
@@ -429,28 +847,23 @@ def validate(data, user):
         raise BackupError(
             [f'This is not an interviewprep backup (expected "format": "{FORMAT}").']
         )
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if not _is_int(version) or version not in VERSIONS:
         raise BackupError(
             [
-                f"version: this backup is version {_short(data.get('version'))!s}; "
-                f"this app reads version {VERSION}."
+                f"version: this backup is version {_short(version)!s}; this app reads "
+                f"versions {', '.join(map(str, VERSIONS[:-1]))} and {VERSIONS[-1]}."
             ]
         )
-    check.obj(data, "", TOP_KEYS)
-    playbook = _Playbook()
-    clean = CleanBackup()
+    check.obj(data, "", TOP_KEYS_V2 if version >= 2 else TOP_KEYS)
+    refs = _Refs(_Playbook(), data if version >= 2 else None)
+    clean = CleanBackup(version=version)
     seen = set()
-    leads = {}  # {theme slug: index of the story leading it}
+    leads = {}  # {theme: index of the story leading it}
     items = check.array(data.get("stories", []), "stories")
-    if len(items) > MAX_STORIES:
-        raise BackupError(
-            [
-                f"stories: the file holds {len(items)} stories; one import takes at "
-                f"most {MAX_STORIES}. Nothing was read from it."
-            ]
-        )
+    check.at_most(items, "stories", MAX_STORIES, "stories")
     for i, item in enumerate(items):
-        story = _validate_story(check, playbook, item, f"stories[{i}]")
+        story = _validate_story(check, refs, item, f"stories[{i}]", version)
         if story is None:
             continue
         if story.uuid in seen:
@@ -460,13 +873,13 @@ def validate(data, user):
         for theme, _, lead in story.themes:
             if not lead:
                 continue
-            if theme.slug in leads:
+            if theme in leads:
                 check.error(
                     f"stories[{i}].themes",
                     f"the lead story for theme '{theme.slug}' is already "
-                    f"stories[{leads[theme.slug]}]; a theme has one lead story",
+                    f"stories[{leads[theme]}]; a theme has one lead story",
                 )
-            leads.setdefault(theme.slug, i)
+            leads.setdefault(theme, i)
     for key, target in (
         ("own_questions", clean.own_questions),
         ("own_notes", clean.own_notes),
@@ -487,7 +900,7 @@ def validate(data, user):
         check.array(data.get("practice_sessions", []), "practice_sessions")
     ):
         session = _validate_session(
-            check, playbook, in_file, item, f"practice_sessions[{i}]"
+            check, refs, in_file, item, f"practice_sessions[{i}]"
         )
         if session is not None:
             clean.practice_sessions.append(session)
@@ -496,10 +909,10 @@ def validate(data, user):
         check.array(data.get("practice_cards", []), "practice_cards")
     ):
         where = f"practice_cards[{i}]"
-        card = _validate_card(check, playbook, in_file, item, where)
+        card = _validate_card(check, refs, in_file, item, where)
         if card is None:
             continue
-        pair = (card["question"].pk, card["story"])
+        pair = (card["question"], card["story"])
         if pair in pairs:
             check.error(
                 where,
@@ -509,12 +922,204 @@ def validate(data, user):
         else:
             pairs[pair] = i
             clean.practice_cards.append(card)
+    if version >= 2:
+        _validate_own(check, refs, data, clean)
     check.errors.extend(
         _foreign_story_errors([_story_uuid(item) for item in items], user)
     )
     if check.errors:
         raise BackupError(check.errors[:MAX_ERRORS] + _more(check.errors))
     return clean
+
+
+def _validate_own(check, refs, data, clean):
+    """What version 2 adds: own themes and questions, the set, hidden questions,
+    jobs."""
+    items = check.array(data.get("themes", []), "themes")
+    check.at_most(items, "themes", MAX_OWN_THEMES, "themes")
+    slugs, titles = {}, {}
+    for i, item in enumerate(items):
+        where = f"themes[{i}]"
+        theme = _validate_theme(check, refs, item, where)
+        if theme is None:
+            continue
+        # Titles are unique per owner whatever their case (Theme's constraint);
+        # casefold is at least as strict as any database's lower().
+        title = theme.fields["title"].casefold()
+        if theme.slug in slugs:
+            check.error(
+                f"{where}.slug",
+                f"'{theme.slug}' is also the slug of themes[{slugs[theme.slug]}]",
+            )
+        elif title in titles:
+            check.error(
+                f"{where}.title",
+                f"'{_short(theme.fields['title'])}' is also the title of "
+                f"themes[{titles[title]}]; two of your themes cannot share a title",
+            )
+        else:
+            slugs[theme.slug], titles[title] = i, i
+            clean.themes.append(theme)
+
+    items = check.array(data.get("sample_questions", []), "sample_questions")
+    check.at_most(items, "sample_questions", MAX_OWN_QUESTIONS, "sample questions")
+    for i, item in enumerate(items):
+        where = f"sample_questions[{i}]"
+        if not check.obj(item, where, SAMPLE_QUESTION_KEYS):
+            continue
+        question = (
+            refs.theme(check, item["theme"], f"{where}.theme"),
+            check.integer(item["position"], f"{where}.position", 0, SMALL_MAX),
+            check.text(item["text"], f"{where}.text", QUESTION_MAX, required=True),
+        )
+        if None not in question:
+            clean.sample_questions.append(question)
+
+    in_set = {}
+    for i, item in enumerate(check.array(data.get("theme_set", []), "theme_set")):
+        where = f"theme_set[{i}]"
+        if not check.obj(item, where, THEME_SET_KEYS):
+            continue
+        choice = (
+            refs.theme(check, item["theme"], f"{where}.theme"),
+            check.integer(item["position"], f"{where}.position", minimum=0),
+            check.boolean(item["hidden"], f"{where}.hidden"),
+        )
+        theme = choice[0]
+        if theme in in_set:
+            check.error(
+                f"{where}.theme",
+                f"theme '{theme.slug}' is also theme_set[{in_set[theme]}]; a "
+                "theme is in your set once",
+            )
+        elif None not in choice:
+            in_set[theme] = i
+            clean.theme_set.append(choice)
+
+    clean.hidden_questions = _resolve(
+        check, data.get("hidden_questions", []), "hidden_questions", refs.question
+    )
+
+    items = check.array(data.get("jobs", []), "jobs")
+    check.at_most(items, "jobs", MAX_JOBS, "jobs")
+    identities = {}
+    for i, item in enumerate(items):
+        job = _validate_job(check, refs, item, f"jobs[{i}]")
+        if job is None:
+            continue
+        # What a merge knows a job by: it has no id that survives an export.
+        identity = _job_identity(job)
+        if identity in identities:
+            check.error(
+                f"jobs[{i}]",
+                "has the same company, role and created time as "
+                f"jobs[{identities[identity]}]",
+            )
+        else:
+            identities[identity] = i
+            clean.jobs.append(job)
+
+
+def _validate_theme(check, refs, item, where):
+    if not check.obj(item, where, THEME_KEYS):
+        return None
+    before = len(check.errors)
+    slug = item["slug"]
+    if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > SLUG_MAX:
+        check.error(
+            f"{where}.slug",
+            f"must be a slug of letters, digits, hyphens and underscores, at most "
+            f"{SLUG_MAX} long",
+        )
+    elif slug in refs.playbook.themes:
+        # Own slugs differ from the built-in ones, so a theme's URL names one theme.
+        check.error(
+            f"{where}.slug",
+            f"'{slug}' is a built-in theme's slug; a theme of your own needs another",
+        )
+    fields = {
+        "title": check.text(
+            item["title"], f"{where}.title", THEME_TITLE_MAX, required=True
+        ),
+        "description": check.text(
+            item["description"], f"{where}.description", THEME_DESCRIPTION_MAX
+        ),
+    }
+    for name in ("target_min", "target_max"):
+        fields[name] = check.integer(item[name], f"{where}.{name}", 0, SMALL_MAX)
+    if None not in (fields["target_min"], fields["target_max"]) and (
+        fields["target_min"] > fields["target_max"]
+    ):
+        check.error(f"{where}.target_max", "must not be less than target_min")
+
+    prompts, sections = [], set()
+    for j, prompt in enumerate(
+        check.array(item["star_prompts"], f"{where}.star_prompts")
+    ):
+        at = f"{where}.star_prompts[{j}]"
+        if not check.obj(prompt, at, PROMPT_KEYS):
+            continue
+        section = check.choice(prompt["section"], f"{at}.section", Section.values)
+        text = check.text(prompt["text"], f"{at}.text", GUIDANCE_MAX, required=True)
+        if section in sections:
+            check.error(f"{at}.section", f"a theme has one '{section}' prompt")
+        elif section is not None and text is not None:
+            sections.add(section)
+            prompts.append((section, text))
+
+    points, keys = [], set()
+    items = check.array(item["points"], f"{where}.points")
+    if len(items) > MAX_THEME_POINTS:
+        check.error(
+            f"{where}.points",
+            f"{len(items)} points, at most {MAX_THEME_POINTS} a theme",
+        )
+        items = []
+    for j, point in enumerate(items):
+        at = f"{where}.points[{j}]"
+        if not check.obj(point, at, POINT_KEYS):
+            continue
+        key = (
+            check.choice(point["kind"], f"{at}.kind", ThemePoint.Kind.values),
+            check.integer(point["position"], f"{at}.position", 0, SMALL_MAX),
+        )
+        text = check.text(point["text"], f"{at}.text", GUIDANCE_MAX, required=True)
+        if key in keys:
+            check.error(at, f"a theme has one {key[0]} point at position {key[1]}")
+        elif None not in key and text is not None:
+            keys.add(key)
+            points.append((*key, text))
+
+    if len(check.errors) > before:
+        return None
+    return CleanTheme(slug, fields, prompts, points)
+
+
+def _validate_job(check, refs, item, where):
+    if not check.obj(item, where, JOB_KEYS):
+        return None
+    before = len(check.errors)
+    job = {
+        name: check.text(
+            item[name], f"{where}.{name}", limit, required=name in JOB_REQUIRED
+        )
+        for name, limit in JOB_TEXT.items()
+    }
+    job["interview_date"] = check.day(
+        item["interview_date"], f"{where}.interview_date", nullable=True
+    )
+    job["status"] = check.choice(item["status"], f"{where}.status", Job.Status.values)
+    job["created"] = check.stamp(item["created"], f"{where}.created")
+    job["updated"] = check.stamp(item["updated"], f"{where}.updated")
+    themes = {}
+    for j, ref in enumerate(check.array(item["themes"], f"{where}.themes")):
+        theme = refs.theme(check, ref, f"{where}.themes[{j}]")
+        if theme in themes:
+            check.error(f"{where}.themes[{j}]", f"theme '{theme.slug}' is listed twice")
+        elif theme is not None:
+            themes[theme] = None
+    job["themes"] = list(themes)
+    return None if len(check.errors) > before else job
 
 
 def _foreign_story_errors(uuids, user):
@@ -552,11 +1157,9 @@ def _story_uuid(item):
         return None
 
 
-def _practice_refs(check, playbook, in_file, item, where):
-    """The question (by natural key) and story (by uuid) a session or card is for."""
-    question = _lookup(
-        check, item["question"], f"{where}.question", playbook.questions, "question"
-    )
+def _practice_refs(check, refs, in_file, item, where):
+    """The question and story (by uuid) a session or card is for."""
+    question = refs.question(check, item["question"], f"{where}.question", "question")
     story = item["story"]
     if story is None:
         return question, None
@@ -574,11 +1177,11 @@ def _practice_refs(check, playbook, in_file, item, where):
     return question, story_uuid
 
 
-def _validate_session(check, playbook, in_file, item, where):
+def _validate_session(check, refs, in_file, item, where):
     if not check.obj(item, where, PRACTICE_SESSION_KEYS):
         return None
     before = len(check.errors)
-    question, story_uuid = _practice_refs(check, playbook, in_file, item, where)
+    question, story_uuid = _practice_refs(check, refs, in_file, item, where)
     clean = {
         "question": question,
         "story": story_uuid,
@@ -595,11 +1198,11 @@ def _validate_session(check, playbook, in_file, item, where):
     return None if len(check.errors) > before else clean
 
 
-def _validate_card(check, playbook, in_file, item, where):
+def _validate_card(check, refs, in_file, item, where):
     if not check.obj(item, where, PRACTICE_CARD_KEYS):
         return None
     before = len(check.errors)
-    question, story_uuid = _practice_refs(check, playbook, in_file, item, where)
+    question, story_uuid = _practice_refs(check, refs, in_file, item, where)
     clean = {
         "question": question,
         "story": story_uuid,
@@ -618,7 +1221,7 @@ def _validate_card(check, playbook, in_file, item, where):
     return None if len(check.errors) > before else clean
 
 
-def _validate_story(check, playbook, item, where):
+def _validate_story(check, refs, item, where, version):
     if not check.obj(item, where, STORY_KEYS):
         return None
     before = len(check.errors)
@@ -655,30 +1258,36 @@ def _validate_story(check, playbook, item, where):
         lead = tag.get("lead", False)
         if not isinstance(lead, bool):
             check.error(f"{at}.lead", "must be true or false")
-        theme = (
-            playbook.themes.get(tag["theme"]) if isinstance(tag["theme"], str) else None
-        )
+        theme = refs.theme(check, tag["theme"], at)
         if theme is None:
-            check.error(at, f"unknown theme '{_short(tag['theme'])}'")
-        elif theme.slug in seen_themes:
+            continue
+        if theme in seen_themes:
             check.error(at, f"theme '{theme.slug}' is listed twice")
         elif angle is not None and isinstance(lead, bool):
-            seen_themes.add(theme.slug)
+            seen_themes.add(theme)
             themes.append((theme, angle, lead))
 
-    questions = _resolve(
-        check,
-        item["questions"],
-        f"{where}.questions",
-        playbook.questions,
-        "sample question",
-    )
+    angles = {}
+    if version >= 2:
+        questions = []
+        for j, link in enumerate(check.array(item["questions"], f"{where}.questions")):
+            at = f"{where}.questions[{j}]"
+            if not check.obj(link, at, STORY_QUESTION_KEYS):
+                continue
+            question = refs.question(check, link["question"], f"{at}.question")
+            angle = check.text(link["angle"], f"{at}.angle", QUESTION_ANGLE_MAX)
+            if question is not None and question in angles:
+                check.error(f"{at}.question", "this question is listed twice")
+            elif question is not None and angle is not None:
+                angles[question] = angle
+                questions.append(question)
+    else:
+        # Version 1: bare keys, no angles.
+        questions = _resolve(
+            check, item["questions"], f"{where}.questions", refs.question
+        )
     points = _resolve(
-        check,
-        item["checked_points"],
-        f"{where}.checked_points",
-        playbook.points,
-        "theme point",
+        check, item["checked_points"], f"{where}.checked_points", refs.point
     )
 
     revisions = []
@@ -705,14 +1314,16 @@ def _validate_story(check, playbook, item, where):
 
     if len(check.errors) > before:
         return None
-    return CleanStory(story_uuid, fields, themes, questions, points, revisions)
+    angles = {question: angle for question, angle in angles.items() if angle}
+    return CleanStory(story_uuid, fields, themes, questions, points, revisions, angles)
 
 
-def _resolve(check, value, where, known, what):
+def _resolve(check, value, where, lookup):
+    """The references of a list, each resolved by `lookup(check, key, where)`."""
     # A dict, not a list: a file may repeat one key many thousand times.
     found = {}
     for j, key in enumerate(check.array(value, where)):
-        obj = _lookup(check, key, f"{where}[{j}]", known, what)
+        obj = lookup(check, key, f"{where}[{j}]")
         if obj is not None:
             found[obj] = None
     return list(found)
@@ -721,7 +1332,7 @@ def _resolve(check, value, where, known, what):
 def _lookup(check, key, where, known, what):
     """The playbook object a natural key names, or None (and an error)."""
     if not isinstance(key, list) or not all(
-        isinstance(part, str | int) and not isinstance(part, bool) for part in key
+        isinstance(part, str) or _is_int(part) for part in key
     ):
         check.error(
             where, f"must be a {what}'s key, like {list(next(iter(known), ()))}"
@@ -745,18 +1356,24 @@ class Outcome:
     sessions_added: int = 0
     cards_added: int = 0
     cards_updated: int = 0
+    themes_added: int = 0
+    questions_added: int = 0
+    jobs_added: int = 0
+    jobs_updated: int = 0
 
 
 def restore(clean, user, mode):
     """Apply a validated backup in one transaction.
 
     Replace: the account's stories, own questions and notes, practice sessions and
-    cards are deleted first.
+    cards are deleted first; and, for a version 2 file, its own themes and sample
+    questions, its set of themes, hidden questions and jobs.
     Merge: a story whose uuid the account already holds is overwritten only when the
     backup's copy was updated later; own questions and notes are added unless the
     same text is already there; practice sessions are added unless already there,
     and a card the account already has takes the backup's state only if it is newer
-    (see _merge_practice).
+    (see _merge_practice). Own themes, own sample questions, the set and jobs merge
+    as _restore_themes, _restore_questions, _restore_set and _restore_jobs say.
 
     Raises BackupError, as validate does, if another account took one of the file's
     story ids after validation (two imports of one file at once).
@@ -794,6 +1411,32 @@ def _restore(clean, user, mode, revisions, stories):
         OwnNote.objects.for_user(user).delete()
         outcome.removed = Story.objects.for_user(user).count()
         Story.objects.for_user(user).delete()
+        if clean.version >= 2:
+            # A version 1 file says nothing of these, so replaces none of them.
+            _delete_themes(user)
+    # What the file's own themes, questions and points are called here.
+    rows = _Rows()
+    if clean.version >= 2:
+        outcome.themes_added = _restore_themes(clean, user, mode, rows)
+        outcome.questions_added = _restore_questions(clean, user, mode, rows)
+        _restore_set(clean, user, mode, rows)
+        _insert(
+            HiddenQuestion,
+            ["owner", "question"],
+            _new_pairs(
+                user,
+                (rows.question(q) for q in clean.hidden_questions),
+                ()
+                if mode == Mode.REPLACE
+                else HiddenQuestion.objects.filter(owner=user).values_list(
+                    "question", flat=True
+                ),
+            ),
+        )
+        outcome.jobs_added, outcome.jobs_updated = _restore_jobs(
+            clean, user, mode, rows
+        )
+
     # Every field the restore writes is set from the file, so the rest need not load.
     existing = {
         s.uuid: s
@@ -816,9 +1459,9 @@ def _restore(clean, user, mode, revisions, stories):
 
     # A newer copy brings its own tags, questions, points and revisions.
     stale = [story.pk for story, _ in newer]
-    for model in (StoryTheme, Revision, _QUESTIONS.through, _POINTS.through):
+    for model in (StoryTheme, Revision, StoryQuestion, _POINTS.through):
         model.objects.filter(story__in=stale).delete()
-    _update_stories([story for story, _ in newer])
+    _update(Story, STORY_FIELDS, [story for story, _ in newer])
     _insert(Story, STORY_COLUMNS, [stories[item.uuid] for _, item in added])
     ids = dict(
         Story.objects.for_user(user)
@@ -829,26 +1472,49 @@ def _restore(clean, user, mode, revisions, stories):
         story.pk = ids[item.uuid]
 
     written = added + newer
+    # Keyed by (story, theme), and one lead a theme: two of the file's themes may
+    # have merged into one of the account's (_restore_themes).
+    tags, led = {}, set()
+    for story, item in written:
+        for theme, angle, lead in item.themes:
+            pk = rows.theme(theme)
+            tags.setdefault((story.pk, pk), [angle, lead and pk not in led])
+            if lead:
+                led.add(pk)
     _insert(
         StoryTheme,
         ["story", "theme", "angle", "is_lead"],
-        [
-            [story.pk, theme.pk, angle, lead]
-            for story, item in written
-            for theme, angle, lead in item.themes
-        ],
+        [[*key, *value] for key, value in tags.items()],
     )
     # A lead the file brings replaces the account's own lead for that theme: one
     # lead per owner and theme (Story.make_lead).
     StoryTheme.objects.filter(
         story__owner=user,
         is_lead=True,
-        theme__in={
-            theme.pk for _, item in written for theme, _, lead in item.themes if lead
-        },
+        theme__in={theme for (_, theme), (_, lead) in tags.items() if lead},
     ).exclude(story__in=[story.pk for story, _ in written]).update(is_lead=False)
-    _link(_QUESTIONS, ((story, q) for story, item in written for q in item.questions))
-    _link(_POINTS, ((story, p) for story, item in written for p in item.points))
+    links = {}
+    for story, item in written:
+        for question in item.questions:
+            links.setdefault(
+                (story.pk, rows.question(question)), item.angles.get(question, "")
+            )
+    _insert(
+        StoryQuestion,
+        ["story", "question", "angle"],
+        [[*key, angle] for key, angle in links.items()],
+    )
+    _insert(
+        _POINTS.through,
+        [_POINTS.field.m2m_field_name(), _POINTS.field.m2m_reverse_field_name()],
+        list(
+            dict.fromkeys(
+                (story.pk, rows.point(point))
+                for story, item in written
+                for point in item.points
+            )
+        ),
+    )
     _insert(
         Revision,
         ["story", *REVISION_FIELDS],
@@ -864,26 +1530,304 @@ def _restore(clean, user, mode, revisions, stories):
             for text, created in items
             if text not in have
         )
-    _merge_practice(clean, user, outcome)
+    _merge_practice(clean, user, outcome, rows)
     return outcome
 
 
-def _update_stories(stories):
-    """Write the backup's fields over these stories, in one executemany.
+class _Rows:
+    """The database ids of what the file refers to: a built-in object's own, and
+    for the file's own themes, questions and points the rows the restore wrote or
+    matched them to."""
+
+    def __init__(self):
+        self.themes = {}  # {slug in the file: pk}
+        self.questions = {}  # {index in the file: pk}
+        self.points = {}  # {(theme pk, kind, position): pk}
+
+    def theme(self, ref):
+        return self.themes[ref.slug] if isinstance(ref, FileTheme) else ref.pk
+
+    def question(self, ref):
+        return self.questions[ref.index] if isinstance(ref, FileQuestion) else ref.pk
+
+    def point(self, ref):
+        if isinstance(ref, FilePoint):
+            return self.points[(self.themes[ref.slug], ref.kind, ref.position)]
+        return ref.pk
+
+
+def _delete_themes(user):
+    """Delete what a version 2 file replaces besides the stories (which are gone by
+    now, and with them their tags, questions and ticked points), whatever its size
+    in a few statements."""
+    for queryset in _own_content(user):
+        _delete(queryset)
+
+
+def _own_content(user):
+    """A user's own themes and questions, set, hidden questions and jobs, each after
+    whatever refers to it (once the user's stories and practice are deleted)."""
+    return [
+        Job.themes.through.objects.filter(job__owner=user),
+        Job.objects.filter(owner=user),
+        HiddenQuestion.objects.filter(owner=user),
+        UserTheme.objects.filter(owner=user),
+        SampleQuestion.objects.filter(owner=user),
+        StarPrompt.objects.filter(theme__owner=user),
+        ThemePoint.objects.filter(theme__owner=user),
+        Theme.objects.filter(owner=user),
+    ]
+
+
+def _delete(queryset):
+    """DELETE the rows `queryset` selects in one statement, however many.
+
+    Not QuerySet.delete(): it loads the rows and deletes them a hundred at a time,
+    and the 20,000 points 200 themes may hold would take 200 statements. Nothing
+    cascades here: whatever refers to these rows must be deleted first.
+    """
+    model = queryset.model
+    quote = connection.ops.quote_name
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} IN ({sql})",
+            params,
+        )
+
+
+def _restore_themes(clean, user, mode, rows):
+    """Write the file's own themes, their STAR prompts and points.
+
+    Merge: a theme the account already has, by slug or else by title (whatever the
+    case), is that theme: it keeps its title, description and targets, and gains
+    only the prompts and points the file has and it lacks. Returns how many themes
+    were added.
+    """
+    matched = set()
+    if mode == Mode.MERGE and clean.themes:
+        have = list(Theme.objects.filter(owner=user).values_list("pk", "slug", "title"))
+        by_slug = {slug: pk for pk, slug, _ in have}
+        by_title = {title.casefold(): pk for pk, _, title in have}
+        for theme in clean.themes:
+            pk = by_slug.get(theme.slug) or by_title.get(
+                theme.fields["title"].casefold()
+            )
+            if pk is not None:
+                rows.themes[theme.slug] = pk
+                matched.add(pk)
+    new = [theme for theme in clean.themes if theme.slug not in rows.themes]
+    names = ["title", "description", "target_min", "target_max"]
+    _insert(
+        Theme,
+        ["owner", "slug", *names],
+        [[user.pk, theme.slug, *(theme.fields[n] for n in names)] for theme in new],
+    )
+    if new:
+        rows.themes.update(
+            Theme.objects.filter(
+                owner=user, slug__in=[theme.slug for theme in new]
+            ).values_list("slug", "pk")
+        )
+
+    prompts, points = set(), {}
+    if matched:
+        prompts = set(
+            StarPrompt.objects.filter(theme__in=matched).values_list("theme", "section")
+        )
+        points = {
+            (theme, kind, position): pk
+            for pk, theme, kind, position in ThemePoint.objects.filter(
+                theme__in=matched
+            ).values_list("pk", "theme", "kind", "position")
+        }
+    new_prompts = {}
+    new_points = {}
+    for theme in clean.themes:
+        pk = rows.themes[theme.slug]
+        for section, text in theme.prompts:
+            if (pk, section) not in prompts:
+                new_prompts.setdefault((pk, section), text)
+        for kind, position, text in theme.points:
+            if (pk, kind, position) not in points:
+                new_points.setdefault((pk, kind, position), text)
+    _insert(
+        StarPrompt,
+        ["theme", "section", "text"],
+        [[*key, text] for key, text in new_prompts.items()],
+    )
+    _insert(
+        ThemePoint,
+        ["theme", "kind", "position", "text"],
+        [[*key, text] for key, text in new_points.items()],
+    )
+    rows.points = points
+    # Only when a story ticks one: their ids come back in one more query.
+    if new_points and any(
+        isinstance(point, FilePoint) for item in clean.stories for point in item.points
+    ):
+        rows.points.update(
+            ((theme, kind, position), pk)
+            for pk, theme, kind, position in ThemePoint.objects.filter(
+                theme__in={key[0] for key in new_points}
+            ).values_list("pk", "theme", "kind", "position")
+        )
+    return len(new)
+
+
+def _restore_questions(clean, user, mode, rows):
+    """Write the file's own sample questions. Merge: a question the account already
+    has on the same theme with the same text is that question. Returns how many
+    were added."""
+    if not clean.sample_questions:
+        return 0
+    mine = SampleQuestion.objects.filter(owner=user)
+    have, before = {}, set()
+    if mode == Mode.MERGE:
+        for pk, theme, text in mine.values_list("pk", "theme", "text"):
+            have.setdefault((theme, text), pk)
+            before.add(pk)
+    new = []
+    for index, (theme, position, text) in enumerate(clean.sample_questions):
+        pk = have.get((rows.theme(theme), text))
+        if pk is None:
+            new.append((index, [rows.theme(theme), position, text]))
+        else:
+            rows.questions[index] = pk
+    if not new:
+        return 0
+    _insert(
+        SampleQuestion,
+        ["theme", "position", "text", "owner"],
+        [[*row, user.pk] for _, row in new],
+    )
+    # The new rows' ids: the account's questions not there before, matched by what
+    # they hold (two alike are interchangeable).
+    written = defaultdict(list)
+    for pk, *row in mine.order_by("pk").values_list("pk", "theme", "position", "text"):
+        if pk not in before:
+            written[tuple(row)].append(pk)
+    for index, row in new:
+        rows.questions[index] = written[tuple(row)].pop(0)
+    return len(new)
+
+
+def _restore_set(clean, user, mode, rows):
+    """Write the file's set of themes. Replace: as the file has it. Merge: a theme
+    the account's set lacks is added after its last, in the file's order, hidden
+    if the file hides it; the account's own choices stay as they are."""
+    if mode == Mode.REPLACE:
+        have, last = {}, 0
+    else:
+        have = dict(
+            UserTheme.objects.filter(owner=user).values_list("theme", "position")
+        )
+        last = max(have.values(), default=0)
+    choices = []
+    for theme, position, hidden in sorted(clean.theme_set, key=lambda c: c[1]):
+        pk = rows.theme(theme)
+        if pk in have:
+            continue
+        if mode == Mode.MERGE:
+            last += 1
+            position = last
+        have[pk] = position
+        choices.append([user.pk, pk, position, hidden])
+    _insert(UserTheme, ["owner", "theme", "position", "hidden"], choices)
+
+
+def _restore_jobs(clean, user, mode, rows):
+    """Write the file's jobs. A job has no id that survives an export, so a merge
+    knows it by its company, role and the instant it was created: one the account
+    has is overwritten (with its themes) only when the file's copy was updated
+    later. Returns (added, updated)."""
+    if not clean.jobs:
+        return 0, 0
+    have = {}
+    if mode == Mode.MERGE:
+        have = {
+            (company, role, created): (pk, updated)
+            for pk, company, role, created, updated in Job.objects.for_user(
+                user
+            ).values_list("pk", "company", "role", "created", "updated")
+        }
+    added, newer = [], []
+    for job in clean.jobs:
+        found = have.get(_job_identity(job))
+        if found is None:
+            added.append(job)
+        elif job["updated"] > found[1]:
+            newer.append((found[0], job))
+    fields = [Job._meta.get_field(name) for name in JOB_FIELDS]
+
+    def values(job):
+        return [f.get_db_prep_save(job[f.name], connection) for f in fields]
+
+    through = Job.themes.through
+    through.objects.filter(job__in=[pk for pk, _ in newer]).delete()
+    _update_rows(Job, JOB_FIELDS, [[*values(job), pk] for pk, job in newer])
+    _insert(Job, ["owner", *JOB_FIELDS], [[user.pk, *values(job)] for job in added])
+    links = list(newer)
+    if added:
+        by_identity = {_job_identity(job): job for job in added}
+        for pk, *identity in Job.objects.for_user(user).values_list(
+            "pk", "company", "role", "created"
+        ):
+            if (job := by_identity.get(tuple(identity))) is not None:
+                links.append((pk, job))
+    _insert(
+        through,
+        ["job", "theme"],
+        list(
+            dict.fromkeys(
+                (pk, rows.theme(theme)) for pk, job in links for theme in job["themes"]
+            )
+        ),
+    )
+    return len(added), len(newer)
+
+
+def _job_identity(job):
+    return (job["company"], job["role"], job["created"])
+
+
+def _new_pairs(user, targets, have):
+    """[owner, target] rows for the targets not in `have`, each once."""
+    have = set(have)
+    return [[user.pk, pk] for pk in dict.fromkeys(targets) if pk not in have]
+
+
+def _update(model, names, objects):
+    """Write these fields of these objects, in one executemany."""
+    fields = [model._meta.get_field(name) for name in names]
+    _update_rows(
+        model,
+        names,
+        [
+            [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+            + [obj.pk]
+            for obj in objects
+        ],
+    )
+
+
+def _update_rows(model, names, rows):
+    """UPDATE these fields of `model` from rows of database values, each ending in
+    the row's id, in one executemany.
 
     Not bulk_update: it builds a CASE with a WHEN per story for every field, and
     resolving those took several seconds of CPU for 1,000 stories, all of it with
     SQLite's write lock held.
     """
-    fields = [Story._meta.get_field(name) for name in STORY_FIELDS]
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(Story._meta.db_table)} SET {columns} WHERE {quote(Story._meta.pk.column)} = %s"
-    rows = [
-        [f.get_db_prep_save(getattr(story, f.attname), connection) for f in fields]
-        + [story.pk]
-        for story in stories
-    ]
+    columns = ", ".join(
+        f"{quote(model._meta.get_field(name).column)} = %s" for name in names
+    )
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {columns} "
+        f"WHERE {quote(model._meta.pk.column)} = %s"
+    )
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
@@ -938,17 +1882,7 @@ def _insert(model, names, rows):
             cursor.executemany(sql, rows)
 
 
-_QUESTIONS = Story.questions
 _POINTS = Story.checked_points
-
-
-def _link(relation, pairs):
-    """Many-to-many rows (story, target) of `relation`, in one insert."""
-    _insert(
-        relation.through,
-        [relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()],
-        [[story.pk, target.pk] for story, target in pairs],
-    )
 
 
 def _card_recency(last_practised_on, times_practised):
@@ -957,7 +1891,7 @@ def _card_recency(last_practised_on, times_practised):
     return (last_practised_on or date.min, times_practised)
 
 
-def _merge_practice(clean, user, outcome):
+def _merge_practice(clean, user, outcome, rows):
     # Every story a practice entry names is in the file, so it is the user's by now.
     stories = {
         s.uuid: s
@@ -970,6 +1904,13 @@ def _merge_practice(clean, user, outcome):
         )
     }
 
+    def fields(entry):
+        return {
+            "question_id": rows.question(entry["question"]),
+            "story": stories.get(entry["story"]),
+            **{k: v for k, v in entry.items() if k not in ("question", "story")},
+        }
+
     # A session's identity is its question and the instant it started: a round is
     # never edited, and one question cannot be begun twice in the same microsecond
     # by one person. The story is left out because deleting a story unlinks (but
@@ -980,15 +1921,11 @@ def _merge_practice(clean, user, outcome):
     )
     new_sessions = []
     for entry in clean.practice_sessions:
-        key = (entry["question"].pk, entry["started_at"])
+        key = (rows.question(entry["question"]), entry["started_at"])
         if have[key] > 0:
             have[key] -= 1
             continue
-        new_sessions.append(
-            PracticeSession(
-                owner=user, **entry | {"story": stories.get(entry["story"])}
-            )
-        )
+        new_sessions.append(PracticeSession(owner=user, **fields(entry)))
     PracticeSession.objects.bulk_create(new_sessions)
     outcome.sessions_added = len(new_sessions)
 
@@ -997,19 +1934,22 @@ def _merge_practice(clean, user, outcome):
     cards = {
         (c.question_id, c.story_id): c for c in PracticeCard.objects.for_user(user)
     }
-    fields = sorted(PRACTICE_CARD_KEYS - {"question", "story"})
+    names = sorted(PRACTICE_CARD_KEYS - {"question", "story"})
     new_cards, changed = [], []
     for entry in clean.practice_cards:
-        story = stories.get(entry["story"])
-        card = cards.get((entry["question"].pk, story and story.pk))
-        if card is None:
-            new_cards.append(PracticeCard(owner=user, **entry | {"story": story}))
+        card = PracticeCard(owner=user, **fields(entry))
+        pair = (card.question_id, card.story_id)
+        # Two of the file's own questions may have merged into one here.
+        found = cards.setdefault(pair, card)
+        if found is card:
+            new_cards.append(card)
         elif _card_recency(
             entry["last_practised_on"], entry["times_practised"]
-        ) > _card_recency(card.last_practised_on, card.times_practised):
-            for name in fields:
-                setattr(card, name, entry[name])
-            changed.append(card)
+        ) > _card_recency(found.last_practised_on, found.times_practised):
+            for name in names:
+                setattr(found, name, entry[name])
+            if found.pk is not None:
+                changed.append(found)
     PracticeCard.objects.bulk_create(new_cards)
-    PracticeCard.objects.bulk_update(changed, fields)
+    PracticeCard.objects.bulk_update(changed, names)
     outcome.cards_added, outcome.cards_updated = len(new_cards), len(changed)

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from prepsheet.models import OwnNote, OwnQuestion
 from stories.models import Story
+from themes.models import SampleQuestion, Theme
 
 from . import archive as backup
 
@@ -28,6 +30,9 @@ def _has_data(user):
         or OwnNote.objects.for_user(user).exists()
         or PracticeSession.objects.for_user(user).exists()
         or PracticeCard.objects.for_user(user).exists()
+        or Theme.objects.filter(owner=user).exists()
+        or SampleQuestion.objects.filter(owner=user).exists()
+        or Job.objects.for_user(user).exists()
     )
 
 
@@ -122,6 +127,17 @@ def _import(request):
         parts.append(f"{outcome.kept} kept because yours were as new or newer")
     if outcome.removed:
         parts.append(f"{outcome.removed} replaced")
+    if outcome.themes_added:
+        parts.append(
+            f"{outcome.themes_added} theme{'' if outcome.themes_added == 1 else 's'}"
+            " of your own added"
+        )
+    if outcome.questions_added:
+        parts.append(f"{outcome.questions_added} sample questions of your own added")
+    if outcome.jobs_added or outcome.jobs_updated:
+        parts.append(
+            f"{outcome.jobs_added + outcome.jobs_updated} jobs added or updated"
+        )
     if outcome.sessions_added:
         parts.append(f"{outcome.sessions_added} practice rounds added")
     if outcome.cards_added or outcome.cards_updated:

@@ -208,7 +208,10 @@ def make_bank(user):
     story = make_story(
         user,
         themes=[*themes[:2], own],
-        questions=[*SampleQuestion.objects.filter(theme=themes[0])[:2], own_question],
+        questions=[
+            *SampleQuestion.objects.filter(theme=themes[0], owner=None)[:2],
+            own_question,
+        ],
         title=f"{SECRET} rolled back a drifting detector",
         summary=f"{SECRET} summary",
         situation=f"{SECRET} situation: the **detector** drifted.",
@@ -231,7 +234,7 @@ def make_bank(user):
     )
     trashed = make_story(user, themes=themes[:1], title=f"{SECRET} trashed story")
     trashed.move_to_trash()
-    question = SampleQuestion.objects.filter(theme=themes[0]).first()
+    question = SampleQuestion.objects.filter(theme=themes[0], owner=None).first()
     # Rows of other features; a model that is gone is skipped, and a route that
     # then has nothing of alice's to reach fails the walk's own check.
     _create("prepsheet.OwnQuestion", owner=user, text=f"{SECRET} own question")

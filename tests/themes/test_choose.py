@@ -58,7 +58,7 @@ def test_the_page_lists_each_playbook_with_its_themes(dana_client, other_playboo
     assert 'name="playbook" value="test-general"' in html
     assert (
         "Start with this playbook"
-        '<span class="visually-hidden">: General software engineering</span>' in html
+        '<span class="visually-hidden"> (General software engineering)</span>' in html
     )
     assert 'name="empty"' in html and "Start empty" in html
     assert "You have chosen already" not in html

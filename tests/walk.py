@@ -241,6 +241,7 @@ def make_bank(user):
     question = SampleQuestion.objects.filter(theme=themes[0], owner=None).first()
     # Rows of other features; a model that is gone is skipped, and a route that
     # then has nothing of alice's to reach fails the walk's own check.
+    _create("themes.ThemeSetChoice", owner=user)
     _create("prepsheet.OwnQuestion", owner=user, text=f"{SECRET} own question")
     _create("prepsheet.OwnNote", owner=user, text=f"{SECRET} own note")
     _create(

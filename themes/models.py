@@ -364,11 +364,18 @@ class Theme(models.Model):
                 else:
                     StarPrompt.objects.filter(theme=self, section=section).delete()
             lines = list(dict.fromkeys(p.strip() for p in points if p.strip()))
-            framework = self.points.filter(kind=ThemePoint.Kind.FRAMEWORK)
-            framework.exclude(text__in=lines).delete()
+            kept = {}
+            gone = []
+            for point in self.points.filter(kind=ThemePoint.Kind.FRAMEWORK):
+                if point.text in lines and point.text not in kept:
+                    kept[point.text] = point
+                else:
+                    gone.append(point.pk)
+            ThemePoint.objects.filter(pk__in=gone).delete()
             # Out of the way of the unique (theme, kind, position) first.
-            framework.update(position=F("position") + 10_000)
-            kept = {p.text: p for p in framework}
+            ThemePoint.objects.filter(pk__in=[p.pk for p in kept.values()]).update(
+                position=F("position") + 10_000
+            )
             for position, text in enumerate(lines, 1):
                 if text in kept:
                     kept[text].position = position

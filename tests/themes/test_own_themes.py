@@ -452,6 +452,16 @@ def test_editing_may_change_the_case_of_the_name_but_not_take_anothers(
     )
 
 
+def test_points_given_twice_are_kept_once(alice):
+    theme = make_own_theme(alice)
+    theme.set_guidance({}, ["One", "Two", "One", "  ", "Three"])
+    theme.set_guidance({}, ["Three", "One"])
+    assert [(p.position, p.text) for p in theme.points.order_by("position")] == [
+        (1, "Three"),
+        (2, "One"),
+    ]
+
+
 def test_a_failed_edit_changes_nothing(alice_client, alice):
     alice_client.post(CREATE, VALID)
     theme = Theme.objects.get(owner=alice)
@@ -583,6 +593,8 @@ def test_a_copy_can_be_edited_and_an_own_theme_is_not_copied(alice_client, alice
     assert (
         alice_client.post(reverse("themes:copy", args=[copy.slug])).status_code == 404
     )
+    edit = page(alice_client, reverse("themes:edit", args=[copy.slug]))
+    assert "talking points and key points, copied from the built-in theme" in edit
     response = alice_client.post(
         reverse("themes:edit", args=[copy.slug]), {**VALID, "title": "My failures"}
     )

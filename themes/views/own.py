@@ -12,7 +12,7 @@ from interviewprep.params import parse_id
 from stories.models import Story
 
 from ..forms import QuestionForm, ThemeForm
-from ..models import SampleQuestion, Theme
+from ..models import SampleQuestion, Theme, ThemePoint
 from . import get_own_theme, get_theme
 from .reading import detail_context, questions_context
 
@@ -21,8 +21,14 @@ FORM_TEMPLATE = "themes/theme_form.html"
 
 def _form_page(request, form, theme=None):
     """The theme form; 422 after a refused post, with what was typed in it."""
-    status = 422 if form.is_bound else 200
-    return render(request, FORM_TEMPLATE, {"form": form, "theme": theme}, status=status)
+    context = {
+        "form": form,
+        "theme": theme,
+        # A copy's talking points and key points, which the form leaves alone.
+        "other_points": theme is not None
+        and theme.points.exclude(kind=ThemePoint.Kind.FRAMEWORK).exists(),
+    }
+    return render(request, FORM_TEMPLATE, context, status=422 if form.is_bound else 200)
 
 
 @login_required

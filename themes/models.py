@@ -7,14 +7,38 @@ overlay (`UserTheme`).
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import FilteredRelation, Max, Q
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 THEME_TITLE_MAX = 120
 QUESTION_MAX = 500
+# Single path segments under /themes/ that are pages, or prefixes of pages, of
+# their own: an own theme's slug is never one of them, or its page would be
+# unreachable (themes/urls.py).
+RESERVED_SLUGS = {
+    "new",
+    "choose",
+    "questions-to-ask",
+    "negotiation",
+    "playbooks",
+    "questions",
+}
+COPY_SUFFIX = " (my copy)"
 
 
 class Section(models.TextChoices):
@@ -42,6 +66,31 @@ class ByPositionManager(models.Manager):
         return self.get(position=position)
 
 
+class PlaybookQuerySet(models.QuerySet):
+    def with_counts(self, user):
+        """Each playbook with `theme_count` and `in_set_count`, how many of its
+        themes are in the user's set (hidden ones too), from subqueries that do not
+        grow with the number of users."""
+        themes = (
+            Theme.objects.filter(playbook=OuterRef("pk"))
+            .order_by()
+            .values("playbook")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        in_set = (
+            UserTheme.objects.filter(owner=user, theme__playbook=OuterRef("pk"))
+            .order_by()
+            .values("theme__playbook")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            theme_count=Coalesce(Subquery(themes), 0),
+            in_set_count=Coalesce(Subquery(in_set), 0),
+        )
+
+
 class Playbook(models.Model):
     """A built-in set of themes a user can start from."""
 
@@ -50,7 +99,7 @@ class Playbook(models.Model):
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = BySlugManager()
+    objects = BySlugManager.from_queryset(PlaybookQuerySet)()
 
     class Meta:
         ordering = ["position", "slug"]
@@ -58,22 +107,27 @@ class Playbook(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("themes:playbook", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
 
     def adopt(self, user):
         """Add this playbook's themes to the user's own set, after the ones they
-        have; themes already in it (even hidden) keep their place."""
+        have; themes already in it (even hidden) keep their place. Returns how many
+        it added."""
         with transaction.atomic():
             mine = UserTheme.objects.filter(owner=user)
             have = set(mine.values_list("theme_id", flat=True))
             start = mine.aggregate(last=Max("position"))["last"] or 0
-            UserTheme.objects.bulk_create(
+            added = UserTheme.objects.bulk_create(
                 UserTheme(owner=user, theme=theme, position=start + i)
                 for i, theme in enumerate(
                     (t for t in self.themes.order_by("number") if t.pk not in have), 1
                 )
             )
+            return len(added)
 
     def adopted_by(self, user):
         return UserTheme.objects.filter(owner=user, theme__playbook=self).exists()
@@ -120,6 +174,31 @@ class ThemeQuerySet(models.QuerySet):
             .filter(choice__hidden=False)
             .order_by("choice__position", "number", "pk")
         )
+
+    def in_set(self, user):
+        """Every theme in the user's set, hidden ones too, in their order, each with
+        `hidden` (whether the user hid it)."""
+        return (
+            self.alias(
+                choice=FilteredRelation("choices", condition=Q(choices__owner=user))
+            )
+            .filter(choice__isnull=False)
+            .annotate(hidden=F("choice__hidden"))
+            .order_by("choice__position", "number", "pk")
+        )
+
+    def with_question_counts(self, user):
+        """Each theme with `question_count`: the sample questions the user works
+        with (built-in ones they have not hidden, and their own), in one subquery."""
+        counts = (
+            SampleQuestion.objects.for_user(user)
+            .filter(theme=OuterRef("pk"))
+            .order_by()
+            .values("theme")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(question_count=Coalesce(Subquery(counts), 0))
 
     def with_guidance(self):
         """Each theme with what the document says a story for it should hold: its
@@ -212,9 +291,9 @@ class Theme(models.Model):
     @staticmethod
     def unique_slug(owner, title):
         """A slug for a new own theme that no built-in theme and none of the
-        owner's themes has."""
+        owner's themes has, and that names no other page under /themes/."""
         base = slugify(title)[:40].strip("-") or "theme"
-        taken = set(
+        taken = RESERVED_SLUGS | set(
             Theme.objects.visible_to(owner)
             .filter(slug__startswith=base)
             .values_list("slug", flat=True)
@@ -238,6 +317,134 @@ class Theme(models.Model):
                 choice.hidden = False
                 choice.save(update_fields=["hidden"])
 
+    def move_in_set(self, user, offset):
+        """Move this theme `offset` places (-1 up, +1 down) among the themes the user
+        has not hidden, in their set; hidden ones keep their places. Returns whether
+        it moved. The whole set is renumbered 1..n, so ties left by earlier writes
+        never stop a move."""
+        with transaction.atomic():
+            choices = list(
+                UserTheme.objects.select_for_update()
+                .filter(owner=user)
+                .order_by("position", "pk")
+            )
+            shown = [c for c in choices if not c.hidden]
+            here = next((i for i, c in enumerate(shown) if c.theme_id == self.pk), None)
+            if here is None or not 0 <= here + offset < len(shown):
+                return False
+            a = choices.index(shown[here])
+            b = choices.index(shown[here + offset])
+            choices[a], choices[b] = choices[b], choices[a]
+            changed = []
+            for position, choice in enumerate(choices, 1):
+                if choice.position != position:
+                    choice.position = position
+                    changed.append(choice)
+            UserTheme.objects.bulk_update(changed, ["position"])
+            return True
+
+    def hide_for(self, user):
+        """Take this theme out of the user's working set; it keeps its place, and
+        `add_to_set` brings it back there."""
+        UserTheme.objects.filter(owner=user, theme=self).update(hidden=True)
+
+    def set_guidance(self, prompts, points):
+        """Make the theme's STAR prompts `prompts` ({section: text}, empty text for
+        none) and its "what a strong answer shows" points `points` (a list of lines,
+        the framework, in order). A point whose text is unchanged is kept, and with
+        it the stories' ticks on it. Other kinds of point (a copy's talking and key
+        points) stay as they are."""
+        with transaction.atomic():
+            for section in Section.values:
+                text = prompts.get(section, "").strip()
+                if text:
+                    StarPrompt.objects.update_or_create(
+                        theme=self, section=section, defaults={"text": text}
+                    )
+                else:
+                    StarPrompt.objects.filter(theme=self, section=section).delete()
+            lines = list(dict.fromkeys(p.strip() for p in points if p.strip()))
+            kept = {}
+            gone = []
+            for point in self.points.filter(kind=ThemePoint.Kind.FRAMEWORK):
+                if point.text in lines and point.text not in kept:
+                    kept[point.text] = point
+                else:
+                    gone.append(point.pk)
+            ThemePoint.objects.filter(pk__in=gone).delete()
+            # Out of the way of the unique (theme, kind, position) first.
+            ThemePoint.objects.filter(pk__in=[p.pk for p in kept.values()]).update(
+                position=F("position") + 10_000
+            )
+            for position, text in enumerate(lines, 1):
+                if text in kept:
+                    kept[text].position = position
+                    kept[text].save(update_fields=["position"])
+                else:
+                    ThemePoint.objects.create(
+                        theme=self,
+                        kind=ThemePoint.Kind.FRAMEWORK,
+                        position=position,
+                        text=text,
+                    )
+
+    def add_question(self, user, text):
+        """A sample question of the user's own on this theme, after theirs."""
+        with transaction.atomic():
+            last = SampleQuestion.objects.filter(theme=self, owner=user).aggregate(
+                last=Max("position")
+            )["last"]
+            return SampleQuestion.objects.create(
+                theme=self, owner=user, position=(last or 0) + 1, text=text
+            )
+
+    def copy_for(self, user):
+        """Copy on write: the user's own theme with this one's title (made unique
+        among theirs), description, target, STAR prompts, points and the questions
+        they see on it, put in their set right after this one, which is hidden.
+        Stories stay tagged with this theme."""
+        with transaction.atomic():
+            title = free_copy_title(user, self.title)
+            copy = Theme.objects.create(
+                owner=user,
+                slug=Theme.unique_slug(user, title),
+                title=title,
+                description=self.description,
+                target_min=self.target_min,
+                target_max=self.target_max,
+            )
+            StarPrompt.objects.bulk_create(
+                StarPrompt(theme=copy, section=p.section, text=p.text)
+                for p in self.star_prompts.all()
+            )
+            ThemePoint.objects.bulk_create(
+                ThemePoint(theme=copy, kind=p.kind, position=p.position, text=p.text)
+                for p in self.points.all()
+            )
+            questions = SampleQuestion.objects.for_user(user).filter(theme=self)
+            questions = sorted(questions, key=lambda q: (q.is_own, q.position, q.pk))
+            SampleQuestion.objects.bulk_create(
+                SampleQuestion(theme=copy, owner=user, position=i, text=q.text)
+                for i, q in enumerate(questions, 1)
+            )
+            original = (
+                UserTheme.objects.select_for_update()
+                .filter(owner=user, theme=self)
+                .first()
+            )
+            if original is None:
+                copy.add_to_set(user)
+                return copy
+            UserTheme.objects.filter(owner=user, position__gt=original.position).update(
+                position=F("position") + 1
+            )
+            UserTheme.objects.create(
+                owner=user, theme=copy, position=original.position + 1
+            )
+            original.hidden = True
+            original.save(update_fields=["hidden"])
+            return copy
+
     def natural_key(self):
         return (self.slug,)
 
@@ -246,6 +453,26 @@ class Theme(models.Model):
         if self.target_min == self.target_max:
             return str(self.target_min)
         return f"{self.target_min}–{self.target_max}"
+
+
+def title_taken(owner, title, exclude=None):
+    """Whether the owner has a theme of this name, compared as the database's
+    `theme_unique_own_title` constraint compares (its own lower-casing)."""
+    mine = Theme.objects.filter(owner=owner)
+    if exclude is not None and exclude.pk is not None:
+        mine = mine.exclude(pk=exclude.pk)
+    return mine.alias(lower=Lower("title")).filter(lower=Lower(Value(title))).exists()
+
+
+def free_copy_title(owner, title):
+    """`title`, or "<title> (my copy)", "<title> (my copy 2)"…: the first the owner
+    has no theme of, cut to fit THEME_TITLE_MAX."""
+    for n in range(1, 1000):
+        suffix = "" if n == 1 else COPY_SUFFIX if n == 2 else f" (my copy {n - 1})"
+        candidate = title[: THEME_TITLE_MAX - len(suffix)].rstrip() + suffix
+        if not title_taken(owner, candidate):
+            return candidate
+    raise ValueError("no free title")  # a thousand copies of one theme
 
 
 class ThemeChildManager(models.Manager):
@@ -311,6 +538,12 @@ class SampleQuestion(models.Model):
     @property
     def is_own(self):
         return self.owner_id is not None
+
+    def hide_for(self, user):
+        HiddenQuestion.objects.get_or_create(owner=user, question=self)
+
+    def show_for(self, user):
+        HiddenQuestion.objects.filter(owner=user, question=self).delete()
 
     def natural_key(self):
         return (self.theme.slug, self.position)
@@ -423,6 +656,51 @@ class HiddenQuestion(models.Model):
 
     def __str__(self):
         return f"{self.owner} hides {self.question}"
+
+
+class ThemeSetChoice(models.Model):
+    """That the user chose where to start on the welcome page: a playbook, or
+    nothing (`playbook` None, "Start empty").
+
+    A row, not a session flag: the choice holds on every device and after logging
+    out, and a user who started empty has no UserTheme row to show it. Users who
+    got their set another way (the 0003 migration, the tests' make_user) have
+    UserTheme rows and need none; see `has_chosen_start`.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="theme_set_choice"
+    )
+    playbook = models.ForeignKey(
+        Playbook, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["chosen_at"]
+
+    def __str__(self):
+        return f"{self.owner} started with {self.playbook or 'nothing'}"
+
+    @classmethod
+    def record(cls, user, playbook=None):
+        cls.objects.update_or_create(
+            owner=user, defaults={"playbook": playbook, "chosen_at": timezone.now()}
+        )
+
+
+def has_chosen_start(user):
+    """Whether the user has a set of themes or chose to start empty: if not, the
+    welcome page (themes:choose) is where they begin. One query."""
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user.pk)
+        .filter(
+            Exists(UserTheme.objects.filter(owner=OuterRef("pk")))
+            | Exists(ThemeSetChoice.objects.filter(owner=OuterRef("pk")))
+        )
+        .exists()
+    )
 
 
 class QuestionCategory(models.Model):

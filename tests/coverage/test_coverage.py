@@ -277,10 +277,11 @@ def test_the_nav_summary_costs_one_query_on_any_page(
     alice_client, alice, themes, django_assert_num_queries, count
 ):
     make_many_stories(alice, themes, count)
-    # The playbook index with the nav: session, user, the page's own queries
-    # (playbook, guidelines, themes, questions), one for the nav's two counts:
-    # themes covered and practice questions due today, and the job switcher's list.
-    with django_assert_num_queries(8):
+    # Your themes with the nav: session, user, the page's own queries (the set
+    # with its question counts, the playbooks with theirs, the guidelines), one for
+    # the nav's two counts: themes covered and practice questions due today, and
+    # the job switcher's list.
+    with django_assert_num_queries(7):
         page = alice_client.get(reverse("themes:index")).content.decode()
     covered = Coverage(alice).summary.covered
     assert f'<span class="nav-count">{covered}/5</span>' in page

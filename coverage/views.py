@@ -1,6 +1,7 @@
 """The coverage dashboard, the stories × themes matrix and the nav summary."""
 
 import re
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
@@ -16,7 +17,7 @@ from coach.analysis import READY_SCORE
 from interviewprep.params import ID_MAX, parse_int
 from jobs.scope import themes_in_view
 from stories.views import get_story
-from themes.models import Theme
+from themes.models import Theme, has_chosen_start
 
 from .context_processors import _job_id
 from .report import Coverage, Summary, due_today
@@ -33,6 +34,10 @@ def coverage(request):
     min_readiness = _min_readiness(request.GET.get("min_readiness"))
     job, themes = themes_in_view(request)
     report = Coverage(request.user, min_readiness, themes)
+    if not report.themes and job is None and not has_chosen_start(request.user):
+        # A new user starts by choosing a playbook (or to start empty).
+        choose = reverse("themes:choose")
+        return redirect(f"{choose}?{urlencode({'next': request.get_full_path()})}")
     report.with_questions().with_leads().with_practice()
     template = "coverage/coverage.html"
     if request.htmx and not request.htmx.history_restore_request:

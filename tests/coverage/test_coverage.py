@@ -868,7 +868,7 @@ def test_a_new_user_is_welcomed_with_three_steps(alice_client, themes):
     assert "Start here" in welcome
     steps = re.findall(r'<span class="step-title">([^<]*)</span>', welcome)
     assert steps == [
-        "Read the themes interviewers ask about",
+        "Pick your themes",
         "Write your first story",
         "Check your coverage",
     ]

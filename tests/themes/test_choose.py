@@ -149,3 +149,28 @@ def test_the_choice_is_for_logged_in_users_and_posts_need_csrf(dana, playbook):
     strict.force_login(dana)
     assert strict.post(CHOOSE, {"empty": "1"}).status_code == 403
     assert not has_chosen_start(dana)
+
+
+def test_coverage_sends_a_user_who_has_not_chosen_to_the_choice(client, playbook):
+    from tests.factories import make_user
+
+    dana = make_user("dana", playbook=None)
+    client.force_login(dana)
+    response = client.get(reverse("coverage:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("themes:choose") + "?next=%2Fcoverage%2F"
+    # Having chosen to start empty, coverage is where they are, and says so.
+    client.post(reverse("themes:choose"), {"empty": "1"})
+    page = client.get(reverse("coverage:index")).content.decode()
+    assert "You have none yet: start from a playbook, or write your own." in page
+
+
+def test_after_choosing_the_welcome_counts_the_themes(client, playbook):
+    from tests.factories import make_user
+
+    dana = make_user("dana", playbook=None)
+    client.force_login(dana)
+    client.post(reverse("themes:choose"), {"playbook": "general-software-engineering"})
+    page = client.get(reverse("coverage:index")).content.decode()
+    assert "You have 12 themes" in page
+    assert "Conflict with a peer" in page

@@ -111,7 +111,7 @@ def no_script_page(browser, live_server, playbook, alice):
 
 
 @pytest.fixture
-def alice(transactional_db):
+def alice(transactional_db, playbook):
     from tests.factories import make_user
 
     return make_user("alice")

@@ -11,13 +11,13 @@ def test_sign_up_open_a_theme_see_its_questions_and_log_out(page):
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
-    # Home is the coverage dashboard. A new user chooses where to start.
-    expect(page.get_by_role("heading", level=1)).to_have_text("Coverage")
-    page.goto("/themes/choose/")
+    # Home is the coverage dashboard, but a new user first chooses where to start.
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose where to start")
     page.get_by_role(
         "button", name="Start with this playbook (Senior ML / computer vision engineer)"
     ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Coverage")
+    expect(page.get_by_role("heading", name="Start here")).to_be_visible()
     page.get_by_role("link", name="Themes", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your themes")
     page.get_by_role(

@@ -3,8 +3,9 @@ playbook) and the welcome choice of where to start."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.validators import slug_re
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -111,6 +112,9 @@ def choose(request):
         next_url = safe_next(request, request.POST.get("next", ""), "coverage:index")
         slug = request.POST.get("playbook", "")
         if slug:
+            # Checked before it reaches SQL: PostgreSQL refuses a NUL in a query.
+            if not slug_re.fullmatch(slug):
+                raise Http404
             playbook = get_object_or_404(Playbook, slug=slug)
             playbook.adopt(request.user)
             ThemeSetChoice.record(request.user, playbook)

@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
@@ -1410,7 +1410,7 @@ def _restore(clean, user, mode, revisions, stories):
         OwnQuestion.objects.for_user(user).delete()
         OwnNote.objects.for_user(user).delete()
         outcome.removed = Story.objects.for_user(user).count()
-        Story.objects.for_user(user).delete()
+        _delete_tree(Story.objects.for_user(user))
         if clean.version >= 2:
             # A version 1 file says nothing of these, so replaces none of them.
             _delete_themes(user)
@@ -1577,6 +1577,37 @@ def _own_content(user):
         ThemePoint.objects.filter(theme__owner=user),
         Theme.objects.filter(owner=user),
     ]
+
+
+def _delete_tree(queryset):
+    """DELETE the rows `queryset` selects and, first, every row that refers to them
+    (following the models' on_delete), in a few statements whatever their number.
+
+    QuerySet.delete() loads every story (long sections and all) to collect it, and
+    deletes the revisions of 1,000 stories in hundreds of batches: inside the
+    import's transaction, that held the write lock for over a second. Here each
+    table is one statement with a subquery.
+    """
+    model = queryset.model
+    pks = queryset.order_by().values("pk")
+    for m2m in model._meta.many_to_many:
+        through = m2m.remote_field.through
+        if through._meta.auto_created:
+            _delete(through.objects.filter(**{f"{m2m.m2m_field_name()}__in": pks}))
+    for relation in model._meta.related_objects:
+        if relation.many_to_many:
+            continue  # the other side's auto-created table, if any, is its own
+        children = relation.related_model._base_manager.filter(
+            **{f"{relation.field.name}__in": pks}
+        )
+        on_delete = relation.on_delete
+        if on_delete is models.CASCADE:
+            _delete_tree(children)
+        elif on_delete is models.SET_NULL:
+            children.update(**{relation.field.name: None})
+        elif on_delete is not models.DO_NOTHING:
+            children.delete()  # PROTECT and the rest: let Django decide
+    _delete(queryset)
 
 
 def _delete(queryset):

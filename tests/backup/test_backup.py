@@ -1178,3 +1178,33 @@ def test_a_lead_that_is_not_true_or_false_is_refused(alice_client, bank):
     assert "stories[0].themes[0].lead: must be true or false" in (
         response.content.decode()
     )
+
+
+def test_replace_leaves_nothing_of_the_old_stories_behind(alice_client, alice, bob):
+    """The replaced stories go with their revisions, tags, answered questions and
+    ticked points, deleted table by table; another user's are untouched."""
+    from stories.models import Revision, StoryQuestion, StoryTheme
+    from themes.models import SampleQuestion, Theme, ThemePoint
+
+    theme = Theme.objects.for_user(alice).first()
+    question = SampleQuestion.objects.filter(theme=theme, owner=None).first()
+    point = ThemePoint.objects.filter(theme=theme).first()
+
+    def bank_of(user, title):
+        story = make_story(user, themes=[theme], questions=[question], title=title)
+        story.checked_points.set([point])
+        for n in range(3):
+            story.apply_edit({"situation": f"take {n}"}, story.version)
+        return story
+
+    old = bank_of(alice, "Replaced")
+    bobs = bank_of(bob, "Bob's story")
+    data = good_file(alice_client)
+    data["stories"] = []
+    data["practice_sessions"] = [p for p in data["practice_sessions"] if not p["story"]]
+    data["practice_cards"] = [c for c in data["practice_cards"] if not c["story"]]
+    assert upload(alice_client, data, mode="replace").status_code == 302
+    assert not Story.objects.filter(pk=old.pk).exists()
+    for model in (Revision, StoryTheme, StoryQuestion, Story.checked_points.through):
+        assert not model.objects.filter(story_id=old.pk).exists(), model
+        assert model.objects.filter(story_id=bobs.pk).exists(), model

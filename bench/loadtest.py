@@ -237,7 +237,7 @@ def prepare_database():
     from django.core.management import call_command
 
     from stories.models import Story, StoryTheme
-    from themes.models import Theme
+    from themes.models import Playbook
 
     started = time.monotonic()
     call_command("migrate", interactive=False, verbosity=0)
@@ -246,10 +246,14 @@ def prepare_database():
     # One hash for every account: the production hasher is slow on purpose.
     password = make_password(PASSWORD)
     User = get_user_model()
-    themes = list(Theme.objects.all())
+    # Each user has chosen the prep document's playbook: a new account would be
+    # sent to the welcome choice instead of coverage.
+    book = Playbook.objects.get(slug="ml-computer-vision")
+    themes = list(book.themes.order_by("number"))
     accounts = []
     for n in range(USERS):
         user = User.objects.create(username=f"load{n:02d}", password=password)
+        book.adopt(user)
         stories = []
         for s in range(STORIES_PER_USER):
             story = Story.objects.create(
@@ -278,11 +282,13 @@ def prepare_import():
 
     from backup import archive
     from stories.models import Story, StoryTheme
-    from themes.models import Theme
+    from themes.models import Playbook
 
     user = get_user_model().objects.create(
         username=IMPORTER, password=make_password(PASSWORD)
     )
+    book = Playbook.objects.get(slug="ml-computer-vision")
+    book.adopt(user)
     stories = Story.objects.bulk_create(
         Story(
             owner=user,
@@ -294,7 +300,7 @@ def prepare_import():
         )
         for n in range(IMPORT_STORIES)
     )
-    themes = list(Theme.objects.all()[:3])
+    themes = list(book.themes.order_by("number")[:3])
     StoryTheme.objects.bulk_create(
         StoryTheme(story=story, theme=theme) for story in stories for theme in themes
     )

@@ -988,8 +988,8 @@ def readiness(story, playbook=None, text=None):
         )
     elif not checklist:
         explanation.append(
-            f"Your checklist: +0 of {CHECKLIST_POINTS} — the prep document gives "
-            "these themes no framework or key points to tick."
+            f"Your checklist: +0 of {CHECKLIST_POINTS} — these themes list no "
+            "framework or key points to tick."
         )
     else:
         ticked = sum(1 for item in checklist if item.ticked)

@@ -66,7 +66,17 @@ def _done(request, story):
 @require_GET
 @vary_on_headers("HX-Request")
 def panel(request, pk):
-    return _render(request, get_story(request, pk))
+    """The panel; to htmx with ?part=suggestions, only the suggested rungs (the
+    editor fetches them again after each save)."""
+    story = get_story(request, pk)
+    if request.htmx and request.GET.get("part") == "suggestions":
+        taken = Rung.objects.for_story(story).values_list("question", flat=True)
+        return render(
+            request,
+            "followups/ladder.html#suggestions",
+            {"story": story, "suggestions": suggest(story, taken=list(taken))},
+        )
+    return _render(request, story)
 
 
 @login_required

@@ -245,3 +245,17 @@ def test_the_drill_shows_each_question_and_hides_the_answer(alice_client, story)
 def test_the_drill_of_an_empty_ladder_says_so(alice_client, story):
     html = alice_client.get(reverse("practice:drill", args=[story.pk])).content.decode()
     assert "This story has no follow-up questions yet." in html
+
+
+def test_the_suggestions_follow_the_saved_story(alice_client, story):
+    url = panel_url(story) + "?part=suggestions"
+    html = alice_client.get(url, **HX).content.decode()
+    assert html.lstrip().startswith('<div id="followup-suggestions"')
+    assert 'hx-trigger="storyChanged from:body"' in html
+    assert f"Add “{MEASURE}”" in html
+    story.apply_edit({"result": "Latency fell by 40%."}, story.version)
+    html = alice_client.get(url, **HX).content.decode()
+    assert f"Add “{MEASURE}”" not in html
+    assert f"Add “{DIFFERENTLY}”" in html
+    # Without htmx the same address is the whole page.
+    assert "<html" in alice_client.get(url).content.decode()

@@ -6,7 +6,9 @@ Format (version 2)::
      "stories": [{"uuid": ..., "title": ..., ..., "themes": [{"theme": THEME,
                   "angle": ..., "lead": true (only on the user's lead story for
                   the theme)}], "questions": [{"question": QUESTION, "angle": ...}],
-                  "checked_points": [POINT], "revisions": [{...}]}],
+                  "checked_points": [POINT], "revisions": [{...}],
+                  "followups": [{"question": ..., "answer": ...}] (in order; only
+                  on a story with a follow-up ladder)}],
      "themes": [{"slug": ..., "title": ..., "description": ..., "target_min": 2,
                  "target_max": 3, "star_prompts": [{"section": ..., "text": ...}],
                  "points": [{"kind": ..., "position": ..., "text": ...}]}],
@@ -35,6 +37,10 @@ Format (version 2)::
 backup, only referred to by natural key, never by database id); "own_questions" are
 the user's questions to ask the interviewer, as in version 1. "theme_set" is which
 themes the user works with, in what order, and which they hid.
+
+A story's "followups" were added within version 2: a file without them still
+restores, and a story restored from it keeps no ladder (a newer copy replaces the
+story's ladder, as it replaces its tags).
 
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
@@ -66,7 +72,11 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
 
+from followups.models import ANSWER_MAX as FOLLOWUP_ANSWER_MAX
+from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
+from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
@@ -143,6 +153,7 @@ STORY_KEYS = {
     "revisions",
 }
 REVISION_KEYS = {*REVISION_TEXT, "version", "created"}
+FOLLOWUP_KEYS = {"question", "answer"}
 STORY_QUESTION_KEYS = {"question", "angle"}
 PRACTICE_SESSION_KEYS = {
     "question",
@@ -289,6 +300,7 @@ def export_data(user):
             "story_questions__question__theme",
             "checked_points__theme",
             "revisions",
+            "rungs",
         )
         .order_by("created", "uuid")
     )
@@ -366,6 +378,11 @@ def _export_story(story, names):
             for r in sorted(story.revisions.all(), key=lambda r: (r.created, r.version))
         ],
     )
+    # Only when there are some: a file of a user without ladders is as it always was.
+    if rungs := story.rungs.all():
+        data["followups"] = [
+            {"question": rung.question, "answer": rung.answer} for rung in rungs
+        ]
     return data
 
 
@@ -533,6 +550,7 @@ class CleanStory:
     revisions: list  # [dict]
     # {question: angle}, where the angle is not empty (version 1 has none).
     angles: dict = field(default_factory=dict)
+    followups: list = field(default_factory=list)  # [(question, answer)], in order
 
 
 @dataclass
@@ -1222,7 +1240,7 @@ def _validate_card(check, refs, in_file, item, where):
 
 
 def _validate_story(check, refs, item, where, version):
-    if not check.obj(item, where, STORY_KEYS):
+    if not check.obj(item, where, STORY_KEYS, optional={"followups"}):
         return None
     before = len(check.errors)
     try:
@@ -1312,10 +1330,37 @@ def _validate_story(check, refs, item, where, version):
         clean["created"] = check.stamp(rev["created"], f"{at}.created")
         revisions.append(clean)
 
+    followups = _validate_followups(check, item.get("followups", []), where)
+
     if len(check.errors) > before:
         return None
     angles = {question: angle for question, angle in angles.items() if angle}
-    return CleanStory(story_uuid, fields, themes, questions, points, revisions, angles)
+    return CleanStory(
+        story_uuid, fields, themes, questions, points, revisions, angles, followups
+    )
+
+
+def _validate_followups(check, value, where):
+    """A story's follow-up ladder: [(question, answer)], as the editor's limits."""
+    items = check.array(value, f"{where}.followups")
+    if len(items) > RUNGS_MAX:
+        check.error(
+            f"{where}.followups",
+            f"{len(items)} follow-up questions, at most {RUNGS_MAX} a story",
+        )
+        return []
+    followups = []
+    for j, rung in enumerate(items):
+        at = f"{where}.followups[{j}]"
+        if not check.obj(rung, at, FOLLOWUP_KEYS):
+            continue
+        question = check.text(
+            rung["question"], f"{at}.question", FOLLOWUP_QUESTION_MAX, required=True
+        )
+        answer = check.text(rung["answer"], f"{at}.answer", FOLLOWUP_ANSWER_MAX)
+        if question is not None and answer is not None:
+            followups.append((question, answer))
+    return followups
 
 
 def _resolve(check, value, where, lookup):
@@ -1459,7 +1504,7 @@ def _restore(clean, user, mode, revisions, stories):
 
     # A newer copy brings its own tags, questions, points and revisions.
     stale = [story.pk for story, _ in newer]
-    for model in (StoryTheme, Revision, StoryQuestion, _POINTS.through):
+    for model in (StoryTheme, Revision, StoryQuestion, _POINTS.through, Rung):
         model.objects.filter(story__in=stale).delete()
     _update(Story, STORY_FIELDS, [story for story, _ in newer])
     _insert(Story, STORY_COLUMNS, [stories[item.uuid] for _, item in added])
@@ -1519,6 +1564,16 @@ def _restore(clean, user, mode, revisions, stories):
         Revision,
         ["story", *REVISION_FIELDS],
         [[story.pk, *row] for story, item in written for row in revisions[item.uuid]],
+    )
+    now = timezone.now()
+    _insert(
+        Rung,
+        ["story", "position", "question", "answer", "created", "updated"],
+        [
+            [story.pk, position, question, answer, now, now]
+            for story, item in written
+            for position, (question, answer) in enumerate(item.followups, start=1)
+        ],
     )
     for model, items in (
         (OwnQuestion, clean.own_questions),

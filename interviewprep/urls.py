@@ -16,6 +16,7 @@ urlpatterns = [
     path("themes/", include("themes.urls")),
     path("", include("stories.urls")),
     path("", include("coach.urls")),
+    path("", include("followups.urls")),
     path("coverage/", include("coverage.urls")),
     path("practice/", include("practice.urls")),
     path("prep-sheet/", include("prepsheet.urls")),

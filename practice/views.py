@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from coach.analysis import key_numbers
+from followups.models import Rung
 from interviewprep.params import ID_MAX, parse_id, parse_int
 from jobs.scope import themes_in_view
 from stories.models import SECTION_LABELS
@@ -292,4 +293,17 @@ def _practice_question(story):
         or SampleQuestion.objects.filter(theme__story_themes__story=story)
         .order_by(*order)
         .first()
+    )
+
+
+@login_required
+@require_GET
+def drill(request, pk):
+    """Drill a story's follow-up ladder: each question, answered aloud, then the
+    saved answer revealed."""
+    story = get_story(request, pk)
+    return render(
+        request,
+        "practice/drill.html",
+        {"story": story, "rungs": list(Rung.objects.for_story(story))},
     )

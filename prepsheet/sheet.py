@@ -42,6 +42,8 @@ class Options:
     # Only each theme's strongest stories, as many as its target (2–3): a sheet to
     # take into an interview, not the whole bank.
     best_per_theme: bool = False
+    # Each story's follow-up ladder: the questions asked next, with the user's answers.
+    followups: bool = False
 
 
 @dataclass
@@ -68,11 +70,20 @@ class StoryEntry:
     questions: list  # [Answer]: the chosen themes' sample questions it answers
     also_serves: list  # titles of the other chosen themes it is cross-referenced under
     lead: bool = False  # the user's lead story for the theme it is told under
+    followups: list = field(default_factory=list)  # [FollowUp], when asked for
 
     @property
     def facts(self):
         """The line under the title: a draft's status, then company, role, period."""
         return [fact for fact in (self.status, *self.meta) if fact]
+
+
+@dataclass
+class FollowUp:
+    """A rung of the story's follow-up ladder, on one line each."""
+
+    question: str
+    answer: str
 
 
 @dataclass
@@ -189,6 +200,9 @@ def build(user, options, limit=None):
         )
         .order_by("title", "created", "pk")
     )
+    if options.followups:
+        # One more query for every story's ladder, whatever their number.
+        stories = stories.prefetch_related("rungs")
     total = None
     picked = None  # {story pk: the chosen themes it is picked for}, when picking
     if options.best_per_theme:
@@ -267,11 +281,12 @@ def build(user, options, limit=None):
             )
     # One more query: the chosen stories tagged with no theme, by title, after the
     # themes' stories (and so, in a preview, only as many as the limit leaves room for).
-    untagged = list(
-        chosen_status.filter(story_themes__isnull=True).order_by(
-            "title", "created", "pk"
-        )
+    untagged = chosen_status.filter(story_themes__isnull=True).order_by(
+        "title", "created", "pk"
     )
+    if options.followups:
+        untagged = untagged.prefetch_related("rungs")
+    untagged = list(untagged)
     room = len(untagged)
     if limit is not None:
         shown = sum(len(block.stories) for block in blocks.values())
@@ -354,6 +369,12 @@ def _entry(story, options, *, angle, questions, also_serves, lead=False):
         questions=questions,
         also_serves=also_serves,
         lead=lead,
+        followups=[
+            FollowUp(one_line(rung.question), one_line(rung.answer))
+            for rung in story.rungs.all()
+        ]
+        if options.followups
+        else [],
     )
 
 
@@ -620,6 +641,13 @@ def _story_markdown(story, compact):
         ] + [""]
     if story.also_serves:
         out += [f"**Also serves:** {md_escape('; '.join(story.also_serves))}", ""]
+    if story.followups:
+        out += ["**Follow-up questions:**", ""]
+        out += [
+            f"- *{md_escape(f.question)}*"
+            + (f" — {md_escape(f.answer)}" if f.answer else "")
+            for f in story.followups
+        ] + [""]
     return out
 
 

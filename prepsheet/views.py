@@ -91,6 +91,9 @@ class PrepSheetForm(forms.Form):
     negotiation = forms.BooleanField(
         required=False, label="Include the negotiation notes (and your own)"
     )
+    followups = forms.BooleanField(
+        required=False, label="Include follow-up questions (and your answers)"
+    )
 
     def __init__(self, data, user, themes):
         """`themes`: the themes in view (jobs.scope), in the user's order."""
@@ -125,6 +128,7 @@ class PrepSheetForm(forms.Form):
             questions_to_ask=list(data.get("ask", ())),
             own_questions=list(data.get("own", ())),
             negotiation=data.get("negotiation", False),
+            followups=data.get("followups", False),
             # A link from before the choice existed meant every story.
             best_per_theme=data.get("pick") == "best",
         )

@@ -18,6 +18,7 @@ OLD = [
     ("practice", None),
     ("prepsheet", None),
     ("jobs", None),
+    ("followups", None),
 ]
 MOVED = [
     ("practice", "practicesession"),

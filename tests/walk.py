@@ -269,6 +269,13 @@ def make_bank(user):
     )
     if job is not None:
         job.themes.set([themes[0], own])
+    _create(
+        "followups.Rung",
+        story=story,
+        position=1,
+        question=f"{SECRET} what was your part?",
+        answer=f"{SECRET} follow-up answer",
+    )
     return {
         "story": story,
         "ready": ready,

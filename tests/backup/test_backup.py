@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backup import archive as backup
+from followups.models import Rung
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
@@ -49,6 +50,8 @@ def bank(alice, bob, themes):
     story.checked_points.set(ThemePoint.objects.filter(theme=one)[:3])
     story.apply_edit({"title": "Caught a silent drift"}, based_on=1)
     story.apply_edit({"summary": "Second line"}, based_on=2)
+    Rung.add_to(story, "What was your part — “exactly”? 🚀", "I wrote\n  the fix.  ")
+    Rung.add_to(story, "What would you do differently?", "")
     trashed = make_story(alice, title="In the trash")
     trashed.move_to_trash()
     make_story(alice, title="Bare draft")
@@ -208,6 +211,13 @@ def test_the_backup_holds_tags_angles_points_questions_and_revisions(
                 backup.STORY_KEYS,
             ),
             (Revision, {"id", "story"}, backup.REVISION_KEYS),
+            # A rung's place is its index in the story's list; its stamps are the
+            # editor's, set again on import.
+            (
+                Rung,
+                {"id", "story", "position", "created", "updated"},
+                backup.FOLLOWUP_KEYS,
+            ),
             (PracticeSession, {"id", "owner"}, backup.PRACTICE_SESSION_KEYS),
             (PracticeCard, {"id", "owner"}, backup.PRACTICE_CARD_KEYS),
         ]
@@ -1085,12 +1095,12 @@ def test_an_import_takes_a_bounded_number_of_queries(
     # version 2) eight of own themes, questions, the set, hidden questions and jobs
     # (test_backup_v2 counts what those add); the stories here; (merge) the deletes
     # of the updated stories' rows and one executemany UPDATE; the inserts of the
-    # set (replace), stories, tags, questions, points, and revisions (one
-    # executemany); own questions and notes; practice. 46 and 26 queries at 3
-    # stories, 50 and 26 at 300 on SQLite (48 on PostgreSQL): SQLite takes at most
-    # 999 values a statement, so more rows come in more batches, never a query per
-    # story.
-    with django_assert_max_num_queries(50):
+    # set (replace), stories, tags, questions, points, revisions and follow-ups
+    # (one executemany each); own questions and notes; practice. 48 and 28 queries
+    # at 3 stories, 52 and 28 at 300 on SQLite (50 on PostgreSQL): SQLite takes at
+    # most 999 values a statement, so more rows come in more batches, never a query
+    # per story.
+    with django_assert_max_num_queries(52):
         response = upload(alice_client, data, mode=mode)
     assert response.status_code == 302
     assert Story.objects.for_user(alice).count() == count

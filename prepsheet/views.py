@@ -282,9 +282,15 @@ def prep_sheet_scrub(request):
         request,
         "prepsheet/scrub_review.html",
         {
-            "changes": changes,
+            "changes": [
+                (
+                    change,
+                    change.where[:PLACES_SHOWN],
+                    max(0, len(change.where) - PLACES_SHOWN),
+                )
+                for change in changes
+            ],
             "replaced": sum(not change.kept for change in changes),
-            "places_shown": PLACES_SHOWN,
             "suggestions": scrub.suggest_names(sheet, rules),
             "options": [
                 (name, value) for name, values in options.lists() for value in values

@@ -55,7 +55,14 @@ class ShareRulesForm(forms.ModelForm):
         return self._clean_list("companies")
 
     def clean_names(self):
-        return self._clean_list("names")
+        names = self._clean_list("names")
+        short = [name for name in names.splitlines() if len(name) < 2]
+        if short:
+            raise ValidationError(
+                f"“{short[0]}” is too short to be a name: it would replace every "
+                f"“{short[0]}” in your stories."
+            )
+        return names
 
     def clean_secrets(self):
         return self._clean_list("secrets")

@@ -80,7 +80,11 @@ class ShareRules(models.Model):
     @classmethod
     def for_user(cls, user):
         """The user's rules, unsaved defaults if they have none yet."""
-        return cls.objects.filter(owner=user).first() or cls(owner=user)
+        found = cls.objects.filter(owner=user).first()
+        if found is None:
+            return cls(owner=user)
+        found.owner = user  # rules() needs it: no query to fetch it again
+        return found
 
     def rules(self, keep=()):
         """The scrub's Rules: the listed companies and every company the user's
@@ -90,6 +94,7 @@ class ShareRules(models.Model):
             company: default
             for company in Story.objects.for_user(self.owner)
             .exclude(company="")
+            .order_by()  # the default ordering would make DISTINCT a row per story
             .values_list("company", flat=True)
             .distinct()
         }

@@ -29,6 +29,14 @@ class Kind:
     FIGURE = "figure"
 
 
+KIND_LABELS = {
+    Kind.COMPANY: "Company",
+    Kind.NAME: "Name",
+    Kind.SECRET: "Secret term",
+    Kind.FIGURE: "Figure",
+}
+
+
 @dataclass(frozen=True)
 class Rules:
     companies: dict = field(default_factory=dict)  # {term: neutral description}
@@ -70,7 +78,8 @@ class Rules:
         labels = {}
         people = 0
         for name in self.names:
-            if name in labels:
+            # "I" or an initial would replace every "I" and "A": never a name alone.
+            if name in labels or len(name) < 2:
                 continue
             label = f"Colleague {_letter(people)}"
             people += 1
@@ -94,6 +103,10 @@ class Change:
     where: tuple = ()  # where it occurs: "story title › section", in sheet order
     count: int = 1
     kept: bool = False
+
+    @property
+    def label(self):
+        return KIND_LABELS[self.kind]
 
     @property
     def key(self):

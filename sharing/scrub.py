@@ -131,6 +131,19 @@ FIGURE = re.compile(
     """,
     re.VERBOSE,
 )
+# A number right after one of these words names something (HTTP 404, port 8080,
+# PostgreSQL 15, PR 4512): it is not a figure to round.
+NAMING_WORD = re.compile(
+    r"(?:^|\W)(?:HTTP|port|status|error|code|version|release|build|issue|PR|"
+    r"ticket|line|rule|step|room|Python|Java|Node|PostgreSQL|Postgres|MySQL|"
+    r"Ubuntu|Debian|iOS|Android|Windows|macOS)\s*$",
+    re.IGNORECASE,
+)
+# Status codes an engineer writes as names, not counts: "a 404", "the 503s".
+HTTP_CODES = {200, 201, 204, 301, 302, 304, 400, 401, 403, 404, 409, 422, 429, 500}
+HTTP_CODES |= {502, 503, 504}
+# After an article "about" reads badly ("the about 1,200 errors"): "~" instead.
+ARTICLE = re.compile(r"(?:^|\W)(?:a|an|the)\s+$", re.IGNORECASE)
 MULTIPLIERS = {"k": 10**3, "K": 10**3, "m": 10**6, "M": 10**6, "bn": 10**9, "B": 10**9}
 # A count smaller than this is not a secret figure ("3 engineers", "2 weeks").
 SMALL_COUNT = 100
@@ -163,6 +176,9 @@ def scrub_figure(match):
     currency, suffix = match["currency"], match["suffix"]
     if suffix and not currency:
         return None  # "5m" may be minutes, "3B" a model size
+    if not currency and NAMING_WORD.search(match.string, 0, match.start()):
+        return None
+    about = "~" if ARTICLE.search(match.string, 0, match.start()) else "about "
     text = match["number"].replace(",", "") + (
         "." + match["decimals"] if match["decimals"] else ""
     )
@@ -181,8 +197,8 @@ def scrub_figure(match):
         rounded = _round_sig(value, 1)
         if rounded == value:
             return None
-        return f"about {currency}{_money(rounded)}"
-    if value < SMALL_COUNT:
+        return f"{about}{currency}{_money(rounded)}"
+    if value < SMALL_COUNT or (not match["decimals"] and value in HTTP_CODES):
         return None
     if (
         not match["decimals"]
@@ -194,7 +210,7 @@ def scrub_figure(match):
     rounded = _round_sig(value, 2)
     if rounded == value:
         return None
-    return f"about {_plain(rounded)}"
+    return f"{about}{_plain(rounded)}"
 
 
 # Text ---------------------------------------------------------------------------

@@ -67,6 +67,10 @@ RULES = scrub.Rules(
         ("2,024 users", "about 2,000 users"),
         ("487 tickets", "about 490 tickets"),
         ("99.95 percent uptime", "nearly 100 percent uptime"),
+        # After an article, "~" reads better than "about".
+        ("the 1,234 errors", "the ~1,200 errors"),
+        ("a $38,412 saving", "a ~$40k saving"),
+        ("the 37.6% drop", "the nearly 40% drop"),
     ],
 )
 def test_each_kind_of_replacement(text, expected):
@@ -82,6 +86,9 @@ def test_each_kind_of_replacement(text, expected):
         # Numbers inside words and identifiers.
         "p95 latency, a SEV-1, an S3 bucket, the v2 API, CVE-2021-44228.",
         "HTTP 5xx, 2FA, 64GB, 350ms, 4K video, 1080p, version 1.2.3, at 10:30, #1234.",
+        # A number that names something: a status code, a port, a version, a PR.
+        "HTTP 404 and 503 status, port 8080, PostgreSQL 15, error 1053, PR 4512.",
+        "a 404 page, the 429s, 502 errors.",
         # A year is when it happened, not a secret figure.
         "In 2024, and before that in 1999 and 2023.",
         # Small counts and figures that are already round.
@@ -345,6 +352,8 @@ def test_the_review_shows_every_replacement_with_a_box_to_keep_it(
     assert 'name="keep" value="name:tom" id="keep-' in page
     assert "<del>Tom</del>" in page and "<ins>Tom</ins>" in page
     assert page.count(" checked>") == 1
+    # The lists are a click away, and come back here.
+    assert f"{reverse('sharing:rules')}?next=/prep-sheet/scrub/%3Fbuilt%3D1%26" in page
     # The downloads go from here, reviewed, with the options and the choices.
     assert 'name="reviewed" value="1"' in page
     assert f'formaction="{reverse("prepsheet:markdown")}"' in page

@@ -47,31 +47,35 @@ class Rules:
 
     @cached_property
     def _terms(self):
-        """[(kind, pattern, replacement)], longest term first so "Acme Cloud" wins
-        over "Acme"."""
-        terms = {}
+        """[(pattern, {term as matched, folded for a case-blind pattern: (kind,
+        replacement)})]: one alternation per case rule, longest term first so "Acme
+        Cloud" wins over "Acme", whatever the number of terms."""
+        blind, exact = {}, {}
+        written = {}  # folded term: as written, for the pattern
         for kind, mapping in (
             (Kind.SECRET, self.secrets),
             (Kind.COMPANY, self.companies),
+            # A name is a capitalised word: "Will" the person, not "will" the verb.
             (Kind.NAME, self._name_labels),
         ):
             for term, replacement in mapping.items():
                 term = " ".join(term.split())
-                if term and term.casefold() not in terms:
-                    terms[term.casefold()] = (kind, term, replacement)
-        ordered = sorted(terms.values(), key=lambda t: -len(t[1]))
-        return [
-            (
-                kind,
-                # A name is a capitalised word: "Will" the person, not "will" the verb.
-                re.compile(
-                    rf"(?<!\w){re.escape(term)}(?!\w)",
-                    0 if kind == Kind.NAME else re.IGNORECASE,
-                ),
-                replacement,
-            )
-            for kind, term, replacement in ordered
-        ]
+                if term and term.casefold() not in blind:
+                    if kind == Kind.NAME:
+                        exact.setdefault(term, (kind, replacement))
+                    else:
+                        blind[term.casefold()] = (kind, replacement)
+                        written[term.casefold()] = term
+        patterns = []
+        for terms, flags in ((blind, re.IGNORECASE), (exact, 0)):
+            if terms:
+                spelled = [written.get(term, term) for term in terms]
+                alternatives = "|".join(
+                    re.escape(term) for term in sorted(spelled, key=len, reverse=True)
+                )
+                pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
+                patterns.append((pattern, terms, written if flags else None))
+        return patterns
 
     @cached_property
     def _name_labels(self):
@@ -221,13 +225,31 @@ def _sentence_start(text, start):
     return not before or before[-1] in ".!?\n#:>-"
 
 
+def _lookup(terms, matched, written):
+    """The (kind, replacement) of the term a pattern matched. `written` ({folded:
+    as written}) for a case-blind one, whose case rules are not quite casefold()'s
+    (İ, ß): then the regex says which term it was."""
+    if written is None:
+        return terms[matched]
+    found = terms.get(matched.casefold())
+    if found is None:
+        found = next(
+            terms[folded]
+            for folded, term in written.items()
+            if re.fullmatch(re.escape(term), matched, re.IGNORECASE)
+        )
+    return found
+
+
 def find(text, rules):
     """Every replacement in `text`: [(start, end, kind, original, replacement)],
     in order and never overlapping (the earlier, then the longer, wins)."""
     found = []
-    for kind, pattern, replacement in rules._terms:
+    for pattern, terms, written in rules._terms:
         for match in pattern.finditer(text):
-            found.append((match.start(), match.end(), kind, match.group(), replacement))
+            term = match.group()
+            kind, replacement = _lookup(terms, term, written)
+            found.append((match.start(), match.end(), kind, term, replacement))
     if rules.figures:
         for match in FIGURE.finditer(text):
             replacement = scrub_figure(match)

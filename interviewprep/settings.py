@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "backup",
     "jobs",
     "followups",
+    "sharing",
 ]
 
 MIDDLEWARE = [

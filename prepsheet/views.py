@@ -14,11 +14,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from interviewprep.params import ModelIdsField
 from jobs.scope import themes_in_view
+from sharing import scrub
+from sharing.forms import KeepField
 from stories.models import Story
 from themes.models import QuestionToAsk, Theme
 
 from . import sheet as prepsheet
 from .models import OWN_TEXT_MAX, OwnNote, OwnQuestion
+from .scrubbing import reviewed_first, rules_for, scrubbed
 
 # Stories the builder's live preview shows; the downloads hold every one. The preview
 # is swapped in on every change and should stay under 10 KB (tests/test_prep_sheet.py
@@ -94,6 +97,9 @@ class PrepSheetForm(forms.Form):
     followups = forms.BooleanField(
         required=False, label="Include follow-up questions (and your answers)"
     )
+    # Share safely (sharing.scrub): applied to the built sheet, see _sheet().
+    scrub = forms.BooleanField(required=False, label="Scrub for sharing")
+    keep = KeepField(required=False)
 
     def __init__(self, data, user, themes):
         """`themes`: the themes in view (jobs.scope), in the user's order."""
@@ -142,9 +148,14 @@ class PrepSheetForm(forms.Form):
         )
 
 
+def _sheet_form(request):
+    return PrepSheetForm(request.GET, request.user, themes_in_view(request)[1])
+
+
 def _sheet(request, limit=None):
-    form = PrepSheetForm(request.GET, request.user, themes_in_view(request)[1])
-    return form, prepsheet.build(request.user, form.options(), limit=limit)
+    form = _sheet_form(request)
+    sheet = prepsheet.build(request.user, form.options(), limit=limit)
+    return form, scrubbed(request.user, form, sheet)
 
 
 @login_required
@@ -176,6 +187,7 @@ def _filename(extension):
 
 @login_required
 @require_GET
+@reviewed_first
 def prep_sheet_markdown(request):
     _, sheet = _sheet(request)
     response = HttpResponse(
@@ -187,6 +199,7 @@ def prep_sheet_markdown(request):
 
 @login_required
 @require_GET
+@reviewed_first
 def prep_sheet_print(request):
     form, sheet = _sheet(request)
     return HttpResponse(prepsheet.to_html(sheet, request, query=form.query()))
@@ -194,6 +207,7 @@ def prep_sheet_print(request):
 
 @login_required
 @require_GET
+@reviewed_first
 def prep_sheet_pdf_wait(request):
     """A page to look at while the PDF is made (up to ten seconds for a long sheet):
     the Refresh header then asks for the PDF, which downloads and leaves this page in
@@ -210,6 +224,7 @@ def prep_sheet_pdf_wait(request):
 
 @login_required
 @require_GET
+@reviewed_first
 def prep_sheet_pdf(request):
     form, sheet = _sheet(request)
     paper = form.cleaned_data.get("paper") or "a4"
@@ -243,6 +258,49 @@ def _too_long_for_pdf(request, form, too_long):
         },
         # The options are understood, but this PDF will not be made.
         status=422,
+    )
+
+
+# Scrub for sharing -------------------------------------------------------------
+
+# Places listed per replacement on the review; the count says how many more.
+PLACES_SHOWN = 4
+
+
+@login_required
+@require_GET
+def prep_sheet_scrub(request):
+    """Every replacement the scrub makes in the whole sheet, each with a box to leave
+    it as written, and the download buttons, which carry those choices."""
+    form = _sheet_form(request)
+    sheet = prepsheet.build(request.user, form.options())
+    rules = rules_for(request.user, form)
+    changes = scrub.changes(sheet, rules)
+    options = QueryDict(form.query(), mutable=True)
+    options.pop("reviewed", None)
+    options["scrub"] = "on"
+    back = options.urlencode()
+    for name in ("keep", "scrub"):
+        options.pop(name, None)
+    return render(
+        request,
+        "prepsheet/scrub_review.html",
+        {
+            "changes": [
+                (
+                    change,
+                    change.where[:PLACES_SHOWN],
+                    max(0, len(change.where) - PLACES_SHOWN),
+                )
+                for change in changes
+            ],
+            "replaced": sum(not change.kept for change in changes),
+            "suggestions": scrub.suggest_names(sheet, rules),
+            "options": [
+                (name, value) for name, values in options.lists() for value in values
+            ],
+            "back_query": back,
+        },
     )
 
 

@@ -18,6 +18,7 @@ OLD = [
     ("practice", None),
     ("prepsheet", None),
     ("jobs", None),
+    ("loops", None),
 ]
 MOVED = [
     ("practice", "practicesession"),

@@ -78,6 +78,7 @@ from followups.models import ANSWER_MAX as FOLLOWUP_ANSWER_MAX
 from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
 from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
+from loops.models import Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
@@ -1621,8 +1622,12 @@ def _delete_themes(user):
 
 def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs, each after
-    whatever refers to it (once the user's stories and practice are deleted)."""
+    whatever refers to it (once the user's stories and practice are deleted). The
+    jobs' interview loops go with them: a backup does not hold them yet."""
     return [
+        Assignment.objects.filter(round__job__owner=user),
+        Round.themes.through.objects.filter(round__job__owner=user),
+        Round.objects.filter(job__owner=user),
         Job.themes.through.objects.filter(job__owner=user),
         Job.objects.filter(owner=user),
         HiddenQuestion.objects.filter(owner=user),

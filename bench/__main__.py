@@ -68,6 +68,9 @@ JOBS_PAGES = [
     ("prep sheet preview (40 themes, a job)", "prepsheet:index"),
     ("practice (40 themes, a job)", "practice:index"),
 ]
+# The loop planner's suggestion for the jobs bank's current job: this many rounds,
+# each probing up to three of the job's themes. Reported, not held to a target.
+LOOP_PAGE, LOOP_ROUNDS = "loop plan suggestion (8 rounds)", 8
 # Query strings of the pages that need one.
 QUERIES = {"coverage weighed (htmx)": "?min_readiness=80"}
 # A page slower than this at one size is not timed at the next (the PDF export).
@@ -200,7 +203,8 @@ def make_bank(username, n, themes=0, jobs=0):
 
 
 def measure_jobs_bank(args, baseline_url):
-    """The JOBS_PAGES for a user with many themes and jobs, the first job current."""
+    """The JOBS_PAGES for a user with many themes and jobs, the first job current,
+    and the loop planner's suggestion for that job."""
     from django.test import Client
     from django.urls import reverse
 
@@ -213,11 +217,21 @@ def measure_jobs_bank(args, baseline_url):
     session = client.session
     session[SESSION_KEY] = user.jobs.order_by("pk").first().pk
     session.save()
+    pages = [(label, reverse(name)) for label, name in JOBS_PAGES]
+    from loops.models import Round
+
+    job = user.jobs.order_by("pk").first()
+    for i in range(LOOP_ROUNDS):
+        round_ = Round.objects.create(
+            job=job, name=f"Round {i}", date="2026-12-01", time="10:00"
+        )
+        round_.themes.set(job.themes.all()[:3])
+    pages.append((LOOP_PAGE, reverse("loops:suggest", args=[job.pk])))
     rows = []
-    for label, name in JOBS_PAGES:
+    for label, url in pages:
         if args.pages and label not in args.pages:
             continue
-        row = {"page": label, "stories": n, "url": reverse(name)}
+        row = {"page": label, "stories": n, "url": url}
         try:
             row.update(measure(client, row["url"], False, baseline_url, args.budget))
         except Exception as e:  # one broken page must not hide the rest

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jobs",
     "followups",
     "sharing",
+    "loops",
 ]
 
 MIDDLEWARE = [

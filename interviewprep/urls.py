@@ -23,6 +23,7 @@ urlpatterns = [
     path("backup/", include("backup.urls")),
     path("jobs/", include("jobs.urls")),
     path("share-safely/", include("sharing.urls")),
+    path("loops/", include("loops.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
 ]

@@ -700,12 +700,19 @@ class TooLongForPdf(Exception):
 
 def to_pdf(sheet, paper="a4"):
     """The sheet as a PDF; raises TooLongForPdf beyond the limits above."""
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
     html = render_to_string(
         "prepsheet/prep_sheet_print.html", {"sheet": sheet, "for_pdf": True}
     )
+    return html_to_pdf(html, paper)
+
+
+def html_to_pdf(html, paper="a4"):
+    """A print page (a template rendered with `for_pdf`, which links no stylesheet)
+    as a PDF in the prep sheet's print style, on `paper` ("a4" or "letter"); raises
+    TooLongForPdf beyond the limits above. The loop plan prints through it too."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
+
     # A code block's lines are not blocks, but each is a line of a page.
     size = {
         "blocks": len(PDF_BLOCK.findall(html)),

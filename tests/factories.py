@@ -42,3 +42,17 @@ def make_own_theme(owner, title="Working with regulators", in_set=True):
     if in_set:
         theme.add_to_set(owner)
     return theme
+
+
+def make_round(job, themes=(), **fields):
+    """A round of the job's interview loop, probing `themes`."""
+    import datetime
+
+    from loops.models import Round
+
+    fields.setdefault("name", "Hiring manager")
+    fields.setdefault("date", datetime.date(2026, 12, 10))
+    fields.setdefault("time", datetime.time(14, 0))
+    round_ = Round.objects.create(job=job, **fields)
+    round_.themes.set(themes)
+    return round_

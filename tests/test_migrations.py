@@ -19,6 +19,7 @@ OLD = [
     ("prepsheet", None),
     ("jobs", None),
     ("followups", None),
+    ("loops", None),
 ]
 MOVED = [
     ("practice", "practicesession"),

@@ -7,6 +7,7 @@ does not know fails loudly, so that whoever adds `<int:log_pk>` also says here w
 goes in it.
 """
 
+import datetime
 import itertools
 import re
 from pathlib import Path
@@ -269,6 +270,17 @@ def make_bank(user):
     )
     if job is not None:
         job.themes.set([themes[0], own])
+        round_ = _create(
+            "loops.Round",
+            job=job,
+            name=f"{SECRET} round",
+            interviewer=f"{SECRET} interviewer",
+            date=timezone.localdate(),
+            time=datetime.time(10, 0),
+        )
+        if round_ is not None:
+            round_.themes.set([themes[0], own])
+            _create("loops.Assignment", round=round_, theme=own, story=story)
     _create(
         "followups.Rung",
         story=story,

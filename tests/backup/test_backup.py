@@ -1091,16 +1091,17 @@ def test_an_import_takes_a_bounded_number_of_queries(
         story["updated"] = "2030-01-01T00:00:00+00:00"
     # The session and user; the playbook's themes, questions and points; the ids
     # other accounts hold. Then in one transaction: the user row lock; (replace) the
-    # deletes of practice, own texts, stories and their rows, and (the file is
-    # version 2) eight of own themes, questions, the set, hidden questions and jobs
+    # deletes of practice, own texts, stories and their rows (the loop plans' too),
+    # and (the file is version 2) eleven of own themes, questions, the set, hidden
+    # questions, jobs and their loops
     # (test_backup_v2 counts what those add); the stories here; (merge) the deletes
     # of the updated stories' rows and one executemany UPDATE; the inserts of the
     # set (replace), stories, tags, questions, points, revisions and follow-ups
-    # (one executemany each); own questions and notes; practice. 48 and 28 queries
-    # at 3 stories, 52 and 28 at 300 on SQLite (50 on PostgreSQL): SQLite takes at
-    # most 999 values a statement, so more rows come in more batches, never a query
-    # per story.
-    with django_assert_max_num_queries(52):
+    # (one executemany each); own questions and notes; practice; a replace also
+    # deletes the loops. At most 56 queries at 3 or 300 stories on SQLite: SQLite
+    # takes at most 999 values a statement, so more rows come in more batches,
+    # never a query per story.
+    with django_assert_max_num_queries(56):
         response = upload(alice_client, data, mode=mode)
     assert response.status_code == 302
     assert Story.objects.for_user(alice).count() == count

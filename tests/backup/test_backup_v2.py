@@ -1015,13 +1015,13 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
         # Updated later than the copies here, so a merge writes every story and job.
         for item in big["stories"] + big["jobs"]:
             item["updated"] = "2030-01-01T00:00:00+00:00"
-        # Besides what test_backup counts for stories: (replace) eight deletes of
-        # jobs and their themes, hidden questions, the set, own questions, prompts,
-        # points and themes; (merge) the account's own themes, their prompts and
+        # Besides what test_backup counts for stories: (replace) eleven deletes of
+        # the loops' assignments, rounds and their themes, jobs and their themes,
+        # hidden questions, the set, own questions, prompts, points and themes; (merge) the account's own themes, their prompts and
         # points, its own questions, set, hidden questions and jobs; then one
         # executemany each for themes, prompts, points, questions, the set, hidden
         # questions, jobs (an UPDATE too on merge) and their themes, and a query
-        # each for the new themes', points', questions' and jobs' ids. 53 and 33.
+        # each for the new themes', points', questions' and jobs' ids. 57 and 33.
         with django_assert_max_num_queries(60):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes

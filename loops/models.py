@@ -1,0 +1,107 @@
+"""A job's interview loop: its rounds, the themes each probes, and the story the
+user plans to tell for each (round, theme)."""
+
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs.models import Job
+from stories.models import Story
+from themes.models import Theme
+
+NAME_MAX = 200
+# A loop is a handful of rounds of a few themes each: the plan is one printed page,
+# and the bounds keep its PDF and the suggestion cheap whatever is posted.
+ROUNDS_MAX = 12
+THEMES_PER_ROUND_MAX = 10
+
+
+def live_stories(user):
+    """The stories the user may plan to tell: their own, not in the trash, not
+    retired."""
+    return Story.objects.for_user(user).alive().exclude(status=Story.Status.RETIRED)
+
+
+class RoundQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(job__owner=user)
+
+    def of_job(self, job):
+        return self.filter(job=job)
+
+
+class Round(models.Model):
+    job = models.ForeignKey(Job, models.CASCADE, related_name="rounds")
+    name = models.CharField(max_length=NAME_MAX)
+    interviewer = models.CharField(max_length=NAME_MAX, blank=True)
+    # A round already held can be logged too: no check that it is in the future.
+    date = models.DateField()
+    time = models.TimeField()
+    themes = models.ManyToManyField(Theme, related_name="loop_rounds")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "time", "pk"]
+        indexes = [
+            # The loop page: one job's rounds in date order.
+            models.Index(fields=["job", "date", "time"], name="round_job_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("loops:plan", args=[self.job_id]) + f"#round-{self.pk}"
+
+    def set_themes(self, themes):
+        """Probe these themes; the stories planned for the themes dropped go too."""
+        with transaction.atomic():
+            self.themes.set(themes)
+            self.assignments.exclude(theme__in=[t.pk for t in themes]).delete()
+
+    def assign(self, theme, story):
+        """Plan `story` for `theme` in this round (None: no story yet)."""
+        if story is None:
+            self.assignments.filter(theme=theme).delete()
+            return None
+        assignment, _ = Assignment.objects.update_or_create(
+            round=self, theme=theme, defaults={"story": story}
+        )
+        return assignment
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def of_job(self, job):
+        return self.filter(round__job=job)
+
+    def replace_plan(self, job, pairs):
+        """Make `pairs` ({(round pk, theme pk): story pk}) the job's whole plan."""
+        with transaction.atomic():
+            self.of_job(job).delete()
+            self.bulk_create(
+                Assignment(round_id=round_id, theme_id=theme_id, story_id=story_id)
+                for (round_id, theme_id), story_id in pairs.items()
+            )
+
+
+class Assignment(models.Model):
+    """The story the user plans to tell when a round probes a theme."""
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="assignments")
+    theme = models.ForeignKey(Theme, models.CASCADE, related_name="+")
+    story = models.ForeignKey(Story, models.CASCADE, related_name="+")
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "theme__number", "theme_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "theme"], name="assignment_unique_round_theme"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.theme} → {self.story}"

@@ -1,0 +1,239 @@
+"""The loop planner: a job's rounds, the story planned for each theme they probe,
+the suggestion, and the plan's three downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from interviewprep.params import parse_id
+from jobs.models import Job
+from prepsheet.sheet import PDF_MAX_PAGES, TooLongForPdf
+from stories.models import Story, StoryTheme
+
+from . import plan as loop_plan
+from .forms import RoundForm
+from .models import ROUNDS_MAX, Assignment, Round, live_stories
+
+PAPERS = ("a4", "letter")
+
+
+def _get_job(request, pk):
+    """One of the user's jobs; another user's is a 404, as a missing one is."""
+    job = get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    job.owner = request.user  # it is theirs: no query to fetch it again
+    return job
+
+
+def _get_round(request, pk):
+    return get_object_or_404(
+        Round.objects.for_user(request.user).select_related("job"), pk=pk
+    )
+
+
+def _plan_url(job, anchor=""):
+    return reverse("loops:plan", args=[job.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _story_options(user, plan):
+    """For each (round, theme) slot, the stories to pick from: those tagged with the
+    theme, then the others. Two queries: the live stories, their tags."""
+    stories = list(
+        live_stories(user).order_by("title", "pk").values_list("pk", "title", "status")
+    )
+    tags = set(
+        StoryTheme.objects.filter(
+            story__in=live_stories(user),
+            theme__in={t for r in plan.rounds for t in r.theme_ids},
+        ).values_list("story_id", "theme_id")
+    )
+    labels = [
+        (pk, title if status == Story.Status.READY else f"{title} (draft)")
+        for pk, title, status in stories
+    ]
+    options = {}
+    for r in plan.rounds:
+        for slot in r.slots:
+            if slot.theme_id not in options:
+                tagged = [o for o in labels if (o[0], slot.theme_id) in tags]
+                others = [o for o in labels if (o[0], slot.theme_id) not in tags]
+                options[slot.theme_id] = (tagged, others)
+            slot.tagged, slot.others = options[slot.theme_id]
+    return bool(stories)
+
+
+def _plan_page(request, job, form=None, status=200):
+    plan = loop_plan.build(job)
+    has_stories = _story_options(request.user, plan)
+    full = len(plan.rounds) >= ROUNDS_MAX
+    if form is None and not full:
+        form = RoundForm(job=job, initial={"themes": list(job.themes.all())})
+    return render(
+        request,
+        "loops/plan.html",
+        {
+            "job": job,
+            "plan": plan,
+            "form": form,
+            "full": full,
+            "rounds_max": ROUNDS_MAX,
+            "has_stories": has_stories,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def plan(request, pk):
+    return _plan_page(request, _get_job(request, pk))
+
+
+@login_required
+@require_POST
+def add_round(request, pk):
+    job = _get_job(request, pk)
+    if Round.objects.of_job(job).count() >= ROUNDS_MAX:
+        messages.error(request, f"A loop holds at most {ROUNDS_MAX} rounds.")
+        return redirect(_plan_url(job))
+    form = RoundForm(request.POST, instance=Round(job=job), job=job)
+    if form.is_valid():
+        round_ = form.save()
+        messages.success(request, f"Added the round “{round_.name}”.")
+        return redirect(_plan_url(job, f"round-{round_.pk}"))
+    return _plan_page(request, job, form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_round(request, pk):
+    round_ = _get_round(request, pk)
+    job = round_.job
+    if request.method == "POST":
+        form = RoundForm(request.POST, instance=round_, job=job)
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Saved the round “{round_.name}”.")
+            return redirect(_plan_url(job, f"round-{round_.pk}"))
+        # The heading names the round as it is saved, not as it was typed.
+        saved = Round.objects.get(pk=round_.pk)
+        return render(
+            request,
+            "loops/round_form.html",
+            {"form": form, "round": saved, "job": job},
+            status=422,
+        )
+    form = RoundForm(instance=round_, job=job)
+    return render(
+        request, "loops/round_form.html", {"form": form, "round": round_, "job": job}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_round(request, pk):
+    round_ = _get_round(request, pk)
+    if request.method == "POST":
+        round_.delete()
+        messages.success(request, f"Deleted the round “{round_.name}”.")
+        return redirect(_plan_url(round_.job))
+    return render(request, "loops/round_delete.html", {"round": round_})
+
+
+@login_required
+@require_POST
+def assign(request, pk):
+    """Save the stories chosen for a round's themes: `story_<theme id>` each, empty
+    for none. Only the owner's live stories can be planned."""
+    round_ = _get_round(request, pk)
+    # A theme the form did not send is left as it is.
+    sent = {
+        theme: request.POST[f"story_{theme.pk}"]
+        for theme in round_.themes.all()
+        if f"story_{theme.pk}" in request.POST
+    }
+    pks = {theme: parse_id(value) for theme, value in sent.items() if value}
+    chosen = {
+        story.pk: story
+        for story in live_stories(request.user).filter(
+            pk__in=[pk for pk in pks.values() if pk is not None]
+        )
+    }
+    if any(pk not in chosen for pk in pks.values()):
+        messages.error(
+            request,
+            "Choose from your own stories listed here (not retired or in the trash). "
+            "Nothing was changed.",
+        )
+        return redirect(_plan_url(round_.job, f"round-{round_.pk}"))
+    with transaction.atomic():
+        for theme in sent:
+            round_.assign(theme, chosen[pks[theme]] if theme in pks else None)
+    messages.success(request, f"Saved the stories for “{round_.name}”.")
+    return redirect(_plan_url(round_.job, f"round-{round_.pk}"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggest(request, pk):
+    """GET shows the suggested plan; POST (Accept) makes it the job's plan."""
+    job = _get_job(request, pk)
+    suggestion, pairs = loop_plan.suggested_plan(job)
+    if request.method == "POST":
+        Assignment.objects.replace_plan(job, pairs)
+        messages.success(
+            request, "Accepted the suggested plan. Change any story below."
+        )
+        return redirect(_plan_url(job))
+    return render(
+        request,
+        "loops/suggest.html",
+        {"job": job, "plan": suggestion, "filled": len(pairs)},
+    )
+
+
+def _filename(job, extension):
+    return f"interview-loop-{job.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@login_required
+@require_GET
+def plan_markdown(request, pk):
+    job = _get_job(request, pk)
+    response = HttpResponse(
+        loop_plan.to_markdown(loop_plan.build(job)),
+        content_type="text/markdown; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(job, "md")}"'
+    return response
+
+
+@login_required
+@require_GET
+def plan_print(request, pk):
+    job = _get_job(request, pk)
+    return HttpResponse(loop_plan.to_html(loop_plan.build(job), request, job=job))
+
+
+@login_required
+@require_GET
+def plan_pdf(request, pk):
+    job = _get_job(request, pk)
+    paper = request.GET.get("paper")
+    paper = paper if paper in PAPERS else "a4"
+    try:
+        pdf = loop_plan.to_pdf(loop_plan.build(job), paper)
+    except TooLongForPdf:
+        messages.error(
+            request,
+            f"This plan is too long for a PDF (at most {PDF_MAX_PAGES} pages): "
+            "use the print view or the Markdown.",
+        )
+        return redirect(_plan_url(job))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(job, "pdf")}"'
+    return response

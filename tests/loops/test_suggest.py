@@ -1,0 +1,192 @@
+"""The suggestion: the pure function's rules, then the page and its query count."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from loops.models import Assignment
+from loops.plan import Candidate, suggest
+from stories.models import Story
+from tests.factories import make_job, make_round, make_story
+from themes.models import Theme
+
+
+@dataclass
+class R:
+    pk: int
+    theme_ids: list
+
+
+def story(pk, themes, ready=True, readiness=50, leads=()):
+    return Candidate(
+        pk=pk,
+        title=f"Story {pk}",
+        ready=ready,
+        readiness=readiness,
+        theme_ids=frozenset(themes),
+        lead_theme_ids=frozenset(leads),
+    )
+
+
+def test_it_never_plans_one_story_twice_in_a_loop():
+    rounds = [R(1, [10, 20]), R(2, [10, 20]), R(3, [10])]
+    pool = [story(1, [10, 20]), story(2, [10, 20]), story(3, [10])]
+    plan = suggest(rounds, pool)
+    assert len(plan) == 3
+    assert len(set(plan.values())) == len(plan)
+
+
+def test_it_leaves_a_slot_empty_rather_than_repeat_a_story():
+    plan = suggest([R(1, [10]), R(2, [10])], [story(1, [10])])
+    assert plan == {(1, 10): 1}
+
+
+def test_it_only_plans_a_story_for_a_theme_it_is_tagged_with():
+    assert suggest([R(1, [10])], [story(1, [20])]) == {}
+
+
+def test_it_prefers_ready_stories_over_drafts():
+    pool = [story(1, [10], ready=False, readiness=95), story(2, [10], readiness=40)]
+    assert suggest([R(1, [10])], pool) == {(1, 10): 2}
+
+
+def test_it_prefers_the_lead_story_of_the_theme():
+    pool = [
+        story(1, [10], readiness=90),
+        story(2, [10], readiness=60, leads=[10]),
+        # The lead for another theme earns nothing here.
+        story(3, [10, 20], readiness=80, leads=[20]),
+    ]
+    assert suggest([R(1, [10])], pool) == {(1, 10): 2}
+
+
+def test_it_prefers_a_higher_readiness_score():
+    pool = [story(1, [10], readiness=55), story(2, [10], readiness=85), story(3, [10])]
+    assert suggest([R(1, [10])], pool) == {(1, 10): 2}
+
+
+def test_the_next_best_story_fills_the_next_round():
+    pool = [story(1, [10], readiness=90), story(2, [10], readiness=70)]
+    assert suggest([R(1, [10]), R(2, [10])], pool) == {(1, 10): 1, (2, 10): 2}
+
+
+def test_a_story_that_alone_fits_a_theme_is_kept_for_it():
+    # Story 1 is the best for theme 10 but the only one for theme 20: giving it to
+    # round 1 would leave round 2 with nothing.
+    pool = [story(1, [10, 20], readiness=90), story(2, [10], readiness=50)]
+    assert suggest([R(1, [10]), R(2, [20])], pool) == {(1, 10): 2, (2, 20): 1}
+
+
+def test_it_is_the_same_whatever_order_the_stories_come_in():
+    pool = [story(pk, [10, 20, 30], readiness=pk % 7 * 10) for pk in range(1, 30)]
+    rounds = [R(1, [10, 20]), R(2, [30]), R(3, [10, 30])]
+    assert suggest(rounds, pool) == suggest(rounds, list(reversed(pool)))
+
+
+# The page --------------------------------------------------------------------
+
+
+@pytest.fixture
+def themes(playbook):
+    return list(Theme.objects.built_in().order_by("pk")[:3])
+
+
+@pytest.fixture
+def job(alice, themes):
+    return make_job(alice, themes=themes)
+
+
+def test_the_suggestion_page_shows_a_plan_and_accept_writes_it(
+    alice_client, alice, job, themes
+):
+    first = make_round(job, themes=themes[:1], name="Phone screen")
+    second = make_round(job, themes=themes[:1], name="Onsite")
+    draft = make_story(alice, themes=themes[:1], title="A promising draft")
+    ready = make_story(
+        alice, themes=themes[:1], title="The ready one", status=Story.Status.READY
+    )
+    make_story(alice, themes=themes[:1], title="Retired one", status="retired")
+    make_story(alice, themes=themes[:1], title="Trashed one").move_to_trash()
+    # A story planned by hand before: accepting replaces the whole plan.
+    second.assign(themes[0], ready)
+    url = reverse("loops:suggest", args=[job.pk])
+    page = alice_client.get(url).content.decode()
+    assert "The ready one" in page and "A promising draft" in page
+    assert "Retired one" not in page and "Trashed one" not in page
+    # Showing it changes nothing.
+    assert list(Assignment.objects.values_list("round_id", "story_id")) == [
+        (second.pk, ready.pk)
+    ]
+    response = alice_client.post(url)
+    assert response.status_code == 302
+    assert set(Assignment.objects.values_list("round_id", "story_id")) == {
+        (first.pk, ready.pk),
+        (second.pk, draft.pk),
+    }
+
+
+def test_the_suggestion_with_no_rounds_says_so(alice_client, job):
+    page = alice_client.get(reverse("loops:suggest", args=[job.pk])).content.decode()
+    assert "No rounds yet" in page
+    assert "Accept this plan" not in page
+
+
+def _bank(alice, job, themes, rounds, stories):
+    for i in range(rounds):
+        make_round(job, themes=themes, name=f"Round {i}")
+    Story.objects.bulk_create(
+        Story(
+            owner=alice,
+            title=f"Story {i}",
+            result=f"Cut latency by {i}%",
+            status=Story.Status.READY if i % 2 else Story.Status.DRAFT,
+        )
+        for i in range(stories)
+    )
+    from stories.models import StoryTheme
+
+    StoryTheme.objects.bulk_create(
+        StoryTheme(story=s, theme=themes[i % len(themes)])
+        for i, s in enumerate(Story.objects.filter(owner=alice).order_by("pk"))
+    )
+
+
+def _queries(client, url):
+    client.get(url)  # scores the stories once, as a first visit would
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, ctx.captured_queries
+
+
+def test_the_suggestion_for_8_rounds_and_200_stories_runs_a_fixed_number_of_queries(
+    alice_client, alice, playbook, django_assert_max_num_queries
+):
+    themes = list(Theme.objects.built_in().order_by("pk")[:3])
+    job = make_job(alice, themes=themes)
+    url = reverse("loops:suggest", args=[job.pk])
+    _bank(alice, job, themes, rounds=1, stories=3)
+    _, few = _queries(alice_client, url)
+    Story.objects.filter(owner=alice).delete()
+    job.rounds.all().delete()
+    _bank(alice, job, themes, rounds=8, stories=200)
+    alice_client.get(url)
+    # Session, user (2); the job (1); the plan: rounds, their themes, the
+    # assignments with their stories (3); the candidates: stories, their tags (2);
+    # readiness_scores: tags, ticked points, the playbook's themes, prompts, points
+    # and guidelines (6); base.html's nav counts and job switcher (2).
+    assert len(few) == 16
+    with django_assert_max_num_queries(16):
+        response = alice_client.get(url)
+    plan = response.context["plan"]
+    planned = [s.story_id for r in plan.rounds for s in r.slots if s.story_id]
+    assert len(planned) == 24
+    assert len(set(planned)) == 24
+    # Ready stories first: 100 of the 200 are ready, enough for every slot.
+    ready = set(
+        Story.objects.filter(owner=alice, status="ready").values_list("pk", flat=True)
+    )
+    assert set(planned) <= ready

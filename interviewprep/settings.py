@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "prepsheet",
     "backup",
     "jobs",
+    "storyimport",
 ]
 
 MIDDLEWARE = [

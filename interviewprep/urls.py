@@ -21,6 +21,7 @@ urlpatterns = [
     path("prep-sheet/", include("prepsheet.urls")),
     path("backup/", include("backup.urls")),
     path("jobs/", include("jobs.urls")),
+    path("import/", include("storyimport.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
 ]

@@ -94,7 +94,7 @@ TEXT_LIMITS = {
 }
 NOTES_HEADING = "Notes from import:"
 
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_START = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 # "S: …", "Situation: …", "- Task: …"; a single letter only in capitals.
 _WORDS = "|".join(
     sorted((re.escape(n) for n in LABELS if len(n) > 1), key=len, reverse=True)
@@ -222,9 +222,9 @@ def heading_levels(text):
     choice of which one starts a story."""
     levels = set()
     for line in text.splitlines():
-        match = HEADING.match(line)
-        if match and _label(match[2]) is None:
-            levels.add(len(match[1]))
+        heading = _heading(line)
+        if heading and _label(heading[1]) is None:
+            levels.add(heading[0])
     return sorted(levels)
 
 
@@ -242,11 +242,11 @@ def guess_story_level(text):
     counts = {}
     section_levels = []
     for line in text.splitlines():
-        match = HEADING.match(line)
-        if not match:
+        heading = _heading(line)
+        if not heading:
             continue
-        level = len(match[1])
-        if _label(match[2]) is None:
+        level, title = heading
+        if _label(title) is None:
             counts[level] = counts.get(level, 0) + 1
         else:
             section_levels.append(level)
@@ -269,22 +269,29 @@ def parse_markdown(text, story_level=None, unit="line"):
     story = None
     section = "notes"
     preamble = []
+    # Each story's text, a list of lines a field, joined at the end: adding a line
+    # to a growing string would copy it every time.
+    parts = {}
 
     def start(where, title=""):
         nonlocal story, section
-        story = ParsedStory(title=title, where=where)
+        story = ParsedStory(where=where)
         stories.append(story)
+        parts[id(story)] = {"title": [title] if title else []}
+        story.has_text = False
         section = "notes"
         if preamble:
-            story.notes = "\n".join(preamble)
+            parts[id(story)]["notes"] = preamble[:]
             preamble.clear()
         return story
 
     def add(target, value):
         if target == "themes":
             story.themes.extend(_split_themes(value))
-        elif value or target in (*STAR, "reflection", "notes"):
-            setattr(story, target, _append(getattr(story, target), value))
+            return
+        parts[id(story)].setdefault(target, []).append(value)
+        if target in (*STAR, "reflection") and value.strip():
+            story.has_text = True
 
     def put(target, value, where):
         nonlocal section
@@ -293,13 +300,14 @@ def parse_markdown(text, story_level=None, unit="line"):
         elif (
             not story_level
             and target in (*STAR, "title")
-            and getattr(story, target)
-            and (target != "title" or _has_text(story))
+            and parts[id(story)].get(target)
+            and (target != "title" or story.has_text)
         ):
             # No story headings: a section (or title) seen twice starts a new story.
             start(where)
         if target == "title":
-            story.title = _append(story.title, value)
+            if value:
+                add("title", value)
             section = "notes"
             return
         if value and target in ("company", "role", "period", "themes"):
@@ -313,12 +321,12 @@ def parse_markdown(text, story_level=None, unit="line"):
 
     for number, line in enumerate(text.splitlines(), 1):
         where = f"{unit} {number}"
-        match = HEADING.match(line)
-        if match:
-            level, heading = len(match[1]), match[2]
-            target = _label(heading)
+        heading = _heading(line)
+        if heading:
+            level, title = heading
+            target = _label(title)
             if target is None and level == story_level:
-                start(where, heading)
+                start(where, title)
                 continue
             if target is not None:
                 put(target, "", where)
@@ -340,6 +348,9 @@ def parse_markdown(text, story_level=None, unit="line"):
     if preamble:
         # Text and no story at all: keep it as one story's notes.
         start(f"{unit} 1")
+    for story in stories:
+        for name, lines in parts[id(story)].items():
+            setattr(story, name, "\n".join(lines))
     return Parsed(
         kind="markdown",
         stories=stories,
@@ -349,8 +360,18 @@ def parse_markdown(text, story_level=None, unit="line"):
     )
 
 
-def _has_text(story):
-    return any(getattr(story, name).strip() for name in [*STAR, "reflection"])
+def _heading(line):
+    """(level, text) of an ATX heading line, or None. Plain string work rather
+    than one regular expression, whose backtracking on a long line of spaces and
+    #s would take minutes."""
+    match = HEADING_START.match(line)
+    if not match:
+        return None
+    text = line[match.end() :].strip()
+    closing = text.rstrip("#")
+    if closing != text and (not closing or closing[-1] in " \t"):
+        text = closing.rstrip()
+    return len(match[1]), text
 
 
 # Word ------------------------------------------------------------------------------

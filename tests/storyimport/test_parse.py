@@ -307,3 +307,25 @@ def test_an_empty_source_finds_no_stories():
         parse.parse("markdown", "\n\n")
     with pytest.raises(parse.ImportProblem, match="empty"):
         parse.parse("csv", "")
+
+
+def test_hostile_text_is_parsed_in_linear_time():
+    import time
+
+    started = time.monotonic()
+    # A heading of spaces and #s, a label-like line of spaces, and 200,000 lines in
+    # one section (kept as a list, never a string grown line by line). The section
+    # is too long for the model, which is reported, not a hang.
+    hostile = "# " + " #" * 200_000 + " x\n" + " " * 400_000 + ":\n"
+    with pytest.raises(parse.ImportProblem, match="Situation is"):
+        parse.parse("markdown", hostile + "## S\nS: x\n" + "word\n" * 200_000)
+    with pytest.raises(parse.ImportProblem, match="Title is"):
+        parse.parse("markdown", "Title: x\n" * 100_000)
+    assert time.monotonic() - started < 5
+
+
+def test_a_heading_keeps_its_text_and_loses_its_closing_hashes():
+    assert parse._heading("## Shipped it ##") == (2, "Shipped it")
+    assert parse._heading("## C#") == (2, "C#")
+    assert parse._heading("####### seven") is None
+    assert parse._heading("#hashtag") is None

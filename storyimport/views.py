@@ -33,7 +33,8 @@ def _page(request, errors=(), status=200):
             "errors": errors,
             "pending": request.session.get(SESSION_KEY),
             "max_stories": parse.MAX_STORIES,
-            "text": request.POST.get("text", "")[:100_000],
+            # Given back to fix, without the NUL a page cannot hold.
+            "text": request.POST.get("text", "")[:100_000].replace("\x00", "\ufffd"),
         },
         status=status,
     )
@@ -159,7 +160,7 @@ def _match_themes(parsed, lookup):
 def import_preview(request):
     pending = request.session.get(SESSION_KEY)
     if pending is None:
-        messages.info(request, "Upload or paste your stories to preview them.")
+        # Nothing to preview: the page to upload or paste is where to start.
         return redirect("storyimport:index")
     context = {"pending": pending, "targets": parse.TARGET_LABELS}
     try:

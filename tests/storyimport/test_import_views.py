@@ -172,7 +172,11 @@ def test_a_bad_file_gets_a_message_and_nothing_is_saved(
 def test_pasted_text_with_a_nul_is_refused(alice_client):
     response = alice_client.post(UPLOAD, {"text": "## One\nS: a\x00"})
     assert response.status_code == 400
-    assert "Line 2 contains a NUL byte." in response.content.decode()
+    page = response.content.decode()
+    assert "Line 2 contains a NUL byte." in page
+    # The text comes back to be fixed, without the NUL no page can hold.
+    assert "S: a\ufffd</textarea>" in page
+    assert "\x00" not in page
 
 
 def test_501_stories_are_refused_and_500_are_imported(alice, alice_client):

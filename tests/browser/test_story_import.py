@@ -25,7 +25,6 @@ def test_a_csv_is_previewed_remapped_and_imported_without_javascript(
     # The last column is notes; make it the Reflection instead.
     page.get_by_label("Notebook").select_option("reflection")
     page.get_by_role("button", name="Update preview").click()
-    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     page.get_by_role("button", name="Import 1 story as drafts").click()
     page.wait_for_url("**/stories/")
     assert page.get_by_text("Imported 1 story as drafts.").is_visible()

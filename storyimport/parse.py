@@ -176,13 +176,16 @@ def check_text(text, unit="line"):
         raise ImportProblem(f"{unit.capitalize()} {number} contains a NUL byte.")
 
 
-def _finish(stories, warnings):
+NOTHING_FOUND = (
+    "No stories were found. Start each story with a heading (## Title) or label "
+    "its sections (Situation: …)."
+)
+
+
+def _finish(stories, warnings, nothing_found=NOTHING_FOUND):
     """Check the limits on what was found, tidy it, and number untitled stories."""
     if not stories:
-        raise ImportProblem(
-            "No stories were found. Start each story with a heading (## Title) or "
-            "label its sections (Situation: …)."
-        )
+        raise ImportProblem(nothing_found)
     if len(stories) > MAX_STORIES:
         raise ImportProblem(
             f"The file holds {len(stories):,} stories; at most {MAX_STORIES} can be "
@@ -538,7 +541,9 @@ def parse_csv(text, mapping=None):
             f"Line {reader.line_num} of the CSV file cannot be read: {error}."
         ) from error
     parsed = Parsed(kind="csv", stories=stories, columns=header, mapping=mapping)
-    parsed.warnings = _finish(stories, warnings)
+    parsed.warnings = _finish(
+        stories, warnings, "The CSV file has a header row but no stories under it."
+    )
     return parsed
 
 

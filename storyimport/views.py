@@ -182,9 +182,9 @@ def import_preview(request):
 @require_POST
 def import_save(request):
     pending = request.session.get(SESSION_KEY)
-    if pending is None or not secrets.compare_digest(
-        request.POST.get("token", ""), pending["token"]
-    ):
+    # Compared as bytes: compare_digest refuses a str that is not ASCII.
+    sent = request.POST.get("token", "").encode()
+    if pending is None or not secrets.compare_digest(sent, pending["token"].encode()):
         messages.error(
             request,
             "That preview is no longer current (it was imported, or replaced by "

@@ -156,6 +156,7 @@ def test_a_csv_upload_is_imported_with_the_chosen_mapping(alice, alice_client):
         ("bank.md", b"## One\nS: a\x00b\n", "Line 2 contains a NUL byte."),
         ("bank.csv", b"Title,S\nOne,\x00\n", "Line 2 contains a NUL byte."),
         ("bank.csv", b"", "The CSV file is empty."),
+        ("bank.csv", b"Title,S\n,\n", "a header row but no stories under it"),
         ("bank.exe", b"MZ", "Choose a Markdown"),
     ],
 )
@@ -254,3 +255,24 @@ def test_hostile_mapping_values_fall_back_to_the_guess(alice_client):
     upload(alice_client, "bank.csv", CSV)
     for params in [{"column": ["nonsense"] * 8}, {"column": "title"}, {"level": "９"}]:
         assert alice_client.get(PREVIEW, params).status_code == 200
+
+
+@pytest.mark.parametrize("sent", ["é", "\ufffd", "", "x" * 10_000])
+def test_a_hostile_token_or_mapping_on_import_saves_nothing_and_never_fails(
+    alice_client, sent
+):
+    upload(alice_client, "bank.csv", CSV)
+    response = alice_client.post(SAVE, {"token": sent, "column": ["é"] * 8})
+    assert response.status_code == 302
+    assert not Story.objects.exists()
+
+
+def test_a_hostile_mapping_with_the_right_token_falls_back_to_the_guess(
+    alice, alice_client
+):
+    upload(alice_client, "bank.csv", CSV)
+    import_all(alice_client, column=["nonsense", "title"], level="９")
+    assert [s.title for s in Story.objects.for_user(alice).order_by("pk")] == [
+        "One",
+        "Two",
+    ]

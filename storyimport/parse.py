@@ -458,7 +458,11 @@ def docx_to_markdown(data):
     if unpacked > MAX_DOCX_UNPACKED:
         raise ImportProblem("The .docx file unpacks to more than 50 MB; too large.")
     try:
-        html = mammoth.convert_to_html(io.BytesIO(data)).value
+        html = mammoth.convert_to_html(
+            io.BytesIO(data),
+            # Stories are text: an image is left out rather than read and encoded.
+            convert_image=mammoth.images.img_element(lambda image: {}),
+        ).value
     # Mammoth reads hostile XML and zip entries; whatever it raises means "damaged".
     except Exception as error:  # noqa: BLE001
         raise ImportProblem(

@@ -95,17 +95,19 @@ TEXT_LIMITS = {
 NOTES_HEADING = "Notes from import:"
 
 HEADING_START = re.compile(r"(#{1,6})(?:[ \t]+|$)")
-# "S: …", "Situation: …", "- Task: …"; a single letter only in capitals.
+# Every label of more than one letter, longest first ("results" before "result").
 _WORDS = "|".join(
     sorted((re.escape(n) for n in LABELS if len(n) > 1), key=len, reverse=True)
 )
-PLAIN_LABEL = re.compile(
-    rf"^\s*(?:[-*+]\s+)?(?:(?P<letter>[STAR])|(?i:(?P<word>{_WORDS}|title)))\s*:\s*(?P<rest>.*)$"
-)
+# "S: …", "Situation: …" (a single letter only in capitals), after any bullet.
+PLAIN_LABEL = re.compile(rf"(?:(?P<letter>[STAR])|(?i:(?P<word>{_WORDS})))[ \t]*:")
 # "**Task**", "**Task:** …", "__Result__: …"
 BOLD_LABEL = re.compile(
-    rf"^\s*(?:[-*+]\s+)?(?P<mark>\*\*|__)\s*(?i:(?P<word>{_WORDS}|[star]|title))\s*:?\s*(?P=mark)\s*:?\s*(?P<rest>.*)$"
+    rf"(?P<mark>\*\*|__)[ \t]*(?i:(?P<word>{_WORDS}|[star]))[ \t]*:?[ \t]*(?P=mark)(?:[ \t]*:)?"
 )
+# Labels are short: the patterns only ever see a line's start, so a long line of
+# spaces cannot make them backtrack for minutes.
+LABEL_REACH = 80
 # A cell a spreadsheet would run as a formula if it were opened again.
 FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?=\S))")
 
@@ -334,11 +336,9 @@ def parse_markdown(text, story_level=None, unit="line"):
             if target is not None:
                 put(target, "", where)
                 continue
-        label = BOLD_LABEL.match(line) or PLAIN_LABEL.match(line)
+        label = _line_label(line)
         if label:
-            letter = label.groupdict().get("letter")
-            target = LABELS[(letter or label["word"]).lower()]
-            put(target, label["rest"], where)
+            put(*label, where)
             continue
         if story is None:
             if line.strip():
@@ -361,6 +361,20 @@ def parse_markdown(text, story_level=None, unit="line"):
         levels=heading_levels(text),
         warnings=_finish(stories, []),
     )
+
+
+def _line_label(line):
+    """(target, the rest of the line) for a labelled line ("S: …", "**Task**"),
+    or None."""
+    text = line.strip()
+    if text[:1] in "-*+" and text[1:2] in (" ", "\t"):
+        text = text[2:].lstrip()
+    head = text[:LABEL_REACH]
+    match = BOLD_LABEL.match(head) or PLAIN_LABEL.match(head)
+    if not match:
+        return None
+    letter = match.groupdict().get("letter")
+    return LABELS[(letter or match["word"]).lower()], text[match.end() :].strip()
 
 
 def _heading(line):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "followups",
     "sharing",
     "loops",
+    "storyimport",
 ]
 
 MIDDLEWARE = [

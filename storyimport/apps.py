@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StoryImportConfig(AppConfig):
+    name = "storyimport"
+    verbose_name = "Story import"

@@ -276,3 +276,22 @@ def test_a_hostile_mapping_with_the_right_token_falls_back_to_the_guess(
         "One",
         "Two",
     ]
+
+
+def test_the_preview_and_the_import_take_a_few_queries_however_many_stories(
+    alice, alice_client, django_assert_max_num_queries
+):
+    rows = "".join(f"Story {n},s,t,a,r,Conflict with a peer\n" for n in range(200))
+    upload(alice_client, "bank.csv", ("Title,S,T,A,R,Themes\n" + rows).encode())
+    # Session, user, the themes in alice's set, the themes she may tag with; the
+    # page's header: the nav's coverage summary and the job switcher.
+    with django_assert_max_num_queries(6):
+        assert alice_client.get(PREVIEW).status_code == 200
+    sent = token(alice_client)
+    # Session, user, the two theme lookups, then in one transaction the stories and
+    # their theme links in a few bulk inserts (batched by the database's limit on
+    # parameters, never one a story), and the session saved without the import.
+    with django_assert_max_num_queries(16):
+        alice_client.post(SAVE, {"token": sent})
+    assert Story.objects.for_user(alice).count() == 200
+    assert Story.objects.filter(story_themes__isnull=False).count() == 200

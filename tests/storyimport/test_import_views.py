@@ -28,6 +28,7 @@ I rolled back.
 Recall was back to 95%.
 
 ## Mentored a new hire
+Themes: QUANTUM LEADERSHIP, quantum leadership
 S: A new engineer joined.
 T: Get them shipping.
 **Action**
@@ -68,7 +69,9 @@ def test_pasted_markdown_is_previewed_then_imported_as_drafts(alice, alice_clien
     assert "Recall fell after a firmware update." in preview
     assert "An aside before the sections." in preview
     assert "Notes from import:" in preview
-    assert "“Quantum leadership” (story 1)" in preview
+    # Listed once whatever its case, with the stories that name it.
+    assert "“Quantum leadership” (stories 1, 2)" in preview
+    assert "QUANTUM" not in preview
     assert "Import 2 stories as drafts" in preview
     assert not Story.objects.exists()  # a preview saves nothing
 

@@ -18,6 +18,8 @@ from stories.models import SECTION_MAX, TITLE_MAX
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_STORIES = 500
+# The preview offers a choice for every column: a story bank has a dozen or so.
+MAX_COLUMNS = 50
 # A .docx is a zip: refuse one whose contents would unpack to more than this.
 MAX_DOCX_UNPACKED = 50 * 1024 * 1024
 COMPANY_MAX = ROLE_MAX = 200
@@ -522,6 +524,11 @@ def parse_csv(text, mapping=None):
         if header is None:
             raise ImportProblem("The CSV file is empty.")
         header = [name.strip() for name in header]
+        if len(header) > MAX_COLUMNS:
+            raise ImportProblem(
+                f"Row 1 of the CSV file has {len(header):,} columns; at most "
+                f"{MAX_COLUMNS} are read. Is it a story bank with a header row?"
+            )
         if mapping is None or len(mapping) != len(header):
             mapping = guess_mapping(header)
         stories, warnings = [], []
@@ -534,6 +541,11 @@ def parse_csv(text, mapping=None):
                     f"The file holds more than {MAX_STORIES} stories (row "
                     f"{row_number}); at most {MAX_STORIES} can be imported at "
                     "once. Split it and import the parts."
+                )
+            if len(row) > MAX_COLUMNS:
+                raise ImportProblem(
+                    f"Row {row_number} of the CSV file has {len(row):,} cells; at "
+                    f"most {MAX_COLUMNS} are read."
                 )
             story = ParsedStory(where=f"row {row_number}")
             for index, cell in enumerate(row):

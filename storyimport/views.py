@@ -143,16 +143,18 @@ def _theme_lookup(user):
 
 def _match_themes(parsed, lookup):
     """Each story's known themes (`story.matched`), and the unknown names."""
-    unknown = {}
+    unknown = {}  # case folded name: (the name as first written, story numbers)
     for number, story in enumerate(parsed.stories, 1):
         story.matched = []
         for name in story.themes:
             theme = lookup.get(name.casefold())
             if theme is None:
-                unknown.setdefault(name, []).append(number)
+                numbers = unknown.setdefault(name.casefold(), (name, []))[1]
+                if number not in numbers:
+                    numbers.append(number)
             elif theme not in story.matched:
                 story.matched.append(theme)
-    return unknown
+    return sorted(unknown.values(), key=lambda item: item[0].casefold())
 
 
 @login_required
@@ -172,7 +174,7 @@ def import_preview(request):
     context.update(
         parsed=parsed,
         columns=list(zip(parsed.columns, parsed.mapping, strict=True)),
-        unknown=sorted(unknown.items(), key=lambda item: item[0].casefold()),
+        unknown=unknown,
         notes_heading=parse.NOTES_HEADING,
     )
     return render(request, "storyimport/preview.html", context)

@@ -28,6 +28,7 @@ I rolled back.
 Recall was back to 95%.
 
 ## Mentored a new hire
+Themes: QUANTUM LEADERSHIP, quantum leadership
 S: A new engineer joined.
 T: Get them shipping.
 **Action**
@@ -68,7 +69,9 @@ def test_pasted_markdown_is_previewed_then_imported_as_drafts(alice, alice_clien
     assert "Recall fell after a firmware update." in preview
     assert "An aside before the sections." in preview
     assert "Notes from import:" in preview
-    assert "“Quantum leadership” (story 1)" in preview
+    # Listed once whatever its case, with the stories that name it.
+    assert "“Quantum leadership” (stories 1, 2)" in preview
+    assert "QUANTUM" not in preview
     assert "Import 2 stories as drafts" in preview
     assert not Story.objects.exists()  # a preview saves nothing
 
@@ -276,3 +279,22 @@ def test_a_hostile_mapping_with_the_right_token_falls_back_to_the_guess(
         "One",
         "Two",
     ]
+
+
+def test_the_preview_and_the_import_take_a_few_queries_however_many_stories(
+    alice, alice_client, django_assert_max_num_queries
+):
+    rows = "".join(f"Story {n},s,t,a,r,Conflict with a peer\n" for n in range(200))
+    upload(alice_client, "bank.csv", ("Title,S,T,A,R,Themes\n" + rows).encode())
+    # Session, user, the themes in alice's set, the themes she may tag with; the
+    # page's header: the nav's coverage summary and the job switcher.
+    with django_assert_max_num_queries(6):
+        assert alice_client.get(PREVIEW).status_code == 200
+    sent = token(alice_client)
+    # Session, user, the two theme lookups, then in one transaction the stories and
+    # their theme links in a few bulk inserts (batched by the database's limit on
+    # parameters, never one a story), and the session saved without the import.
+    with django_assert_max_num_queries(16):
+        alice_client.post(SAVE, {"token": sent})
+    assert Story.objects.for_user(alice).count() == 200
+    assert Story.objects.filter(story_themes__isnull=False).count() == 200

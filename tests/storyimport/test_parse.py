@@ -332,3 +332,10 @@ def test_a_heading_keeps_its_text_and_loses_its_closing_hashes():
     assert parse._heading("## C#") == (2, "C#")
     assert parse._heading("####### seven") is None
     assert parse._heading("#hashtag") is None
+
+
+def test_a_csv_with_too_many_columns_is_refused_with_its_row():
+    with pytest.raises(parse.ImportProblem, match="Row 1 of the CSV file has 51"):
+        parse.parse("csv", ",".join(["x"] * 51) + "\n")
+    with pytest.raises(parse.ImportProblem, match="Row 3 of the CSV file has 60"):
+        parse.parse("csv", "Title,S\nOne,s\nx" + "," * 59 + "\n")

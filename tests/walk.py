@@ -261,6 +261,13 @@ def make_bank(user):
         story=story,
         due_on=timezone.localdate(),
     )
+    _create(
+        "sharing.ShareRules",
+        owner=user,
+        companies=f"{SECRET} Corp = a large company",
+        names=f"{SECRET}name",
+        secrets=f"{SECRET} project",
+    )
     job = _create(
         "jobs.Job",
         owner=user,

@@ -4,6 +4,28 @@ from django.test import override_settings
 
 from tests.factories import make_user
 
+DATABASE_FIXTURES = {"db", "transactional_db"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, leave out the tests that cannot touch a database (no database
+    fixture or mark, so pytest-django blocks any query): they give the same result
+    on either database, and they run on SQLite. Every test that touches the
+    database runs on both."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    kept, left_out = [], []
+    for item in items:
+        uses_database = bool(
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ) or item.get_closest_marker("django_db")
+        (kept if uses_database else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True, scope="session")
 def plain_static_storage():

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from interviewprep.uploads import SizeLimitHandler
 from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from prepsheet.models import OwnNote, OwnQuestion
@@ -69,36 +69,15 @@ def backup_export(request):
     return response
 
 
-class SizeLimitHandler(FileUploadHandler):
-    """Stops reading an upload once it passes the limit, instead of spooling it all."""
-
-    def handle_raw_input(
-        self, input_data, META, content_length, boundary, encoding=None
-    ):
-        self.body_length = content_length
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > backup.MAX_UPLOAD_BYTES:
-            self.request.upload_too_large = True
-            # Read the rest (so the browser sees the answer) unless it is absurd.
-            raise StopUpload(
-                connection_reset=self.body_length > 5 * backup.MAX_UPLOAD_BYTES
-            )
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 # The upload handlers must be set before anything reads the body, and the CSRF check
 # reads it: hence exempt here and protected inside (Django's documented pattern).
 @csrf_exempt
 @login_required
 @require_POST
 def backup_import(request):
-    request.upload_handlers.insert(0, SizeLimitHandler(request))
+    request.upload_handlers.insert(
+        0, SizeLimitHandler(request, backup.MAX_UPLOAD_BYTES)
+    )
     return _import(request)
 
 

@@ -10,12 +10,12 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from interviewprep.uploads import SizeLimitHandler
 from stories.models import Story, StoryTheme
 from themes.models import Theme
 
@@ -46,33 +46,13 @@ def import_page(request):
     return _page(request)
 
 
-class SizeLimitHandler(FileUploadHandler):
-    """Stops reading an upload once it passes the limit, instead of spooling it all."""
-
-    def handle_raw_input(
-        self, input_data, META, content_length, boundary, encoding=None
-    ):
-        self.body_length = content_length
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > parse.MAX_BYTES:
-            self.request.upload_too_large = True
-            raise StopUpload(connection_reset=self.body_length > 5 * parse.MAX_BYTES)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 # The upload handlers must be set before anything reads the body, and the CSRF check
 # reads it: hence exempt here and protected inside (Django's documented pattern).
 @csrf_exempt
 @login_required
 @require_POST
 def import_upload(request):
-    request.upload_handlers.insert(0, SizeLimitHandler(request))
+    request.upload_handlers.insert(0, SizeLimitHandler(request, parse.MAX_BYTES))
     return _upload(request)
 
 

@@ -1,15 +1,16 @@
 from django import forms
-from django.db.models import F, Value
+from django.db.models import F
 from django.db.models.functions import Lower
 
 from interviewprep.params import ModelIdsField
-from themes.models import THEME_TITLE_MAX, Theme
+from themes.forms import DESCRIPTION_MAX as THEME_DESCRIPTION_MAX
+from themes.forms import DUPLICATE_TITLE
+from themes.models import THEME_TITLE_MAX, Theme, title_taken
 
 from .models import DESCRIPTION_MAX, Job
 
 # A target is a handful of stories; the playbook's are 2–3.
 TARGET_MAX = 10
-THEME_DESCRIPTION_MAX = 2_000
 
 
 class ThemeChoiceField(ModelIdsField):
@@ -154,17 +155,8 @@ class JobThemeForm(forms.Form):
 
     def clean_title(self):
         title = self.cleaned_data["title"]
-        # The same comparison as the constraint theme_unique_own_title.
-        taken = (
-            Theme.objects.filter(owner=self.user)
-            .alias(lower=Lower("title"))
-            .filter(lower=Lower(Value(title)))
-            .exists()
-        )
-        if taken:
-            raise forms.ValidationError(
-                "You already have a theme with this name.", code="duplicate"
-            )
+        if title_taken(self.user, title):
+            raise forms.ValidationError(DUPLICATE_TITLE, code="duplicate")
         return title
 
     def clean(self):

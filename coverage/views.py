@@ -15,11 +15,10 @@ from django_htmx.http import trigger_client_event
 
 from coach.analysis import READY_SCORE
 from interviewprep.params import ID_MAX, parse_int
-from jobs.scope import themes_in_view
+from jobs.scope import stored_job_id, themes_in_view
 from stories.views import get_story
 from themes.models import Theme, has_chosen_start
 
-from .context_processors import _job_id
 from .report import Coverage, Summary, due_today
 
 # A cell of the matrix, as its button posts it: "<story pk>-<theme pk>".
@@ -161,7 +160,7 @@ def nav_summary(request):
         request,
         "coverage/_coverage_nav.html",
         {
-            "nav_coverage": Summary.for_user(request.user, _job_id(request)),
+            "nav_coverage": Summary.for_user(request.user, stored_job_id(request)),
             "nav_current": current,
         },
     )

@@ -4,8 +4,6 @@ The job switcher keeps the current job in the session. Coverage, the matrix,
 practice and the prep sheet each ask `themes_in_view(request)`.
 """
 
-from django.db.models import F, FilteredRelation, Q
-
 from themes.models import Theme
 
 from .models import Job
@@ -20,13 +18,20 @@ def current_job(request):
     """
     if not hasattr(request, "_current_job"):
         job = None
-        pk = request.session.get(SESSION_KEY)
-        if isinstance(pk, int):
+        pk = stored_job_id(request)
+        if pk is not None:
             job = Job.objects.for_user(request.user).filter(pk=pk).first()
             if job is None:
                 request.session.pop(SESSION_KEY, None)
         request._current_job = job
     return request._current_job
+
+
+def stored_job_id(request):
+    """The current job's id as the switcher stored it, unchecked (no query): a
+    reader must still find it among the user's jobs."""
+    pk = request.session.get(SESSION_KEY)
+    return pk if isinstance(pk, int) else None
 
 
 def switch_job(request, job):
@@ -48,10 +53,4 @@ def themes_in_view(request):
 
 def job_themes(job):
     """A job's themes, in the owner's order where they have one."""
-    return (
-        job.themes.visible_to(job.owner_id)
-        .alias(
-            choice=FilteredRelation("choices", condition=Q(choices__owner=job.owner_id))
-        )
-        .order_by(F("choice__position").asc(nulls_last=True), "number", "pk")
-    )
+    return job.themes.visible_to(job.owner_id).in_user_order(job.owner_id)

@@ -195,47 +195,17 @@ def fixture_records(playbook):
         }
     ]
     for number, theme in enumerate(playbook.themes, 1):
-        slug = theme.slug
-        records.append(
-            {
-                "model": "themes.theme",
-                "fields": {
-                    "playbook": [playbook.slug],
-                    "number": number,
-                    "slug": slug,
-                    "title": theme.title,
-                    "description": theme.description,
-                    "target_min": target_min,
-                    "target_max": target_max,
-                },
-            }
+        records += document.theme_records(
+            playbook.slug,
+            number,
+            theme.slug,
+            theme.title,
+            theme.description,
+            (target_min, target_max),
+            theme.questions,
+            theme.star,
+            {"framework": theme.points},
         )
-        records += [
-            {
-                "model": "themes.samplequestion",
-                "fields": {"theme": [slug], "position": i, "text": text},
-            }
-            for i, text in enumerate(theme.questions, 1)
-        ]
-        records += [
-            {
-                "model": "themes.starprompt",
-                "fields": {"theme": [slug], "section": section, "text": text},
-            }
-            for section, text in theme.star.items()
-        ]
-        records += [
-            {
-                "model": "themes.themepoint",
-                "fields": {
-                    "theme": [slug],
-                    "kind": "framework",
-                    "position": i,
-                    "text": text,
-                },
-            }
-            for i, text in enumerate(theme.points, 1)
-        ]
     return records
 
 

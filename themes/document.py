@@ -200,43 +200,17 @@ def fixture_records(doc):
         for i, text in enumerate(doc.guidelines, 1)
     ]
     for theme in doc.themes:
-        slug = slugify(theme.title)
-        records.append(
-            {
-                "model": "themes.theme",
-                "fields": {
-                    "playbook": [PLAYBOOK["slug"]],
-                    "number": theme.number,
-                    "slug": slug,
-                    "title": theme.title,
-                    "description": "",
-                    "target_min": target_min,
-                    "target_max": target_max,
-                },
-            }
+        records += theme_records(
+            PLAYBOOK["slug"],
+            theme.number,
+            slugify(theme.title),
+            theme.title,
+            "",
+            (target_min, target_max),
+            theme.questions,
+            theme.star,
+            theme.points,
         )
-        records += [
-            {
-                "model": "themes.samplequestion",
-                "fields": {"theme": [slug], "position": i, "text": text},
-            }
-            for i, text in enumerate(theme.questions, 1)
-        ]
-        records += [
-            {
-                "model": "themes.starprompt",
-                "fields": {"theme": [slug], "section": section, "text": text},
-            }
-            for section, text in theme.star.items()
-        ]
-        records += [
-            {
-                "model": "themes.themepoint",
-                "fields": {"theme": [slug], "kind": kind, "position": i, "text": text},
-            }
-            for kind, texts in theme.points.items()
-            for i, text in enumerate(texts, 1)
-        ]
     for position, (title, questions) in enumerate(doc.ask_categories, 1):
         slug = slugify(title)
         records.append(
@@ -255,6 +229,50 @@ def fixture_records(doc):
     records += [
         {"model": "themes.negotiationnote", "fields": {"position": i, "text": text}}
         for i, text in enumerate(doc.negotiation, 1)
+    ]
+    return records
+
+
+def theme_records(
+    playbook, number, slug, title, description, target, questions, star, points
+):
+    """A built-in theme's fixture records: the theme, its sample questions, STAR
+    prompts ({section: text}) and points ({kind: [text]}), by natural key."""
+    records = [
+        {
+            "model": "themes.theme",
+            "fields": {
+                "playbook": [playbook],
+                "number": number,
+                "slug": slug,
+                "title": title,
+                "description": description,
+                "target_min": target[0],
+                "target_max": target[1],
+            },
+        }
+    ]
+    records += [
+        {
+            "model": "themes.samplequestion",
+            "fields": {"theme": [slug], "position": i, "text": text},
+        }
+        for i, text in enumerate(questions, 1)
+    ]
+    records += [
+        {
+            "model": "themes.starprompt",
+            "fields": {"theme": [slug], "section": section, "text": text},
+        }
+        for section, text in star.items()
+    ]
+    records += [
+        {
+            "model": "themes.themepoint",
+            "fields": {"theme": [slug], "kind": kind, "position": i, "text": text},
+        }
+        for kind, texts in points.items()
+        for i, text in enumerate(texts, 1)
     ]
     return records
 

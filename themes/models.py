@@ -165,23 +165,34 @@ class ThemeQuerySet(models.QuerySet):
         (of any playbook) and their own. Another user's theme is never among them."""
         return self.filter(Q(owner=None) | Q(owner=user))
 
+    def _with_choice(self, user):
+        """`choice`: the user's UserTheme row for each theme, if any (one join)."""
+        return self.alias(
+            choice=FilteredRelation("choices", condition=Q(choices__owner=user))
+        )
+
     def for_user(self, user):
         """The user's themes: the ones in their set and not hidden, in their order."""
         return (
-            self.alias(
-                choice=FilteredRelation("choices", condition=Q(choices__owner=user))
-            )
+            self._with_choice(user)
             .filter(choice__hidden=False)
             .order_by("choice__position", "number", "pk")
+        )
+
+    def in_user_order(self, user):
+        """These themes, those in the user's set first in their order, the rest
+        after by number; each with `place` (None outside the set) and `hidden`."""
+        return (
+            self._with_choice(user)
+            .annotate(place=F("choice__position"), hidden=F("choice__hidden"))
+            .order_by(F("place").asc(nulls_last=True), "number", "pk")
         )
 
     def in_set(self, user):
         """Every theme in the user's set, hidden ones too, in their order, each with
         `hidden` (whether the user hid it)."""
         return (
-            self.alias(
-                choice=FilteredRelation("choices", condition=Q(choices__owner=user))
-            )
+            self._with_choice(user)
             .filter(choice__isnull=False)
             .annotate(hidden=F("choice__hidden"))
             .order_by("choice__position", "number", "pk")

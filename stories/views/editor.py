@@ -13,7 +13,7 @@ from uuid import uuid4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.forms.renderers import Jinja2
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -133,8 +133,7 @@ def _editor_context(story, form, tags_form, conflict=None):
     themes = list(
         Theme.objects.visible_to(user)
         .filter(Q(pk__in=in_set) | Q(pk__in=parse_ids(chosen_themes)))
-        .alias(choice=FilteredRelation("choices", condition=Q(choices__owner=user)))
-        .order_by(F("choice__position").asc(nulls_last=True), "number", "pk")
+        .in_user_order(user)
         .prefetch_related(
             # Each theme's own, in its own order: the models' default orderings
             # (by the theme's number, by section) would join and sort again.

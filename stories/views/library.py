@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, FilteredRelation, Q
 from django.db.models.functions import Lower
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,12 +78,7 @@ class LibraryFilterForm(forms.Form):
         query. A tag link may name any theme they can see (one they hid, one of
         another playbook), so such a theme is accepted and offered too."""
         super().__init__(data)
-        visible = list(
-            Theme.objects.visible_to(user)
-            .alias(choice=FilteredRelation("choices", condition=Q(choices__owner=user)))
-            .annotate(place=F("choice__position"), hidden=F("choice__hidden"))
-            .order_by(F("place").asc(nulls_last=True), "number", "pk")
-        )
+        visible = list(Theme.objects.visible_to(user).in_user_order(user))
         self.themes = {theme.slug: theme for theme in visible}
         asked = self.data.get("theme", "")
         self.fields["theme"].choices = [

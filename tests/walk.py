@@ -161,6 +161,35 @@ def snapshot(user):
     return rows
 
 
+# Statements that cannot change a row; any other (INSERT, UPDATE, DELETE, raw SQL)
+# counts as a write.
+READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "PRAGMA")
+
+
+class Writes:
+    """Whether any statement that may change a row ran inside the block. A request
+    that wrote nothing cannot have changed anybody's data, so a walk takes its
+    snapshot (tens of queries) only after one that did."""
+
+    def __init__(self):
+        self.seen = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not sql.lstrip().upper().startswith(READS):
+            self.seen = True
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
 def user_pks(user):
     """The primary keys of every row the user owns, in any project model."""
     pks = set()

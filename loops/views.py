@@ -180,19 +180,39 @@ def assign(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request, pk):
-    """GET shows the suggested plan; POST (Accept) makes it the job's plan."""
+    """GET shows the suggested plan; POST (Accept) saves it.
+
+    By default the suggestion keeps the stories the user picked and fills only the
+    empty slots. `fresh=1` (a separate choice, previewed like the other) starts
+    from an empty plan, and accepting it replaces every story planned."""
     job = _get_job(request, pk)
-    suggestion, pairs = loop_plan.suggested_plan(job)
+    fresh = (request.POST if request.method == "POST" else request.GET).get(
+        "fresh"
+    ) == "1"
+    suggestion, pairs = loop_plan.suggested_plan(job, keep_picks=not fresh)
     if request.method == "POST":
-        Assignment.objects.replace_plan(job, pairs)
-        messages.success(
-            request, "Accepted the suggested plan. Change any story below."
-        )
+        if fresh:
+            Assignment.objects.replace_plan(job, pairs)
+            done = "Replaced the plan with the suggestion."
+        else:
+            Assignment.objects.fill_plan(job, pairs)
+            done = (
+                f"Filled {len(pairs)} empty slot{'s' if len(pairs) != 1 else ''} "
+                "from the suggestion; your own picks are as they were."
+            )
+        messages.success(request, f"{done} Change any story below.")
         return redirect(_plan_url(job))
+    picked = sum(s.picked for r in suggestion.rounds for s in r.slots)
     return render(
         request,
         "loops/suggest.html",
-        {"job": job, "plan": suggestion, "filled": len(pairs)},
+        {
+            "job": job,
+            "plan": suggestion,
+            "filled": len(pairs),
+            "picked": picked,
+            "fresh": fresh,
+        },
     )
 
 

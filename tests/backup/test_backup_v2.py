@@ -6,7 +6,7 @@ trip here is checked on both."""
 
 import copy
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,12 +16,14 @@ from django.utils.html import escape
 
 from backup import archive as backup
 from jobs.models import Job
+from loops.models import Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
+from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryQuestion, StoryTheme
 from tests.backup.test_backup import DELETE, bad, export, upload
-from tests.factories import make_story, make_user
+from tests.factories import make_round, make_story, make_user
 from themes.models import (
     HiddenQuestion,
     SampleQuestion,
@@ -140,6 +142,26 @@ def bank(alice, bob, built_in):
     )
     acme.themes.set([failures, shipping])
     Job.objects.create(owner=alice, company="Beta", role="Staff Engineer")
+    # Acme's loop: a round probing a built-in and an own theme, one of them planned,
+    # and a round planned with a theme the job does not list.
+    onsite = make_round(
+        acme,
+        themes=[failures, shipping],
+        name="Onsite — ML “deep dive”",
+        interviewer="Dana Xu",
+        date=date(2026, 12, 14),
+        time=time(10, 30),
+    )
+    onsite.assign(shipping, story)
+    screen = make_round(acme, themes=[leadership], name="Phone screen")
+    screen.assign(leadership, story)
+    ShareRules.objects.create(
+        owner=alice,
+        companies="Acme = a large retailer\nInitech",
+        default_company="a former employer",
+        names="Priya Sharma",
+        secrets="Falcon = an internal project",
+    )
 
     day = date(2026, 3, 2)
     record_practice(alice, first_own, story, 4, 90, today=day, now=at(day))
@@ -147,8 +169,12 @@ def bank(alice, bob, built_in):
 
     secret = make_theme(bob, "Bob's secret theme")
     own_question(bob, failures, 1, "Bob's own question")
-    Job.objects.create(owner=bob, company="Bob's employer", role="Bob's role")
-    make_story(bob, themes=[secret], title="Bob's story")
+    bobs_job = Job.objects.create(
+        owner=bob, company="Bob's employer", role="Bob's role"
+    )
+    bobs_story = make_story(bob, themes=[secret], title="Bob's story")
+    make_round(bobs_job, themes=[secret], name="Bob's round").assign(secret, bobs_story)
+    ShareRules.objects.create(owner=bob, names="Bob's colleague")
     return story
 
 
@@ -174,6 +200,10 @@ def everything():
                 HiddenQuestion,
                 Job,
                 Job.themes.through,
+                Round,
+                Round.themes.through,
+                Assignment,
+                ShareRules,
                 OwnQuestion,
                 OwnNote,
                 PracticeSession,
@@ -282,8 +312,36 @@ def test_the_backup_holds_own_content_by_key_and_built_in_content_by_natural_key
         "themes": [ML[0], own],
         "created": acme["created"],
         "updated": acme["updated"],
+        # In date order; each pick names its theme and the file's story.
+        "rounds": [
+            {
+                "name": "Phone screen",
+                "interviewer": "",
+                "date": "2026-12-10",
+                "time": "14:00:00",
+                "created": acme["rounds"][0]["created"],
+                "themes": [ML[1]],
+                "stories": [{"theme": ML[1], "story": str(bank.uuid)}],
+            },
+            {
+                "name": "Onsite — ML “deep dive”",
+                "interviewer": "Dana Xu",
+                "date": "2026-12-14",
+                "time": "10:30:00",
+                "created": acme["rounds"][1]["created"],
+                "themes": [ML[0], own],
+                "stories": [{"theme": own, "story": str(bank.uuid)}],
+            },
+        ],
+    }
+    assert data["share_rules"] == {
+        "companies": "Acme = a large retailer\nInitech",
+        "default_company": "a former employer",
+        "names": "Priya Sharma",
+        "secrets": "Falcon = an internal project",
     }
     assert beta["themes"] == [] and beta["interview_date"] is None
+    assert "rounds" not in beta
     assert [s["question"] for s in data["practice_sessions"]] == [
         {"own": 1},
         {"own": 0},
@@ -485,6 +543,10 @@ def test_replacing_from_a_version_1_file_keeps_own_themes_set_and_jobs(
     }
     assert upload(alice_client, V1_FILE.encode(), mode="replace").status_code == 302
     after = backup.export_data(alice)
+    # The loop's rounds stay; the stories planned in them were replaced.
+    for job in kept["jobs"]:
+        for round_ in job.get("rounds", []):
+            round_["stories"] = []
     assert {key: after[key] for key in kept} == kept
     assert [s["title"] for s in after["stories"]] == [
         "Caught a silent drift early",
@@ -982,10 +1044,18 @@ def grown(data, themes, jobs):
     ]
     data["hidden_questions"] = [{"own": i} for i in range(0, 10 * themes, 7)]
     job = data["jobs"][0]
-    data["jobs"] = [
-        job | {"company": f"Company {i}", "themes": refs[:3]} for i in range(jobs)
-    ]
     story = data["stories"][0]
+    loop = [
+        job["rounds"][0]
+        | {
+            "themes": refs[:2],
+            "stories": [{"theme": refs[0], "story": story["uuid"]}],
+        }
+    ]
+    data["jobs"] = [
+        job | {"company": f"Company {i}", "themes": refs[:3], "rounds": loop}
+        for i in range(jobs)
+    ]
     story["themes"] = [{"theme": ref, "angle": ""} for ref in refs]
     story["questions"] = [{"question": {"own": i}, "angle": ""} for i in range(5)]
     story["checked_points"] = [[ref, "framework", 1] for ref in refs]
@@ -1017,12 +1087,16 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             item["updated"] = "2030-01-01T00:00:00+00:00"
         # Besides what test_backup counts for stories: (replace) eleven deletes of
         # the loops' assignments, rounds and their themes, jobs and their themes,
-        # hidden questions, the set, own questions, prompts, points and themes; (merge) the account's own themes, their prompts and
-        # points, its own questions, set, hidden questions and jobs; then one
-        # executemany each for themes, prompts, points, questions, the set, hidden
-        # questions, jobs (an UPDATE too on merge) and their themes, and a query
-        # each for the new themes', points', questions' and jobs' ids. 57 and 33.
-        with django_assert_max_num_queries(60):
+        # hidden questions, the set, own questions, prompts, points and themes;
+        # (merge) the account's own themes, their prompts and points, its own
+        # questions, set, hidden questions and jobs; then one executemany each for
+        # themes, prompts, points, questions, the set, hidden questions, jobs (an
+        # UPDATE too on merge) and their themes, and a query each for the new
+        # themes', points', questions' and jobs' ids. The loops: the jobs' ids,
+        # (merge) the account's rounds, their themes and picks, then one
+        # executemany each for rounds, their themes and picks, and a query for the
+        # new rounds' ids; the share rules, one or two. 64 and 40.
+        with django_assert_max_num_queries(64):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes
         assert Job.objects.for_user(alice).count() == jobs

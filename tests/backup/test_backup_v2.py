@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from backup import archive as backup
 from jobs.models import Job
-from loops.models import Assignment, Round
+from loops.models import ROUNDS_MAX, Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
@@ -827,6 +827,81 @@ BAD_FILES = [
         lambda d: json.dumps(bad(d, ["jobs", 0, "role"], "\ud800")).encode(),
         "jobs[0].role: contains a lone surrogate \\ud800",
     ),
+    # A job's loop.
+    (
+        "a round's story that is not in the file",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 0, "stories", 0, "story"],
+            "00000000-0000-4000-8000-000000000000",
+        ),
+        "jobs[0].rounds[0].stories[0].story: '00000000-0000-4000-8000-000000000000' "
+        "is not a story in this file; a loop can only name the file's own stories",
+    ),
+    (
+        "a story for a theme the round does not probe",
+        lambda d: bad(d, ["jobs", 0, "rounds", 0, "stories", 0, "theme"], ML[0]),
+        f"jobs[0].rounds[0].stories[0].theme: theme '{ML[0]}' is not one this "
+        "round probes",
+    ),
+    (
+        "two stories for one theme of a round",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 0, "stories"],
+            d["jobs"][0]["rounds"][0]["stories"] * 2,
+        ),
+        f"jobs[0].rounds[0].stories[1].theme: theme '{ML[1]}' has a story already",
+    ),
+    (
+        "a round without a name",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "name"], " "),
+        "jobs[0].rounds[1].name: must not be empty",
+    ),
+    (
+        "a round's time that is not a time",
+        lambda d: bad(d, ["jobs", 0, "rounds", 0, "time"], "25:00"),
+        "jobs[0].rounds[0].time: '25:00' is not a time of day like 14:30:00",
+    ),
+    (
+        "a round of an unknown theme",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "themes", 1], {"own": "nope"}),
+        "jobs[0].rounds[1].themes[1]: own theme 'nope' is not in this file's themes",
+    ),
+    (
+        "more rounds than a loop holds",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds"],
+            [
+                d["jobs"][0]["rounds"][0] | {"name": f"Round {i}"}
+                for i in range(ROUNDS_MAX + 1)
+            ],
+        ),
+        "jobs[0].rounds: 13 rounds, at most 12 a loop",
+    ),
+    (
+        "one round twice",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1], d["jobs"][0]["rounds"][0]),
+        "jobs[0].rounds[1]: has the same name, date and time as jobs[0].rounds[0]",
+    ),
+    # The sharing rules.
+    (
+        "an unknown field in the sharing rules",
+        lambda d: bad(d, ["share_rules", "extra"], "x"),
+        "share_rules: unknown field 'extra'",
+    ),
+    (
+        "a secret term longer than a line takes",
+        lambda d: bad(d, ["share_rules", "secrets"], "Falcon\n" + "x" * 201),
+        "share_rules.secrets: “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is 201 "
+        "characters long; a line takes at most 200",
+    ),
+    (
+        "a NUL in the names to scrub",
+        lambda d: bad(d, ["share_rules", "names"], "a\x00"),
+        "share_rules.names: contains a NUL character (at character 2)",
+    ),
     (
         "a 40-digit position in the set",
         lambda d: (
@@ -893,7 +968,10 @@ def test_replace_replaces_own_themes_questions_set_hidden_and_jobs(
     data = good_file(alice_client)
     extra = make_theme(alice, "Written after the backup")
     own_question(alice, extra, 1, "A later question?")
-    Job.objects.create(owner=alice, company="Later", role="Later")
+    later = Job.objects.create(owner=alice, company="Later", role="Later")
+    make_round(later, themes=[extra], name="Later round")
+    Round.objects.get(name="Phone screen").assignments.all().delete()
+    ShareRules.objects.filter(owner=alice).update(names="", secrets="Later")
     HiddenQuestion.objects.create(
         owner=alice,
         question=SampleQuestion.objects.filter(theme__slug=ML[4], owner=None).first(),
@@ -1022,6 +1100,53 @@ def test_merge_takes_a_job_updated_later_in_the_file(alice_client, alice, bank):
     assert "2 jobs added or updated" in page
 
 
+def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
+    alice_client, alice, bank, built_in
+):
+    data = good_file(alice_client)
+    onsite = Round.objects.get(name__startswith="Onsite")
+    # Since the backup: the phone screen was deleted, and the onsite's picks changed.
+    Round.objects.get(name="Phone screen").delete()
+    onsite.assign(Theme.objects.get(slug="shipping-under-pressure"), None)
+    mine = make_story(alice, title="Picked here")
+    onsite.assign(built_in[ML[0]], mine)
+    ShareRules.objects.filter(owner=alice).update(
+        companies="ACME = a bank", names="Sam Lee", default_company="my old job"
+    )
+    response = upload(alice_client, data, mode="merge")
+    assert response.status_code == 302
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "1 interview round added" in page
+    # The onsite keeps the user's pick and takes the file's for its empty slot.
+    assert set(
+        Assignment.objects.filter(round=onsite).values_list("theme__slug", "story")
+    ) == {(ML[0], mine.pk), ("shipping-under-pressure", bank.pk)}
+    screen = Round.objects.get(name="Phone screen")
+    assert list(screen.assignments.values_list("theme__slug", "story")) == [
+        (ML[1], bank.pk)
+    ]
+    rules = ShareRules.objects.get(owner=alice)
+    # A company listed here keeps its stand-in; the file's others are added.
+    assert rules.companies == "ACME = a bank\nInitech"
+    assert rules.names == "Sam Lee\nPriya Sharma"
+    assert rules.secrets == "Falcon = an internal project"
+    assert rules.default_company == "my old job"
+
+
+def test_a_file_without_loops_or_share_rules_still_restores(alice_client, alice, bank):
+    data = good_file(alice_client)
+    del data["share_rules"]
+    for job in data["jobs"]:
+        job.pop("rounds", None)
+    ShareRules.objects.filter(owner=alice).update(names="Kept")
+    assert upload(alice_client, data, mode="replace").status_code == 302
+    assert not Round.objects.filter(job__owner=alice).exists()
+    # The file says nothing of them: the account's rules stay.
+    after = good_file(alice_client)
+    assert after.pop("share_rules")["names"] == "Kept"
+    assert after == data
+
+
 # Queries ------------------------------------------------------------------------
 
 
@@ -1120,6 +1245,9 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             (UserTheme, {"id", "owner"}, backup.THEME_SET_KEYS),
             (Job, {"id", "owner"}, backup.JOB_KEYS),
             (StoryQuestion, {"id", "story"}, backup.STORY_QUESTION_KEYS),
+            (Round, {"id", "job"}, backup.ROUND_KEYS),
+            (Assignment, {"id", "round"}, backup.PICK_KEYS),
+            (ShareRules, {"id", "owner"}, backup.SHARE_RULES_KEYS),
         ]
     ],
 )

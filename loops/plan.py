@@ -30,6 +30,11 @@ class Slot:
     story_status: str = ""  # "Draft" for a draft; a ready story says nothing
     picked: bool = False  # in a suggestion: the user's own pick, kept
 
+    @property
+    def label(self):
+        """Where the scrub's review says a replacement is (sharing.scrub)."""
+        return self.theme_title
+
 
 @dataclass
 class PlannedRound:
@@ -43,6 +48,11 @@ class PlannedRound:
     @property
     def theme_ids(self):
         return [slot.theme_id for slot in self.slots]
+
+    @property
+    def label(self):
+        """Where the scrub's review says a replacement is (sharing.scrub)."""
+        return self.name
 
 
 @dataclass

@@ -14,7 +14,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from interviewprep.params import ModelIdsField
 from jobs.scope import themes_in_view
-from sharing import scrub
 from sharing.forms import KeepField
 from stories.models import Story
 from themes.models import QuestionToAsk, Theme
@@ -262,6 +261,7 @@ def _too_long_for_pdf(request, form, too_long):
 
 
 # Scrub for sharing -------------------------------------------------------------
+
 
 @login_required
 @require_GET

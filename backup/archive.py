@@ -800,6 +800,15 @@ class _Checker:
             return []
         return value
 
+    def bounded(self, value, where, limit, what, per):
+        """A list of at most `limit` items; a longer one is refused, and read as
+        empty so its items get no messages of their own."""
+        items = self.array(value, where)
+        if len(items) > limit:
+            self.error(where, f"{len(items)} {what}, at most {limit} a {per}")
+            return []
+        return items
+
     def at_most(self, items, where, limit, what):
         """Refuse a list longer than one import takes, before reading any of it."""
         if len(items) > limit:
@@ -1217,13 +1226,9 @@ def _validate_theme(check, refs, item, where):
             prompts.append((section, text))
 
     points, keys = [], set()
-    items = check.array(item["points"], f"{where}.points")
-    if len(items) > MAX_THEME_POINTS:
-        check.error(
-            f"{where}.points",
-            f"{len(items)} points, at most {MAX_THEME_POINTS} a theme",
-        )
-        items = []
+    items = check.bounded(
+        item["points"], f"{where}.points", MAX_THEME_POINTS, "points", "theme"
+    )
     for j, point in enumerate(items):
         at = f"{where}.points[{j}]"
         if not check.obj(point, at, POINT_KEYS):
@@ -1260,26 +1265,28 @@ def _validate_job(check, refs, item, where):
     job["status"] = check.choice(item["status"], f"{where}.status", Job.Status.values)
     job["created"] = check.stamp(item["created"], f"{where}.created")
     job["updated"] = check.stamp(item["updated"], f"{where}.updated")
-    themes = {}
-    for j, ref in enumerate(check.array(item["themes"], f"{where}.themes")):
-        theme = refs.theme(check, ref, f"{where}.themes[{j}]")
-        if theme in themes:
-            check.error(f"{where}.themes[{j}]", f"theme '{theme.slug}' is listed twice")
-        elif theme is not None:
-            themes[theme] = None
-    job["themes"] = list(themes)
+    job["themes"] = _themes(
+        check, refs, check.array(item["themes"], f"{where}.themes"), f"{where}.themes"
+    )
     job["rounds"] = _validate_rounds(check, refs, item.get("rounds", []), where)
     return None if len(check.errors) > before else job
 
 
+def _themes(check, refs, items, where):
+    """The themes a list names, each once, in its order."""
+    themes = {}
+    for j, ref in enumerate(items):
+        theme = refs.theme(check, ref, f"{where}[{j}]")
+        if theme in themes:
+            check.error(f"{where}[{j}]", f"theme '{theme.slug}' is listed twice")
+        elif theme is not None:
+            themes[theme] = None
+    return list(themes)
+
+
 def _validate_rounds(check, refs, value, where):
     """A job's loop: [CleanRound], within the loop planner's limits."""
-    items = check.array(value, f"{where}.rounds")
-    if len(items) > ROUNDS_MAX:
-        check.error(
-            f"{where}.rounds", f"{len(items)} rounds, at most {ROUNDS_MAX} a loop"
-        )
-        return []
+    items = check.bounded(value, f"{where}.rounds", ROUNDS_MAX, "rounds", "loop")
     rounds, keys = [], {}
     for j, item in enumerate(items):
         at = f"{where}.rounds[{j}]"
@@ -1293,22 +1300,18 @@ def _validate_rounds(check, refs, value, where):
         fields["date"] = check.day(item["date"], f"{at}.date")
         fields["time"] = check.time(item["time"], f"{at}.time")
         fields["created"] = check.stamp(item["created"], f"{at}.created")
-        themes = {}
-        listed = check.array(item["themes"], f"{at}.themes")
-        if len(listed) > THEMES_PER_ROUND_MAX:
-            check.error(
+        themes = _themes(
+            check,
+            refs,
+            check.bounded(
+                item["themes"],
                 f"{at}.themes",
-                f"{len(listed)} themes, at most {THEMES_PER_ROUND_MAX} a round",
-            )
-            listed = []
-        for k, ref in enumerate(listed):
-            theme = refs.theme(check, ref, f"{at}.themes[{k}]")
-            if theme in themes:
-                check.error(
-                    f"{at}.themes[{k}]", f"theme '{theme.slug}' is listed twice"
-                )
-            elif theme is not None:
-                themes[theme] = None
+                THEMES_PER_ROUND_MAX,
+                "themes",
+                "round",
+            ),
+            f"{at}.themes",
+        )
         picks = {}
         for k, pick in enumerate(check.array(item["stories"], f"{at}.stories")):
             pat = f"{at}.stories[{k}]"
@@ -1332,7 +1335,7 @@ def _validate_rounds(check, refs, value, where):
                 picks[theme] = story
         if len(check.errors) > before:
             continue
-        round_ = CleanRound(fields, list(themes), picks)
+        round_ = CleanRound(fields, themes, picks)
         if round_.key in keys:
             check.error(
                 at,
@@ -1573,13 +1576,9 @@ def _validate_story(check, refs, item, where, version):
 
 def _validate_followups(check, value, where):
     """A story's follow-up ladder: [(question, answer)], as the editor's limits."""
-    items = check.array(value, f"{where}.followups")
-    if len(items) > RUNGS_MAX:
-        check.error(
-            f"{where}.followups",
-            f"{len(items)} follow-up questions, at most {RUNGS_MAX} a story",
-        )
-        return []
+    items = check.bounded(
+        value, f"{where}.followups", RUNGS_MAX, "follow-up questions", "story"
+    )
     followups = []
     for j, rung in enumerate(items):
         at = f"{where}.followups[{j}]"

@@ -17,7 +17,11 @@ Format (version 2)::
      "hidden_questions": [QUESTION],
      "jobs": [{"company": ..., "role": ..., "level": ..., "interview_date": date or
                null, "description": ..., "status": ..., "themes": [THEME],
-               "created": ..., "updated": ...}],
+               "created": ..., "updated": ...,
+               "rounds": [{"name": ..., "interviewer": ..., "date": "2026-12-10",
+                           "time": "14:00:00", "created": ..., "themes": [THEME],
+                           "stories": [{"theme": THEME, "story": uuid}]}]
+               (in date order; only on a job with an interview loop)}],
      "own_questions": [{"text": ..., "created": ...}],
      "own_notes": [{"text": ..., "created": ...}],
      "practice_sessions": [{"question": QUESTION, "story": uuid or null,
@@ -25,7 +29,9 @@ Format (version 2)::
                             "rating": 1-5, "note": ...}],
      "practice_cards": [{"question": QUESTION, "story": uuid or null, "box": 1-5,
                          "due_on": "2024-05-01", "last_rating": 1-5 or null,
-                         "last_practised_on": date or null, "times_practised": ...}]}
+                         "last_practised_on": date or null, "times_practised": ...}],
+     "share_rules": {"companies": ..., "default_company": ..., "names": ...,
+                     "secrets": ...} (only for a user who saved some)}
 
     THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
     QUESTION  a built-in question's [theme slug, position], or {"own": index} for
@@ -41,6 +47,15 @@ themes the user works with, in what order, and which they hid.
 A story's "followups" were added within version 2: a file without them still
 restores, and a story restored from it keeps no ladder (a newer copy replaces the
 story's ladder, as it replaces its tags).
+
+A job's "rounds" (its interview loop) and "share_rules" (the lists "Scrub for
+sharing" uses) were added within version 2 too. A round's "stories" name the
+story planned for each theme it probes, by uuid, and may only name a story in the
+same file. A file without rounds restores its jobs without loops; a file without
+"share_rules" leaves the account's rules as they are, in either mode. Merge: a
+round the job already has (same name, date and time) keeps its themes and picks
+and takes the file's pick only for a theme it has none for; the others are added;
+the account's lists gain the file's entries they lack (_restore_share_rules).
 
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare

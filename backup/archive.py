@@ -17,7 +17,11 @@ Format (version 2)::
      "hidden_questions": [QUESTION],
      "jobs": [{"company": ..., "role": ..., "level": ..., "interview_date": date or
                null, "description": ..., "status": ..., "themes": [THEME],
-               "created": ..., "updated": ...}],
+               "created": ..., "updated": ...,
+               "rounds": [{"name": ..., "interviewer": ..., "date": "2026-12-10",
+                           "time": "14:00:00", "created": ..., "themes": [THEME],
+                           "stories": [{"theme": THEME, "story": uuid}]}]
+               (in date order; only on a job with an interview loop)}],
      "own_questions": [{"text": ..., "created": ...}],
      "own_notes": [{"text": ..., "created": ...}],
      "practice_sessions": [{"question": QUESTION, "story": uuid or null,
@@ -25,7 +29,9 @@ Format (version 2)::
                             "rating": 1-5, "note": ...}],
      "practice_cards": [{"question": QUESTION, "story": uuid or null, "box": 1-5,
                          "due_on": "2024-05-01", "last_rating": 1-5 or null,
-                         "last_practised_on": date or null, "times_practised": ...}]}
+                         "last_practised_on": date or null, "times_practised": ...}],
+     "share_rules": {"companies": ..., "default_company": ..., "names": ...,
+                     "secrets": ...} (only for a user who saved some)}
 
     THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
     QUESTION  a built-in question's [theme slug, position], or {"own": index} for
@@ -41,6 +47,15 @@ themes the user works with, in what order, and which they hid.
 A story's "followups" were added within version 2: a file without them still
 restores, and a story restored from it keeps no ladder (a newer copy replaces the
 story's ladder, as it replaces its tags).
+
+A job's "rounds" (its interview loop) and "share_rules" (the lists "Scrub for
+sharing" uses) were added within version 2 too. A round's "stories" name the
+story planned for each theme it probes, by uuid, and may only name a story in the
+same file. A file without rounds restores its jobs without loops; a file without
+"share_rules" leaves the account's rules as they are, in either mode. Merge: a
+round the job already has (same name, date and time) keeps its themes and picks
+and takes the file's pick only for a theme it has none for; the others are added;
+the account's lists gain the file's entries they lack (_restore_share_rules).
 
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
@@ -68,20 +83,29 @@ import re
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from followups.models import ANSWER_MAX as FOLLOWUP_ANSWER_MAX
 from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
 from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
-from loops.models import Assignment, Round
+from loops.models import NAME_MAX as ROUND_NAME_MAX
+from loops.models import ROUNDS_MAX, THEMES_PER_ROUND_MAX, Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
+from sharing.models import (
+    DESCRIPTION_MAX,
+    LINE_MAX,
+    LIST_MAX_LINES,
+    ShareRules,
+    parse_lines,
+)
 from stories.models import (
     REVISIONS_KEPT,
     TEXT_FIELDS,
@@ -196,6 +220,14 @@ JOB_TEXT = {
 JOB_REQUIRED = {name for name in JOB_TEXT if not Job._meta.get_field(name).blank}
 JOB_FIELDS = [*JOB_TEXT, "interview_date", "status", "created", "updated"]
 JOB_KEYS = {*JOB_FIELDS, "themes"}
+# A job's loop (within version 2, optional: only on a job with rounds).
+ROUND_TEXT = {"name": ROUND_NAME_MAX, "interviewer": ROUND_NAME_MAX}
+ROUND_KEYS = {*ROUND_TEXT, "date", "time", "created", "themes", "stories"}
+PICK_KEYS = {"theme", "story"}
+# The sharing rules' lists, as their form limits them (sharing.forms).
+SHARE_LISTS = ("companies", "names", "secrets")
+SHARE_RULES_KEYS = {*SHARE_LISTS, "default_company"}
+SHARE_LIST_CHARS = LIST_MAX_LINES * (LINE_MAX + 1)
 SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 SLUG_MAX = Theme._meta.get_field("slug").max_length
 TOP_KEYS = {
@@ -214,6 +246,8 @@ TOP_KEYS_V2 = TOP_KEYS | {
     "hidden_questions",
     "jobs",
 }
+# Added within version 2: a file made before them still restores.
+OPTIONAL_KEYS_V2 = {"share_rules"}
 
 
 class Mode:
@@ -335,6 +369,7 @@ def export_data(user):
         ],
         "practice_sessions": _export_sessions(user, names),
         "practice_cards": _export_cards(user, names),
+        **_export_share_rules(user),
     }
 
 
@@ -441,11 +476,67 @@ def _export_jobs(user, names):
             ],
             "created": _stamp(job.created),
             "updated": _stamp(job.updated),
+            **_export_loop(job, names),
         }
-        for job in Job.objects.for_user(user).prefetch_related("themes")
+        for job in Job.objects.for_user(user).prefetch_related("themes", *LOOP_PREFETCH)
     ]
     # Oldest first, ties broken by everything else the file holds, never the id.
     return sorted(jobs, key=lambda j: (j["created"], dumps(j)))
+
+
+# A job's rounds, their themes and picks: three queries for every job at once.
+LOOP_PREFETCH = [
+    "rounds__themes",
+    Prefetch(
+        "rounds__assignments",
+        Assignment.objects.select_related("theme", "story").only(
+            "round", "theme__slug", "theme__owner", "story__uuid", "story__owner"
+        ),
+    ),
+]
+
+
+def _export_loop(job, names):
+    """{"rounds": [...]} for a job with an interview loop, else nothing: a file of
+    a user without loops is as it was before they existed."""
+    rounds = [
+        {
+            "name": r.name,
+            "interviewer": r.interviewer,
+            "date": r.date.isoformat(),
+            "time": r.time.isoformat(),
+            "created": _stamp(r.created),
+            "themes": sorted(
+                _named(names.theme(t) for t in r.themes.all()), key=_ref_order
+            ),
+            "stories": sorted(
+                (
+                    {"theme": ref, "story": str(a.story.uuid)}
+                    for a in r.assignments.all()
+                    if a.story.owner_id == job.owner_id
+                    and (ref := names.theme(a.theme)) is not None
+                ),
+                key=lambda pick: _ref_order(pick["theme"]),
+            ),
+        }
+        for r in job.rounds.all()
+    ]
+    if not rounds:
+        return {}
+    # In the loop's order, ties broken by what the file holds, never the id.
+    return {
+        "rounds": sorted(
+            rounds, key=lambda r: (r["date"], r["time"], r["created"], dumps(r))
+        )
+    }
+
+
+def _export_share_rules(user):
+    """{"share_rules": {...}} for a user who saved some, else nothing."""
+    rules = ShareRules.objects.filter(owner=user).first()
+    if rules is None:
+        return {}
+    return {"share_rules": {name: getattr(rules, name) for name in SHARE_RULES_KEYS}}
 
 
 def _uuid_or_none(story):
@@ -563,6 +654,18 @@ class CleanTheme:
 
 
 @dataclass
+class CleanRound:
+    fields: dict  # name, interviewer, date, time, created
+    themes: list  # [theme]
+    picks: dict  # {theme: story uuid}
+
+    @property
+    def key(self):
+        """What a merge knows a round by within its job."""
+        return (self.fields["name"], self.fields["date"], self.fields["time"])
+
+
+@dataclass
 class CleanBackup:
     version: int = VERSION
     stories: list = field(default_factory=list)
@@ -576,8 +679,11 @@ class CleanBackup:
     sample_questions: list = field(default_factory=list)
     theme_set: list = field(default_factory=list)  # [(theme, position, hidden)]
     hidden_questions: list = field(default_factory=list)  # [question]
-    # Model field values, with "themes" a list of themes.
+    # Model field values, with "themes" a list of themes and "rounds" a list of
+    # CleanRound.
     jobs: list = field(default_factory=list)
+    # ShareRules field values; None where the file has none (the account's stay).
+    share_rules: dict | None = None
 
 
 class _LongNumber:
@@ -670,6 +776,18 @@ class _Checker:
             self.error(where, f"'{_short(value)}' is not a date like 2024-05-01")
             return None
 
+    def time(self, value, where):
+        if isinstance(value, str):
+            try:
+                parsed = time.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                if parsed.tzinfo is None:
+                    return parsed
+        self.error(where, f"'{_short(value)}' is not a time of day like 14:30:00")
+        return None
+
     def stamp(self, value, where, nullable=False):
         if value is None and nullable:
             return None
@@ -696,6 +814,15 @@ class _Checker:
             self.error(where, "must be a list")
             return []
         return value
+
+    def bounded(self, value, where, limit, what, per):
+        """A list of at most `limit` items; a longer one is refused, and read as
+        empty so its items get no messages of their own."""
+        items = self.array(value, where)
+        if len(items) > limit:
+            self.error(where, f"{len(items)} {what}, at most {limit} a {per}")
+            return []
+        return items
 
     def at_most(self, items, where, limit, what):
         """Refuse a list longer than one import takes, before reading any of it."""
@@ -748,6 +875,7 @@ class _Refs:
         self.own_themes = set()
         self.own_points = set()
         self.own_questions = 0
+        self.stories = set()
         if not isinstance(data, dict):
             return
         themes = data.get("themes")
@@ -764,6 +892,11 @@ class _Refs:
         questions = data.get("sample_questions")
         if isinstance(questions, list):
             self.own_questions = len(questions)
+        stories = data.get("stories")
+        # Even a story refused for a problem of its own: its message says why.
+        self.stories = {
+            _story_uuid(item) for item in (stories if isinstance(stories, list) else [])
+        } - {None}
 
     def theme(self, check, value, where):
         """A theme reference: a built-in theme's slug, or {"own": slug}."""
@@ -832,6 +965,23 @@ class _Refs:
         return None
 
 
+def _story_ref(check, refs, value, where, what):
+    """A story's uuid, which must be a story in the file: a file cannot point at
+    another account's story (those are refused) nor at one it lacks."""
+    story_uuid = _story_uuid({"uuid": value})
+    if story_uuid is None:
+        check.error(where, "must be a story's UUID")
+    elif story_uuid not in refs.stories:
+        check.error(
+            where,
+            f"'{story_uuid}' is not a story in this file; {what} can only name the "
+            "file's own stories",
+        )
+    else:
+        return story_uuid
+    return None
+
+
 def _own(value):
     """The key of {"own": key}, or None when `value` is not of that shape."""
     if isinstance(value, dict) and value.keys() == {"own"}:
@@ -874,7 +1024,10 @@ def validate(data, user):
                 f"versions {', '.join(map(str, VERSIONS[:-1]))} and {VERSIONS[-1]}."
             ]
         )
-    check.obj(data, "", TOP_KEYS_V2 if version >= 2 else TOP_KEYS)
+    if version >= 2:
+        check.obj(data, "", TOP_KEYS_V2, optional=OPTIONAL_KEYS_V2)
+    else:
+        check.obj(data, "", TOP_KEYS)
     refs = _Refs(_Playbook(), data if version >= 2 else None)
     clean = CleanBackup(version=version)
     seen = set()
@@ -943,6 +1096,7 @@ def validate(data, user):
             clean.practice_cards.append(card)
     if version >= 2:
         _validate_own(check, refs, data, clean)
+        clean.share_rules = _validate_share_rules(check, data.get("share_rules"))
     check.errors.extend(
         _foreign_story_errors([_story_uuid(item) for item in items], user)
     )
@@ -1087,13 +1241,9 @@ def _validate_theme(check, refs, item, where):
             prompts.append((section, text))
 
     points, keys = [], set()
-    items = check.array(item["points"], f"{where}.points")
-    if len(items) > MAX_THEME_POINTS:
-        check.error(
-            f"{where}.points",
-            f"{len(items)} points, at most {MAX_THEME_POINTS} a theme",
-        )
-        items = []
+    items = check.bounded(
+        item["points"], f"{where}.points", MAX_THEME_POINTS, "points", "theme"
+    )
     for j, point in enumerate(items):
         at = f"{where}.points[{j}]"
         if not check.obj(point, at, POINT_KEYS):
@@ -1115,7 +1265,7 @@ def _validate_theme(check, refs, item, where):
 
 
 def _validate_job(check, refs, item, where):
-    if not check.obj(item, where, JOB_KEYS):
+    if not check.obj(item, where, JOB_KEYS, optional={"rounds"}):
         return None
     before = len(check.errors)
     job = {
@@ -1130,15 +1280,113 @@ def _validate_job(check, refs, item, where):
     job["status"] = check.choice(item["status"], f"{where}.status", Job.Status.values)
     job["created"] = check.stamp(item["created"], f"{where}.created")
     job["updated"] = check.stamp(item["updated"], f"{where}.updated")
+    job["themes"] = _themes(
+        check, refs, check.array(item["themes"], f"{where}.themes"), f"{where}.themes"
+    )
+    job["rounds"] = _validate_rounds(check, refs, item.get("rounds", []), where)
+    return None if len(check.errors) > before else job
+
+
+def _themes(check, refs, items, where):
+    """The themes a list names, each once, in its order."""
     themes = {}
-    for j, ref in enumerate(check.array(item["themes"], f"{where}.themes")):
-        theme = refs.theme(check, ref, f"{where}.themes[{j}]")
+    for j, ref in enumerate(items):
+        theme = refs.theme(check, ref, f"{where}[{j}]")
         if theme in themes:
-            check.error(f"{where}.themes[{j}]", f"theme '{theme.slug}' is listed twice")
+            check.error(f"{where}[{j}]", f"theme '{theme.slug}' is listed twice")
         elif theme is not None:
             themes[theme] = None
-    job["themes"] = list(themes)
-    return None if len(check.errors) > before else job
+    return list(themes)
+
+
+def _validate_rounds(check, refs, value, where):
+    """A job's loop: [CleanRound], within the loop planner's limits."""
+    items = check.bounded(value, f"{where}.rounds", ROUNDS_MAX, "rounds", "loop")
+    rounds, keys = [], {}
+    for j, item in enumerate(items):
+        at = f"{where}.rounds[{j}]"
+        if not check.obj(item, at, ROUND_KEYS):
+            continue
+        before = len(check.errors)
+        fields = {
+            name: check.text(item[name], f"{at}.{name}", limit, required=name == "name")
+            for name, limit in ROUND_TEXT.items()
+        }
+        fields["date"] = check.day(item["date"], f"{at}.date")
+        fields["time"] = check.time(item["time"], f"{at}.time")
+        fields["created"] = check.stamp(item["created"], f"{at}.created")
+        themes = _themes(
+            check,
+            refs,
+            check.bounded(
+                item["themes"],
+                f"{at}.themes",
+                THEMES_PER_ROUND_MAX,
+                "themes",
+                "round",
+            ),
+            f"{at}.themes",
+        )
+        picks = {}
+        for k, pick in enumerate(check.array(item["stories"], f"{at}.stories")):
+            pat = f"{at}.stories[{k}]"
+            if not check.obj(pick, pat, PICK_KEYS):
+                continue
+            theme = refs.theme(check, pick["theme"], f"{pat}.theme")
+            story = _story_ref(check, refs, pick["story"], f"{pat}.story", "a loop")
+            if theme is None or story is None:
+                continue
+            if theme not in themes:
+                check.error(
+                    f"{pat}.theme", f"theme '{theme.slug}' is not one this round probes"
+                )
+            elif theme in picks:
+                check.error(
+                    f"{pat}.theme",
+                    f"theme '{theme.slug}' has a story already; a round plans one "
+                    "story a theme",
+                )
+            else:
+                picks[theme] = story
+        if len(check.errors) > before:
+            continue
+        round_ = CleanRound(fields, themes, picks)
+        if round_.key in keys:
+            check.error(
+                at,
+                f"has the same name, date and time as {where}.rounds[{keys[round_.key]}]",
+            )
+        else:
+            keys[round_.key] = j
+            rounds.append(round_)
+    return rounds
+
+
+def _validate_share_rules(check, value):
+    """The sharing rules: their lists within what their form takes."""
+    if value is None or not check.obj(value, "share_rules", SHARE_RULES_KEYS):
+        return None
+    before = len(check.errors)
+    rules = {
+        "default_company": check.text(
+            value["default_company"], "share_rules.default_company", DESCRIPTION_MAX
+        )
+    }
+    for name in SHARE_LISTS:
+        where = f"share_rules.{name}"
+        text = rules[name] = check.text(value[name], where, SHARE_LIST_CHARS)
+        lines = parse_lines(text)
+        if len(lines) > LIST_MAX_LINES:
+            check.error(where, f"{len(lines)} lines, at most {LIST_MAX_LINES}")
+        for line in lines:
+            if len(line) > LINE_MAX:
+                check.error(
+                    where,
+                    f"“{_short(line, 40)}” is {len(line)} characters long; a line "
+                    f"takes at most {LINE_MAX}",
+                )
+                break
+    return None if len(check.errors) > before else rules
 
 
 def _foreign_story_errors(uuids, user):
@@ -1343,13 +1591,9 @@ def _validate_story(check, refs, item, where, version):
 
 def _validate_followups(check, value, where):
     """A story's follow-up ladder: [(question, answer)], as the editor's limits."""
-    items = check.array(value, f"{where}.followups")
-    if len(items) > RUNGS_MAX:
-        check.error(
-            f"{where}.followups",
-            f"{len(items)} follow-up questions, at most {RUNGS_MAX} a story",
-        )
-        return []
+    items = check.bounded(
+        value, f"{where}.followups", RUNGS_MAX, "follow-up questions", "story"
+    )
     followups = []
     for j, rung in enumerate(items):
         at = f"{where}.followups[{j}]"
@@ -1406,6 +1650,7 @@ class Outcome:
     questions_added: int = 0
     jobs_added: int = 0
     jobs_updated: int = 0
+    rounds_added: int = 0
 
 
 def restore(clean, user, mode):
@@ -1587,6 +1832,12 @@ def _restore(clean, user, mode, revisions, stories):
             if text not in have
         )
     _merge_practice(clean, user, outcome, rows)
+    # Every story of the file is the account's by now: the ids its loops need.
+    stories = {u: s.pk for u, s in existing.items()} | {
+        item.uuid: story.pk for story, item in added
+    }
+    outcome.rounds_added = _restore_loops(clean, user, mode, rows, stories)
+    _restore_share_rules(clean, user, mode)
     return outcome
 
 
@@ -1621,9 +1872,9 @@ def _delete_themes(user):
 
 
 def _own_content(user):
-    """A user's own themes and questions, set, hidden questions and jobs, each after
-    whatever refers to it (once the user's stories and practice are deleted). The
-    jobs' interview loops go with them: a backup does not hold them yet."""
+    """A user's own themes and questions, set, hidden questions and jobs (with their
+    interview loops), each after whatever refers to it (once the user's stories and
+    practice are deleted)."""
     return [
         Assignment.objects.filter(round__job__owner=user),
         Round.themes.through.objects.filter(round__job__owner=user),
@@ -1654,9 +1905,10 @@ def _delete_tree(queryset):
         through = m2m.remote_field.through
         if through._meta.auto_created:
             _delete(through.objects.filter(**{f"{m2m.m2m_field_name()}__in": pks}))
-    for relation in model._meta.related_objects:
-        if relation.many_to_many:
-            continue  # the other side's auto-created table, if any, is its own
+    # Hidden ones too (related_name="+", as a loop's Assignment.story has).
+    for relation in model._meta.get_fields(include_hidden=True):
+        if relation.concrete or not relation.auto_created or relation.many_to_many:
+            continue  # not a relation from another table to this one
         children = relation.related_model._base_manager.filter(
             **{f"{relation.field.name}__in": pks}
         )
@@ -1881,6 +2133,108 @@ def _restore_jobs(clean, user, mode, rows):
 
 def _job_identity(job):
     return (job["company"], job["role"], job["created"])
+
+
+def _restore_loops(clean, user, mode, rows, stories):
+    """Write the rounds of the file's jobs (written by now), their themes and the
+    stories planned for them (`stories`: {uuid: pk}).
+
+    Merge: a round the job already has (the same name, date and time) keeps its
+    themes and picks, and takes the file's pick only for a theme it probes and has
+    no story for; the others are added, while the loop has room (ROUNDS_MAX).
+    Returns how many rounds were added."""
+    if not any(job["rounds"] for job in clean.jobs):
+        return 0
+    jobs = {
+        tuple(identity): pk
+        for pk, *identity in Job.objects.for_user(user).values_list(
+            "pk", "company", "role", "created"
+        )
+    }
+    mine = Round.objects.filter(job__owner=user)
+    have, sizes, probes, planned = {}, Counter(), set(), set()
+    if mode == Mode.MERGE:
+        for pk, job, *key in mine.values_list("pk", "job", "name", "date", "time"):
+            have[(job, *key)] = pk
+            sizes[job] += 1
+        probes = set(
+            Round.themes.through.objects.filter(round__in=mine).values_list(
+                "round", "theme"
+            )
+        )
+        planned = set(
+            Assignment.objects.filter(round__in=mine).values_list("round", "theme")
+        )
+    new, old = [], []
+    for job in clean.jobs:
+        pk = jobs[_job_identity(job)]
+        for round_ in job["rounds"]:
+            if (pk, *round_.key) in have:
+                old.append((have[(pk, *round_.key)], round_))
+            elif sizes[pk] < ROUNDS_MAX:
+                sizes[pk] += 1
+                new.append((pk, round_))
+    names = ["name", "interviewer", "date", "time", "created"]
+    fields = [Round._meta.get_field(name) for name in names]
+    _insert(
+        Round,
+        ["job", *names],
+        [
+            [pk, *(f.get_db_prep_save(r.fields[f.name], connection) for f in fields)]
+            for pk, r in new
+        ],
+    )
+    if new:
+        for pk, job, *key in mine.filter(job__in={pk for pk, _ in new}).values_list(
+            "pk", "job", "name", "date", "time"
+        ):
+            have.setdefault((job, *key), pk)
+    added = [(have[(pk, *r.key)], r) for pk, r in new]
+    _insert(
+        Round.themes.through,
+        ["round", "theme"],
+        [[pk, rows.theme(theme)] for pk, r in added for theme in r.themes],
+    )
+    picks = {}
+    for kept, pairs in ((False, added), (True, old)):
+        for pk, r in pairs:
+            for theme, story in r.picks.items():
+                slot = (pk, rows.theme(theme))
+                if kept and (slot not in probes or slot in planned):
+                    continue
+                picks.setdefault(slot, stories[story])
+    _insert(
+        Assignment,
+        ["round", "theme", "story"],
+        [[*slot, story] for slot, story in picks.items()],
+    )
+    return len(new)
+
+
+def _restore_share_rules(clean, user, mode):
+    """Replace: the file's rules, when it has some. Merge: the account's lists gain
+    the file's entries they lack (a term the account lists keeps its replacement),
+    and its own stand-in for companies stays."""
+    if clean.share_rules is None:
+        return
+    mine = ShareRules.objects.filter(owner=user)
+    if mode == Mode.REPLACE:
+        if not mine.update(**clean.share_rules):
+            ShareRules.objects.create(owner=user, **clean.share_rules)
+        return
+    rules = mine.first()
+    if rules is None:
+        ShareRules.objects.create(owner=user, **clean.share_rules)
+        return
+    for name in SHARE_LISTS:
+        lines, terms = [], set()
+        for line in parse_lines(getattr(rules, name) + "\n" + clean.share_rules[name]):
+            term = line if name == "names" else line.partition("=")[0].strip()
+            if term.casefold() not in terms:
+                terms.add(term.casefold())
+                lines.append(line)
+        setattr(rules, name, "\n".join(lines[:LIST_MAX_LINES]))
+    rules.save()
 
 
 def _new_pairs(user, targets, have):

@@ -117,6 +117,11 @@ def _import(request):
         parts.append(
             f"{outcome.jobs_added + outcome.jobs_updated} jobs added or updated"
         )
+    if outcome.rounds_added:
+        parts.append(
+            f"{outcome.rounds_added} interview round"
+            f"{'' if outcome.rounds_added == 1 else 's'} added"
+        )
     if outcome.sessions_added:
         parts.append(f"{outcome.sessions_added} practice rounds added")
     if outcome.cards_added or outcome.cards_updated:

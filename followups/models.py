@@ -80,3 +80,12 @@ class Rung(models.Model):
                     rung.position = position
                     changed.append(rung)
             Rung.objects.bulk_update(changed, ["position"])
+
+
+def copy_ladder(sender, original, copy, **kwargs):
+    """story_duplicated's receiver: the copy gets the original's ladder, in order,
+    in one INSERT."""
+    Rung.objects.bulk_create(
+        Rung(story=copy, position=r.position, question=r.question, answer=r.answer)
+        for r in Rung.objects.for_story(original)
+    )

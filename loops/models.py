@@ -2,6 +2,7 @@
 user plans to tell for each (round, theme)."""
 
 from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,6 +84,30 @@ class AssignmentQuerySet(models.QuerySet):
             self.bulk_create(
                 Assignment(round_id=round_id, theme_id=theme_id, story_id=story_id)
                 for (round_id, theme_id), story_id in pairs.items()
+            )
+
+    def fill_plan(self, job, pairs):
+        """Plan `pairs` ({(round pk, theme pk): story pk}) in the slots that have
+        no live story; the rest of the job's plan stays as the user made it.
+
+        A slot's row for a story since retired or trashed (which the plan counts as
+        none) makes way; a slot the user filled since the suggestion was made keeps
+        their pick (the conflict is ignored)."""
+        if not pairs:
+            return
+        slots = Q()
+        for round_id, theme_id in pairs:
+            slots |= Q(round_id=round_id, theme_id=theme_id)
+        with transaction.atomic():
+            self.of_job(job).filter(slots).exclude(
+                story__in=live_stories(job.owner)
+            ).delete()
+            self.bulk_create(
+                (
+                    Assignment(round_id=round_id, theme_id=theme_id, story_id=story_id)
+                    for (round_id, theme_id), story_id in pairs.items()
+                ),
+                ignore_conflicts=True,
             )
 
 

@@ -28,6 +28,12 @@ class Slot:
     story_id: int | None = None
     story_title: str = ""
     story_status: str = ""  # "Draft" for a draft; a ready story says nothing
+    picked: bool = False  # in a suggestion: the user's own pick, kept
+
+    @property
+    def label(self):
+        """Where the scrub's review says a replacement is (sharing.scrub)."""
+        return self.theme_title
 
 
 @dataclass
@@ -42,6 +48,11 @@ class PlannedRound:
     @property
     def theme_ids(self):
         return [slot.theme_id for slot in self.slots]
+
+    @property
+    def label(self):
+        """Where the scrub's review says a replacement is (sharing.scrub)."""
+        return self.name
 
 
 @dataclass
@@ -144,17 +155,21 @@ class Candidate:
     lead_theme_ids: frozenset = frozenset()
 
 
-def suggest(rounds, candidates):
-    """{(round pk, theme id): story pk} for the rounds' themes, from `candidates`.
+def suggest(rounds, candidates, taken=None):
+    """{(round pk, theme id): story pk} for the rounds' empty slots, from
+    `candidates`.
 
-    `rounds`: objects with `pk` and `theme_ids`, in the loop's order. A story is
-    planned at most once in the loop, and only for a theme it is tagged with. For
-    each slot the best free story comes first: ready before draft, then the user's
-    lead story for the theme, then the higher readiness score, then the lower pk
-    (so the same bank always gives the same plan). Slots with fewer tagged stories
-    are filled first, so a story that is the only one for a theme is not spent on
-    a theme that had others. A slot no free story fits is left out.
+    `rounds`: objects with `pk` and `theme_ids`, in the loop's order. `taken`: the
+    slots the user already filled by hand ({(round pk, theme id): story pk}): they
+    are left as they are, and their stories count as planned. A story is planned at
+    most once in the loop, and only for a theme it is tagged with. For each slot the
+    best free story comes first: ready before draft, then the user's lead story for
+    the theme, then the higher readiness score, then the lower pk (so the same bank
+    always gives the same plan). Slots with fewer tagged stories are filled first,
+    so a story that is the only one for a theme is not spent on a theme that had
+    others. A slot no free story fits is left out.
     """
+    taken = taken or {}
     tagged = defaultdict(list)
     for c in candidates:
         for theme_id in c.theme_ids:
@@ -172,9 +187,10 @@ def suggest(rounds, candidates):
         (position, r.pk, theme_id)
         for position, r in enumerate(rounds)
         for theme_id in dict.fromkeys(r.theme_ids)
+        if (r.pk, theme_id) not in taken
     ]
     slots.sort(key=lambda s: (len(tagged[s[2]]), s[0]))
-    used = set()
+    used = set(taken.values())
     plan = {}
     for _, round_pk, theme_id in slots:
         for c in tagged[theme_id]:
@@ -218,15 +234,30 @@ def candidates(user, theme_ids):
     ]
 
 
-def suggested_plan(job):
-    """The job's plan as the suggestion would fill it, and its pairs to save."""
+def suggested_plan(job, keep_picks=True):
+    """The job's plan as the suggestion would fill it, and its pairs to save.
+
+    Keeping picks (the default), the stories the user planned are kept (marked
+    `picked`) and the pairs fill only the empty slots; otherwise the suggestion
+    starts from an empty plan and its pairs are the whole plan."""
     plan = build(job)
+    taken = {}
+    if keep_picks:
+        taken = {
+            (r.pk, slot.theme_id): slot.story_id
+            for r in plan.rounds
+            for slot in r.slots
+            if slot.story_id is not None
+        }
     theme_ids = sorted({t for r in plan.rounds for t in r.theme_ids})
     pool = candidates(job.owner, theme_ids)
-    pairs = suggest(plan.rounds, pool)
+    pairs = suggest(plan.rounds, pool, taken)
     by_pk = {c.pk: c for c in pool}
     for r in plan.rounds:
         for slot in r.slots:
+            if (r.pk, slot.theme_id) in taken:
+                slot.picked = True
+                continue
             pk = pairs.get((r.pk, slot.theme_id))
             story = by_pk.get(pk)
             slot.story_id = pk

@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/<id:pk>/plan.md", views.plan_markdown, name="markdown"),
     path("jobs/<id:pk>/print/", views.plan_print, name="print"),
     path("jobs/<id:pk>/plan.pdf", views.plan_pdf, name="pdf"),
+    path("jobs/<id:pk>/scrub/", views.plan_scrub, name="scrub"),
     path("rounds/<id:pk>/", views.edit_round, name="edit_round"),
     path("rounds/<id:pk>/delete/", views.delete_round, name="delete_round"),
     path("rounds/<id:pk>/stories/", views.assign, name="assign"),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from interviewprep.params import parse_id
 from jobs.models import Job
+from prepsheet.scrubbing import ScrubForm, review_context, reviewed_first, scrubbed
 from prepsheet.sheet import PDF_MAX_PAGES, TooLongForPdf
 from stories.models import Story, StoryTheme
 
@@ -180,19 +181,39 @@ def assign(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request, pk):
-    """GET shows the suggested plan; POST (Accept) makes it the job's plan."""
+    """GET shows the suggested plan; POST (Accept) saves it.
+
+    By default the suggestion keeps the stories the user picked and fills only the
+    empty slots. `fresh=1` (a separate choice, previewed like the other) starts
+    from an empty plan, and accepting it replaces every story planned."""
     job = _get_job(request, pk)
-    suggestion, pairs = loop_plan.suggested_plan(job)
+    fresh = (request.POST if request.method == "POST" else request.GET).get(
+        "fresh"
+    ) == "1"
+    suggestion, pairs = loop_plan.suggested_plan(job, keep_picks=not fresh)
     if request.method == "POST":
-        Assignment.objects.replace_plan(job, pairs)
-        messages.success(
-            request, "Accepted the suggested plan. Change any story below."
-        )
+        if fresh:
+            Assignment.objects.replace_plan(job, pairs)
+            done = "Replaced the plan with the suggestion."
+        else:
+            Assignment.objects.fill_plan(job, pairs)
+            done = (
+                f"Filled {len(pairs)} empty slot{'s' if len(pairs) != 1 else ''} "
+                "from the suggestion; your own picks are as they were."
+            )
+        messages.success(request, f"{done} Change any story below.")
         return redirect(_plan_url(job))
+    picked = sum(s.picked for r in suggestion.rounds for s in r.slots)
     return render(
         request,
         "loops/suggest.html",
-        {"job": job, "plan": suggestion, "filled": len(pairs)},
+        {
+            "job": job,
+            "plan": suggestion,
+            "filled": len(pairs),
+            "picked": picked,
+            "fresh": fresh,
+        },
     )
 
 
@@ -200,12 +221,19 @@ def _filename(job, extension):
     return f"interview-loop-{job.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+def _plan(request, job):
+    """The job's plan as the query asks for it: scrubbed for sharing, with the
+    replacements the user chose to keep left as written."""
+    return scrubbed(request.user, ScrubForm(request.GET), loop_plan.build(job))
+
+
 @login_required
 @require_GET
+@reviewed_first("loops:scrub")
 def plan_markdown(request, pk):
     job = _get_job(request, pk)
     response = HttpResponse(
-        loop_plan.to_markdown(loop_plan.build(job)),
+        loop_plan.to_markdown(_plan(request, job)),
         content_type="text/markdown; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(job, "md")}"'
@@ -214,19 +242,21 @@ def plan_markdown(request, pk):
 
 @login_required
 @require_GET
+@reviewed_first("loops:scrub")
 def plan_print(request, pk):
     job = _get_job(request, pk)
-    return HttpResponse(loop_plan.to_html(loop_plan.build(job), request, job=job))
+    return HttpResponse(loop_plan.to_html(_plan(request, job), request, job=job))
 
 
 @login_required
 @require_GET
+@reviewed_first("loops:scrub")
 def plan_pdf(request, pk):
     job = _get_job(request, pk)
     paper = request.GET.get("paper")
     paper = paper if paper in PAPERS else "a4"
     try:
-        pdf = loop_plan.to_pdf(loop_plan.build(job), paper)
+        pdf = loop_plan.to_pdf(_plan(request, job), paper)
     except TooLongForPdf:
         messages.error(
             request,
@@ -237,3 +267,37 @@ def plan_pdf(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(job, "pdf")}"'
     return response
+
+
+@login_required
+@require_GET
+def plan_scrub(request, pk):
+    """The review of a scrubbed plan, as the prep sheet's: every replacement, each
+    with a box to leave it as written, then the downloads."""
+    job = _get_job(request, pk)
+    form = ScrubForm(request.GET)
+    form.is_valid()
+    # The paper is the PDF button's own choice, not an option to carry.
+    query = request.GET.copy()
+    query.pop("paper", None)
+    context = review_context(
+        request.user, form, loop_plan.build(job), query.urlencode()
+    )
+    pdf = reverse("loops:pdf", args=[job.pk])
+    return render(
+        request,
+        "prepsheet/scrub_review.html",
+        {
+            **context,
+            "what": f"Interview loop · {job}",
+            "review_url": reverse("loops:scrub", args=[job.pk]),
+            "back_url": _plan_url(job),
+            "back_label": "Back to the interview loop",
+            "downloads": [
+                ("Download Markdown", reverse("loops:markdown", args=[job.pk]), ""),
+                ("Download PDF (A4)", pdf, "a4"),
+                ("Download PDF (US Letter)", pdf, "letter"),
+                ("Print view", reverse("loops:print", args=[job.pk]), ""),
+            ],
+        },
+    )

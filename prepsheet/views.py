@@ -14,14 +14,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from interviewprep.params import ModelIdsField
 from jobs.scope import themes_in_view
-from sharing import scrub
 from sharing.forms import KeepField
 from stories.models import Story
 from themes.models import QuestionToAsk, Theme
 
 from . import sheet as prepsheet
 from .models import OWN_TEXT_MAX, OwnNote, OwnQuestion
-from .scrubbing import reviewed_first, rules_for, scrubbed
+from .scrubbing import review_context, reviewed_first, scrubbed
 
 # Stories the builder's live preview shows; the downloads hold every one. The preview
 # is swapped in on every change and should stay under 10 KB (tests/test_prep_sheet.py
@@ -187,7 +186,7 @@ def _filename(extension):
 
 @login_required
 @require_GET
-@reviewed_first
+@reviewed_first("prepsheet:scrub")
 def prep_sheet_markdown(request):
     _, sheet = _sheet(request)
     response = HttpResponse(
@@ -199,7 +198,7 @@ def prep_sheet_markdown(request):
 
 @login_required
 @require_GET
-@reviewed_first
+@reviewed_first("prepsheet:scrub")
 def prep_sheet_print(request):
     form, sheet = _sheet(request)
     return HttpResponse(prepsheet.to_html(sheet, request, query=form.query()))
@@ -207,7 +206,7 @@ def prep_sheet_print(request):
 
 @login_required
 @require_GET
-@reviewed_first
+@reviewed_first("prepsheet:scrub")
 def prep_sheet_pdf_wait(request):
     """A page to look at while the PDF is made (up to ten seconds for a long sheet):
     the Refresh header then asks for the PDF, which downloads and leaves this page in
@@ -224,7 +223,7 @@ def prep_sheet_pdf_wait(request):
 
 @login_required
 @require_GET
-@reviewed_first
+@reviewed_first("prepsheet:scrub")
 def prep_sheet_pdf(request):
     form, sheet = _sheet(request)
     paper = form.cleaned_data.get("paper") or "a4"
@@ -263,9 +262,6 @@ def _too_long_for_pdf(request, form, too_long):
 
 # Scrub for sharing -------------------------------------------------------------
 
-# Places listed per replacement on the review; the count says how many more.
-PLACES_SHOWN = 4
-
 
 @login_required
 @require_GET
@@ -274,32 +270,21 @@ def prep_sheet_scrub(request):
     it as written, and the download buttons, which carry those choices."""
     form = _sheet_form(request)
     sheet = prepsheet.build(request.user, form.options())
-    rules = rules_for(request.user, form)
-    changes = scrub.changes(sheet, rules)
-    options = QueryDict(form.query(), mutable=True)
-    options.pop("reviewed", None)
-    options["scrub"] = "on"
-    back = options.urlencode()
-    for name in ("keep", "scrub"):
-        options.pop(name, None)
+    context = review_context(request.user, form, sheet, form.query())
     return render(
         request,
         "prepsheet/scrub_review.html",
         {
-            "changes": [
-                (
-                    change,
-                    change.where[:PLACES_SHOWN],
-                    max(0, len(change.where) - PLACES_SHOWN),
-                )
-                for change in changes
+            **context,
+            "what": "Prep sheet",
+            "review_url": reverse("prepsheet:scrub"),
+            "back_url": f"{reverse('prepsheet:index')}?{context['back_query']}",
+            "back_label": "Back to the prep sheet builder",
+            "downloads": [
+                ("Download Markdown", reverse("prepsheet:markdown"), ""),
+                ("Download PDF", reverse("prepsheet:pdf_wait"), ""),
+                ("Print view", reverse("prepsheet:print"), ""),
             ],
-            "replaced": sum(not change.kept for change in changes),
-            "suggestions": scrub.suggest_names(sheet, rules),
-            "options": [
-                (name, value) for name, values in options.lists() for value in values
-            ],
-            "back_query": back,
         },
     )
 

@@ -4,6 +4,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +34,11 @@ LIST_FIELDS = [
     "updated",
     "deleted_at",
 ]
+
+# Sent inside Story.duplicate()'s transaction with `original` and `copy`: a feature
+# that hangs its own rows on a story (followups' ladder) copies them, and stories
+# need not know the feature exists.
+story_duplicated = Signal()
 
 
 class StaleVersion(Exception):
@@ -291,6 +297,9 @@ class Story(models.Model):
             )
             copy.questions.set(self.questions.all())
             copy.checked_points.set(self.checked_points.all())
+            # Inside the transaction: what a feature copies with the story is part of
+            # the one duplication, all or nothing.
+            story_duplicated.send(sender=Story, original=self, copy=copy)
         return copy
 
     def move_to_trash(self):

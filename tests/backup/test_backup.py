@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from backup import archive as backup
 from followups.models import Rung
+from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
+from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryTheme
-from tests.factories import make_story
+from tests.factories import make_job, make_round, make_story
 from themes.models import SampleQuestion, Theme, ThemePoint
 
 
@@ -141,7 +143,17 @@ def everything():
     }
 
 
-def test_export_delete_import_export_gives_the_same_bytes(alice_client, alice, bank):
+def test_export_delete_import_export_gives_the_same_bytes(
+    alice_client, alice, bank, themes
+):
+    # A loop planned with a story since trashed, and the sharing rules.
+    one, two = themes[:2]
+    job = make_job(alice, themes=[one, two], company="Acme", role="ML Engineer")
+    make_round(job, themes=[one, two], name="Onsite", interviewer="Dana").assign(
+        one, Story.objects.get(title="In the trash")
+    )
+    make_round(job, themes=[two], name="Screen").assign(two, bank)
+    ShareRules.objects.create(owner=alice, companies="Acme = a retailer", names="Dana")
     first = export(alice_client)
     data = json.loads(first)
     assert data["format"] == "interviewprep-backup" and data["version"] == 2
@@ -152,15 +164,20 @@ def test_export_delete_import_export_gives_the_same_bytes(alice_client, alice, b
         None,
         data["stories"][0]["uuid"],
     }
+    assert [len(r["stories"]) for r in data["jobs"][0]["rounds"]] == [1, 1]
+    assert data["share_rules"]["names"] == "Dana"
 
     Story.objects.for_user(alice).delete()
     OwnQuestion.objects.for_user(alice).delete()
     OwnNote.objects.for_user(alice).delete()
     PracticeSession.objects.for_user(alice).delete()
     PracticeCard.objects.for_user(alice).delete()
+    Job.objects.for_user(alice).delete()
+    ShareRules.objects.filter(owner=alice).delete()
     emptied = json.loads(export(alice_client))
     assert emptied["stories"] == emptied["practice_sessions"] == []
-    assert emptied["practice_cards"] == []
+    assert emptied["practice_cards"] == emptied["jobs"] == []
+    assert "share_rules" not in emptied
 
     response = upload(alice_client, first)
     assert response.status_code == 302

@@ -6,7 +6,7 @@ trip here is checked on both."""
 
 import copy
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,12 +16,14 @@ from django.utils.html import escape
 
 from backup import archive as backup
 from jobs.models import Job
+from loops.models import ROUNDS_MAX, Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
+from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryQuestion, StoryTheme
 from tests.backup.test_backup import DELETE, bad, export, upload
-from tests.factories import make_story, make_user
+from tests.factories import make_round, make_story, make_user
 from themes.models import (
     HiddenQuestion,
     SampleQuestion,
@@ -140,6 +142,26 @@ def bank(alice, bob, built_in):
     )
     acme.themes.set([failures, shipping])
     Job.objects.create(owner=alice, company="Beta", role="Staff Engineer")
+    # Acme's loop: a round probing a built-in and an own theme, one of them planned,
+    # and a round planned with a theme the job does not list.
+    onsite = make_round(
+        acme,
+        themes=[failures, shipping],
+        name="Onsite — ML “deep dive”",
+        interviewer="Dana Xu",
+        date=date(2026, 12, 14),
+        time=time(10, 30),
+    )
+    onsite.assign(shipping, story)
+    screen = make_round(acme, themes=[leadership], name="Phone screen")
+    screen.assign(leadership, story)
+    ShareRules.objects.create(
+        owner=alice,
+        companies="Acme = a large retailer\nInitech",
+        default_company="a former employer",
+        names="Priya Sharma",
+        secrets="Falcon = an internal project",
+    )
 
     day = date(2026, 3, 2)
     record_practice(alice, first_own, story, 4, 90, today=day, now=at(day))
@@ -147,8 +169,12 @@ def bank(alice, bob, built_in):
 
     secret = make_theme(bob, "Bob's secret theme")
     own_question(bob, failures, 1, "Bob's own question")
-    Job.objects.create(owner=bob, company="Bob's employer", role="Bob's role")
-    make_story(bob, themes=[secret], title="Bob's story")
+    bobs_job = Job.objects.create(
+        owner=bob, company="Bob's employer", role="Bob's role"
+    )
+    bobs_story = make_story(bob, themes=[secret], title="Bob's story")
+    make_round(bobs_job, themes=[secret], name="Bob's round").assign(secret, bobs_story)
+    ShareRules.objects.create(owner=bob, names="Bob's colleague")
     return story
 
 
@@ -174,6 +200,10 @@ def everything():
                 HiddenQuestion,
                 Job,
                 Job.themes.through,
+                Round,
+                Round.themes.through,
+                Assignment,
+                ShareRules,
                 OwnQuestion,
                 OwnNote,
                 PracticeSession,
@@ -282,8 +312,36 @@ def test_the_backup_holds_own_content_by_key_and_built_in_content_by_natural_key
         "themes": [ML[0], own],
         "created": acme["created"],
         "updated": acme["updated"],
+        # In date order; each pick names its theme and the file's story.
+        "rounds": [
+            {
+                "name": "Phone screen",
+                "interviewer": "",
+                "date": "2026-12-10",
+                "time": "14:00:00",
+                "created": acme["rounds"][0]["created"],
+                "themes": [ML[1]],
+                "stories": [{"theme": ML[1], "story": str(bank.uuid)}],
+            },
+            {
+                "name": "Onsite — ML “deep dive”",
+                "interviewer": "Dana Xu",
+                "date": "2026-12-14",
+                "time": "10:30:00",
+                "created": acme["rounds"][1]["created"],
+                "themes": [ML[0], own],
+                "stories": [{"theme": own, "story": str(bank.uuid)}],
+            },
+        ],
+    }
+    assert data["share_rules"] == {
+        "companies": "Acme = a large retailer\nInitech",
+        "default_company": "a former employer",
+        "names": "Priya Sharma",
+        "secrets": "Falcon = an internal project",
     }
     assert beta["themes"] == [] and beta["interview_date"] is None
+    assert "rounds" not in beta
     assert [s["question"] for s in data["practice_sessions"]] == [
         {"own": 1},
         {"own": 0},
@@ -485,6 +543,10 @@ def test_replacing_from_a_version_1_file_keeps_own_themes_set_and_jobs(
     }
     assert upload(alice_client, V1_FILE.encode(), mode="replace").status_code == 302
     after = backup.export_data(alice)
+    # The loop's rounds stay; the stories planned in them were replaced.
+    for job in kept["jobs"]:
+        for round_ in job.get("rounds", []):
+            round_["stories"] = []
     assert {key: after[key] for key in kept} == kept
     assert [s["title"] for s in after["stories"]] == [
         "Caught a silent drift early",
@@ -765,6 +827,81 @@ BAD_FILES = [
         lambda d: json.dumps(bad(d, ["jobs", 0, "role"], "\ud800")).encode(),
         "jobs[0].role: contains a lone surrogate \\ud800",
     ),
+    # A job's loop.
+    (
+        "a round's story that is not in the file",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 0, "stories", 0, "story"],
+            "00000000-0000-4000-8000-000000000000",
+        ),
+        "jobs[0].rounds[0].stories[0].story: '00000000-0000-4000-8000-000000000000' "
+        "is not a story in this file; a loop can only name the file's own stories",
+    ),
+    (
+        "a story for a theme the round does not probe",
+        lambda d: bad(d, ["jobs", 0, "rounds", 0, "stories", 0, "theme"], ML[0]),
+        f"jobs[0].rounds[0].stories[0].theme: theme '{ML[0]}' is not one this "
+        "round probes",
+    ),
+    (
+        "two stories for one theme of a round",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 0, "stories"],
+            d["jobs"][0]["rounds"][0]["stories"] * 2,
+        ),
+        f"jobs[0].rounds[0].stories[1].theme: theme '{ML[1]}' has a story already",
+    ),
+    (
+        "a round without a name",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "name"], " "),
+        "jobs[0].rounds[1].name: must not be empty",
+    ),
+    (
+        "a round's time that is not a time",
+        lambda d: bad(d, ["jobs", 0, "rounds", 0, "time"], "25:00"),
+        "jobs[0].rounds[0].time: '25:00' is not a time of day like 14:30:00",
+    ),
+    (
+        "a round of an unknown theme",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "themes", 1], {"own": "nope"}),
+        "jobs[0].rounds[1].themes[1]: own theme 'nope' is not in this file's themes",
+    ),
+    (
+        "more rounds than a loop holds",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds"],
+            [
+                d["jobs"][0]["rounds"][0] | {"name": f"Round {i}"}
+                for i in range(ROUNDS_MAX + 1)
+            ],
+        ),
+        "jobs[0].rounds: 13 rounds, at most 12 a loop",
+    ),
+    (
+        "one round twice",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1], d["jobs"][0]["rounds"][0]),
+        "jobs[0].rounds[1]: has the same name, date and time as jobs[0].rounds[0]",
+    ),
+    # The sharing rules.
+    (
+        "an unknown field in the sharing rules",
+        lambda d: bad(d, ["share_rules", "extra"], "x"),
+        "share_rules: unknown field 'extra'",
+    ),
+    (
+        "a secret term longer than a line takes",
+        lambda d: bad(d, ["share_rules", "secrets"], "Falcon\n" + "x" * 201),
+        "share_rules.secrets: “xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…” is 201 "
+        "characters long; a line takes at most 200",
+    ),
+    (
+        "a NUL in the names to scrub",
+        lambda d: bad(d, ["share_rules", "names"], "a\x00"),
+        "share_rules.names: contains a NUL character (at character 2)",
+    ),
     (
         "a 40-digit position in the set",
         lambda d: (
@@ -831,7 +968,10 @@ def test_replace_replaces_own_themes_questions_set_hidden_and_jobs(
     data = good_file(alice_client)
     extra = make_theme(alice, "Written after the backup")
     own_question(alice, extra, 1, "A later question?")
-    Job.objects.create(owner=alice, company="Later", role="Later")
+    later = Job.objects.create(owner=alice, company="Later", role="Later")
+    make_round(later, themes=[extra], name="Later round")
+    Round.objects.get(name="Phone screen").assignments.all().delete()
+    ShareRules.objects.filter(owner=alice).update(names="", secrets="Later")
     HiddenQuestion.objects.create(
         owner=alice,
         question=SampleQuestion.objects.filter(theme__slug=ML[4], owner=None).first(),
@@ -960,6 +1100,53 @@ def test_merge_takes_a_job_updated_later_in_the_file(alice_client, alice, bank):
     assert "2 jobs added or updated" in page
 
 
+def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
+    alice_client, alice, bank, built_in
+):
+    data = good_file(alice_client)
+    onsite = Round.objects.get(name__startswith="Onsite")
+    # Since the backup: the phone screen was deleted, and the onsite's picks changed.
+    Round.objects.get(name="Phone screen").delete()
+    onsite.assign(Theme.objects.get(slug="shipping-under-pressure"), None)
+    mine = make_story(alice, title="Picked here")
+    onsite.assign(built_in[ML[0]], mine)
+    ShareRules.objects.filter(owner=alice).update(
+        companies="ACME = a bank", names="Sam Lee", default_company="my old job"
+    )
+    response = upload(alice_client, data, mode="merge")
+    assert response.status_code == 302
+    page = alice_client.get(response["Location"]).content.decode()
+    assert "1 interview round added" in page
+    # The onsite keeps the user's pick and takes the file's for its empty slot.
+    assert set(
+        Assignment.objects.filter(round=onsite).values_list("theme__slug", "story")
+    ) == {(ML[0], mine.pk), ("shipping-under-pressure", bank.pk)}
+    screen = Round.objects.get(name="Phone screen")
+    assert list(screen.assignments.values_list("theme__slug", "story")) == [
+        (ML[1], bank.pk)
+    ]
+    rules = ShareRules.objects.get(owner=alice)
+    # A company listed here keeps its stand-in; the file's others are added.
+    assert rules.companies == "ACME = a bank\nInitech"
+    assert rules.names == "Sam Lee\nPriya Sharma"
+    assert rules.secrets == "Falcon = an internal project"
+    assert rules.default_company == "my old job"
+
+
+def test_a_file_without_loops_or_share_rules_still_restores(alice_client, alice, bank):
+    data = good_file(alice_client)
+    del data["share_rules"]
+    for job in data["jobs"]:
+        job.pop("rounds", None)
+    ShareRules.objects.filter(owner=alice).update(names="Kept")
+    assert upload(alice_client, data, mode="replace").status_code == 302
+    assert not Round.objects.filter(job__owner=alice).exists()
+    # The file says nothing of them: the account's rules stay.
+    after = good_file(alice_client)
+    assert after.pop("share_rules")["names"] == "Kept"
+    assert after == data
+
+
 # Queries ------------------------------------------------------------------------
 
 
@@ -982,10 +1169,18 @@ def grown(data, themes, jobs):
     ]
     data["hidden_questions"] = [{"own": i} for i in range(0, 10 * themes, 7)]
     job = data["jobs"][0]
-    data["jobs"] = [
-        job | {"company": f"Company {i}", "themes": refs[:3]} for i in range(jobs)
-    ]
     story = data["stories"][0]
+    loop = [
+        job["rounds"][0]
+        | {
+            "themes": refs[:2],
+            "stories": [{"theme": refs[0], "story": story["uuid"]}],
+        }
+    ]
+    data["jobs"] = [
+        job | {"company": f"Company {i}", "themes": refs[:3], "rounds": loop}
+        for i in range(jobs)
+    ]
     story["themes"] = [{"theme": ref, "angle": ""} for ref in refs]
     story["questions"] = [{"question": {"own": i}, "angle": ""} for i in range(5)]
     story["checked_points"] = [[ref, "framework", 1] for ref in refs]
@@ -1017,12 +1212,16 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             item["updated"] = "2030-01-01T00:00:00+00:00"
         # Besides what test_backup counts for stories: (replace) eleven deletes of
         # the loops' assignments, rounds and their themes, jobs and their themes,
-        # hidden questions, the set, own questions, prompts, points and themes; (merge) the account's own themes, their prompts and
-        # points, its own questions, set, hidden questions and jobs; then one
-        # executemany each for themes, prompts, points, questions, the set, hidden
-        # questions, jobs (an UPDATE too on merge) and their themes, and a query
-        # each for the new themes', points', questions' and jobs' ids. 57 and 33.
-        with django_assert_max_num_queries(60):
+        # hidden questions, the set, own questions, prompts, points and themes;
+        # (merge) the account's own themes, their prompts and points, its own
+        # questions, set, hidden questions and jobs; then one executemany each for
+        # themes, prompts, points, questions, the set, hidden questions, jobs (an
+        # UPDATE too on merge) and their themes, and a query each for the new
+        # themes', points', questions' and jobs' ids. The loops: the jobs' ids,
+        # (merge) the account's rounds, their themes and picks, then one
+        # executemany each for rounds, their themes and picks, and a query for the
+        # new rounds' ids; the share rules, one or two. 64 and 40.
+        with django_assert_max_num_queries(64):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes
         assert Job.objects.for_user(alice).count() == jobs
@@ -1046,6 +1245,9 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             (UserTheme, {"id", "owner"}, backup.THEME_SET_KEYS),
             (Job, {"id", "owner"}, backup.JOB_KEYS),
             (StoryQuestion, {"id", "story"}, backup.STORY_QUESTION_KEYS),
+            (Round, {"id", "job"}, backup.ROUND_KEYS),
+            (Assignment, {"id", "round"}, backup.PICK_KEYS),
+            (ShareRules, {"id", "owner"}, backup.SHARE_RULES_KEYS),
         ]
     ],
 )

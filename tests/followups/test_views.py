@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from followups.models import RUNGS_MAX, Rung
+from followups.models import RUNGS_MAX, Rung, copy_ladder
 from followups.suggestions import DIFFERENTLY, MEASURE
 from tests.factories import make_story
 
@@ -259,3 +259,21 @@ def test_the_suggestions_follow_the_saved_story(alice_client, story):
     assert f"Add “{DIFFERENTLY}”" in html
     # Without htmx the same address is the whole page.
     assert "<html" in alice_client.get(url).content.decode()
+
+
+def test_duplicating_a_story_copies_its_ladder(
+    alice_client, story, django_assert_num_queries
+):
+    Rung.add_to(story, MEASURE, "p95 from the dashboard")
+    Rung.add_to(story, DIFFERENTLY)
+    response = alice_client.post(reverse("stories:duplicate", args=[story.pk]))
+    copy = story.owner.stories.exclude(pk=story.pk).get()
+    assert response["Location"] == copy.get_absolute_url()
+    assert ladder(copy) == ladder(story)
+    assert ladder(copy) == [
+        (MEASURE, "p95 from the dashboard", 1),
+        (DIFFERENTLY, "", 2),
+    ]
+    # The receiver reads the ladder once and writes it in one INSERT.
+    with django_assert_num_queries(2):
+        copy_ladder(sender=None, original=story, copy=copy)

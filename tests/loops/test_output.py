@@ -8,6 +8,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from loops import plan as loop_plan
+from sharing.models import ShareRules
+from stories.models import Story
 from tests.factories import make_job, make_round, make_story
 from themes.models import Theme
 
@@ -91,3 +93,56 @@ def test_a_plan_without_rounds_says_so_in_every_rendering(alice, playbook):
     plan = loop_plan.build(make_job(alice))
     assert "No rounds yet." in loop_plan.to_markdown(plan)
     assert "No rounds yet." in loop_plan.to_html(plan)
+
+
+def test_a_scrubbed_plan_is_reviewed_first_and_hides_what_the_lists_name(
+    alice_client, bob_client, alice, job
+):
+    ShareRules.objects.create(
+        owner=alice,
+        companies="Globex = a logistics firm",
+        names="Dana Scully",
+        secrets="Falcon = a project",
+    )
+    Story.objects.filter(title="Shipped the migration").update(
+        title="Shipped Falcon for 1,234 stores"
+    )
+    markdown = reverse("loops:markdown", args=[job.pk])
+    review = reverse("loops:scrub", args=[job.pk])
+    # The plan page offers it; a scrubbed download asks for the review first.
+    plan = reverse("loops:plan", args=[job.pk])
+    assert f"{review}?scrub=on" in alice_client.get(plan).content.decode()
+    response = alice_client.get(markdown, {"scrub": "on"})
+    assert response["Location"] == f"{review}?scrub=on"
+    # The prep sheet's review page, with the plan's replacements and downloads.
+    page = alice_client.get(review, {"scrub": "on"}).content.decode()
+    for original, replacement in [
+        ("Globex", "a logistics firm"),
+        ("Dana Scully", "Colleague A"),
+        ("Falcon", "a project"),
+        ("1,234", "about 1,200"),
+    ]:
+        assert f"<del>{original}</del>" in page and f"<ins>{replacement}</ins>" in page
+    # Where each is: the round, and the theme in it.
+    assert '<td>Phone screen <span class="meta">(1×)</span>' in page
+    assert f'formaction="{markdown}"' in page
+    assert 'name="paper" value="letter"' in page
+    assert (
+        f'<a href="{job.rounds.first().get_absolute_url().split("#")[0]}">Back' in page
+    )
+    # Each download is scrubbed, but for what the user chose to keep.
+    reviewed = {"scrub": "on", "reviewed": "1", "keep": ["name:dana scully"]}
+    pdf = alice_client.get(reverse("loops:pdf", args=[job.pk]), reviewed).content
+    texts = [
+        alice_client.get(markdown, reviewed).content.decode(),
+        alice_client.get(
+            reverse("loops:print", args=[job.pk]), reviewed
+        ).content.decode(),
+        " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split()),
+    ]
+    for text in texts:
+        assert "Interview loop: ML lead at a logistics firm" in text
+        assert "Shipped a project for about 1,200 stores" in text
+        assert "Dana Scully" in text
+        assert "Globex" not in text and "Falcon" not in text
+    assert bob_client.get(review, {"scrub": "on"}).status_code == 404

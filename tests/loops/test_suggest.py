@@ -80,6 +80,15 @@ def test_a_story_that_alone_fits_a_theme_is_kept_for_it():
     assert suggest([R(1, [10]), R(2, [20])], pool) == {(1, 10): 2, (2, 20): 1}
 
 
+def test_hand_picks_are_kept_and_count_as_taken():
+    pool = [story(1, [10], readiness=90), story(2, [10], readiness=70)]
+    # Round 1's pick is the user's (story 2): round 2 gets the best story left,
+    # and round 1's slot is not in the pairs to write.
+    assert suggest([R(1, [10]), R(2, [10])], pool, taken={(1, 10): 2}) == {(2, 10): 1}
+    # A story picked for another theme is not planned a second time either.
+    assert suggest([R(1, [20]), R(2, [10])], pool[:1], taken={(1, 20): 1}) == {}
+
+
 def test_it_is_the_same_whatever_order_the_stories_come_in():
     pool = [story(pk, [10, 20, 30], readiness=pk % 7 * 10) for pk in range(1, 30)]
     rounds = [R(1, [10, 20]), R(2, [30]), R(3, [10, 30])]
@@ -99,39 +108,67 @@ def job(alice, themes):
     return make_job(alice, themes=themes)
 
 
-def test_the_suggestion_page_shows_a_plan_and_accept_writes_it(
+def test_accept_fills_the_empty_slots_and_keeps_hand_picks(
     alice_client, alice, job, themes
 ):
     first = make_round(job, themes=themes[:1], name="Phone screen")
-    second = make_round(job, themes=themes[:1], name="Onsite")
+    second = make_round(job, themes=themes[:2], name="Onsite")
+    draft = make_story(alice, themes=themes[:1], title="A promising draft")
+    ready = make_story(
+        alice, themes=themes[:2], title="The ready one", status=Story.Status.READY
+    )
+    make_story(alice, themes=themes[:1], title="Retired one", status="retired")
+    make_story(alice, themes=themes[:1], title="Trashed one").move_to_trash()
+    other = make_story(alice, themes=themes[1:2], title="Only for the second theme")
+    # A hand pick, and a pick whose story was since retired (an empty slot).
+    second.assign(themes[0], draft)
+    gone = make_story(alice, themes=themes[1:2], title="Gone")
+    second.assign(themes[1], gone)
+    Story.objects.filter(pk=gone.pk).update(status="retired")
+    url = reverse("loops:suggest", args=[job.pk])
+    page = alice_client.get(url).content.decode()
+    assert "The ready one" in page and "your pick, kept" in page
+    assert "Retired one" not in page and "Trashed one" not in page
+    assert "Accept: fill the empty slots" in page and "?fresh=1" in page
+    # Showing it changes nothing.
+    before = set(Assignment.objects.values_list("round_id", "theme_id", "story_id"))
+    assert len(before) == 2
+    response = alice_client.post(url)
+    assert response.status_code == 302
+    # The draft stays where the user put it; the ready story, free, takes round 1,
+    # so the retired story's slot gets the only other story of that theme.
+    assert set(Assignment.objects.values_list("round_id", "theme_id", "story_id")) == {
+        (second.pk, themes[0].pk, draft.pk),
+        (first.pk, themes[0].pk, ready.pk),
+        (second.pk, themes[1].pk, other.pk),
+    }
+
+
+def test_starting_over_is_a_separate_choice_that_replaces_the_plan(
+    alice_client, alice, job, themes
+):
+    first = make_round(job, themes=themes[:1], name="Phone screen")
     draft = make_story(alice, themes=themes[:1], title="A promising draft")
     ready = make_story(
         alice, themes=themes[:1], title="The ready one", status=Story.Status.READY
     )
-    make_story(alice, themes=themes[:1], title="Retired one", status="retired")
-    make_story(alice, themes=themes[:1], title="Trashed one").move_to_trash()
-    # A story planned by hand before: accepting replaces the whole plan.
-    second.assign(themes[0], ready)
+    first.assign(themes[0], draft)
     url = reverse("loops:suggest", args=[job.pk])
-    page = alice_client.get(url).content.decode()
-    assert "The ready one" in page and "A promising draft" in page
-    assert "Retired one" not in page and "Trashed one" not in page
-    # Showing it changes nothing.
-    assert list(Assignment.objects.values_list("round_id", "story_id")) == [
-        (second.pk, ready.pk)
-    ]
-    response = alice_client.post(url)
-    assert response.status_code == 302
-    assert set(Assignment.objects.values_list("round_id", "story_id")) == {
-        (first.pk, ready.pk),
-        (second.pk, draft.pk),
-    }
+    page = alice_client.get(url, {"fresh": "1"}).content.decode()
+    assert "Replace the whole plan with this" in page
+    assert "your pick, kept" not in page
+    assert list(Assignment.objects.values_list("story_id", flat=True)) == [draft.pk]
+    # A plain Accept keeps the pick: nothing is empty, nothing changes.
+    alice_client.post(url)
+    assert list(Assignment.objects.values_list("story_id", flat=True)) == [draft.pk]
+    alice_client.post(url, {"fresh": "1"})
+    assert list(Assignment.objects.values_list("story_id", flat=True)) == [ready.pk]
 
 
 def test_the_suggestion_with_no_rounds_says_so(alice_client, job):
     page = alice_client.get(reverse("loops:suggest", args=[job.pk])).content.decode()
     assert "No rounds yet" in page
-    assert "Accept this plan" not in page
+    assert "Accept" not in page
 
 
 def _bank(alice, job, themes, rounds, stories):

@@ -24,7 +24,8 @@ def get_recording(request, pk):
 def _back(request):
     """Where a plain form post returns to: the page it came from, if it is ours."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() takes "abc" for the name of a URL pattern (a 500).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)

@@ -98,10 +98,10 @@ class RecordingQuerySet(OwnedQuerySet):
         """Delete the rows, then (once that has committed) their files."""
         names = list(self.values_list("file", flat=True))
         self.delete()
-        transaction.on_commit(lambda: _delete_files(names))
+        transaction.on_commit(lambda: delete_files(names))
 
 
-def _delete_files(names):
+def delete_files(names):
     storage = Recording._meta.get_field("file").storage
     for name in names:
         storage.delete(name)
@@ -166,18 +166,22 @@ class Recording(models.Model):
         return f"answer-{timezone.localtime(self.created):%Y-%m-%d-%H%M}.{ext}"
 
     @classmethod
-    def keep(cls, owner, data, content_type, duration_seconds, **links):
+    def keep(cls, owner, data, content_type, duration_seconds, on_disk=None, **fields):
         """Store checked audio bytes as the owner's recording: the file, then the row,
-        and no file left behind if the row cannot be written."""
+        and no file left behind if the row cannot be written. `on_disk` is told the
+        file's name as soon as it is written (a caller whose transaction may yet
+        roll back deletes it then)."""
         recording = cls(
             owner=owner,
             content_type=content_type,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             duration_seconds=duration_seconds,
-            **links,
+            **fields,
         )
         recording.file.save("answer", ContentFile(data), save=False)
+        if on_disk is not None:
+            on_disk(recording.file.name)
         try:
             recording.save()
         except BaseException:

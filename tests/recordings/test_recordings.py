@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from practice.models import PracticeSession
 from recordings.models import MAX_BYTES, Recording
+from tests.factories import PASSWORD
 from tests.recordings.conftest import MP4, OGG, WEBM, files_in
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -161,3 +162,14 @@ def test_the_practice_round_has_the_recorder_and_the_policy_allows_its_media(
     policy = response["Content-Security-Policy"]
     assert "media-src 'self' blob:" in policy
     assert "unsafe" not in policy
+
+
+def test_deleting_the_account_deletes_its_recordings_files(
+    alice_client, recording, media, django_capture_on_commit_callbacks
+):
+    assert len(files_in(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(reverse("delete_account"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not Recording.objects.exists()
+    assert files_in(media) == []

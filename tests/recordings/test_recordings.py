@@ -27,7 +27,7 @@ def recording(alice_client, alice, media, question):
 
 
 def test_a_kept_recording_is_stored_and_its_length_replaces_the_timers(
-    alice_client, alice, media, question
+    alice_client, alice, media, question, django_assert_max_num_queries
 ):
     response = keep(alice_client, fields={"question": question.pk}, **HX)
     assert response.status_code == 201
@@ -70,7 +70,10 @@ def test_a_kept_recording_is_stored_and_its_length_replaces_the_timers(
         "audio/ogg",
         "audio/webm",
     ]
-    page = alice_client.get(reverse("recordings:index")).content.decode()
+    # The session, the user, the nav's summary and jobs, and the recordings with
+    # their questions and stories: however many there are.
+    with django_assert_max_num_queries(5):
+        page = alice_client.get(reverse("recordings:index")).content.decode()
     assert page.count('class="recording"') == 3
 
 

@@ -96,9 +96,9 @@ def _upload(request):
         request.user, data, content_type, seconds, question=question
     )
     if request.htmx:
-        return render(
-            request, "recordings/_recording.html", {"recording": recording}, status=201
-        )
+        # Its delete button returns to the recorder's page, not to this URL.
+        context = {"recording": recording, "next": request.POST.get("next", "")}
+        return render(request, "recordings/_recording.html", context, status=201)
     messages.success(request, f"Recording kept ({seconds} s).")
     return _back(request)
 

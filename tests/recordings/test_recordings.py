@@ -29,13 +29,15 @@ def recording(alice_client, alice, media, question):
 def test_a_kept_recording_is_stored_and_its_length_replaces_the_timers(
     alice_client, alice, media, question, django_assert_max_num_queries
 ):
-    response = keep(alice_client, fields={"question": question.pk}, **HX)
+    fields = {"question": question.pk, "next": "/practice/?question=1"}
+    response = keep(alice_client, fields=fields, **HX)
     assert response.status_code == 201
     fragment = response.content.decode()
     assert "<html" not in fragment
     recording = Recording.objects.get(owner=alice)
     assert f'data-recording="{recording.pk}"' in fragment
     assert 'data-seconds="3"' in fragment
+    assert 'name="next" value="/practice/?question=1"' in fragment
     assert (recording.content_type, recording.duration_seconds) == ("audio/webm", 3)
     assert (recording.size, recording.question) == (len(WEBM), question)
     # Stored under the user's id with a random name, not the upload's.

@@ -4,6 +4,8 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from recordings.models import Recording
+
 EMAIL_HELP = "Optional. Only used to send you a link if you forget your password."
 
 
@@ -78,4 +80,6 @@ class DeleteAccountForm(CurrentPasswordForm):
                 if s.get_decoded().get("_auth_user_id") == user_pk
             ]
         ).delete()
+        # Rows cascade from the user; the recordings' files are on disk, not rows.
+        Recording.objects.for_user(self.user).delete_with_files()
         self.user.delete()

@@ -31,7 +31,11 @@ Format (version 2)::
                          "due_on": "2024-05-01", "last_rating": 1-5 or null,
                          "last_practised_on": date or null, "times_practised": ...}],
      "share_rules": {"companies": ..., "default_company": ..., "names": ...,
-                     "secrets": ...} (only for a user who saved some)}
+                     "secrets": ...} (only for a user who saved some),
+     "recordings": [{"content_type": "audio/webm", "created": ...,
+                     "duration_seconds": ..., "question": QUESTION or null,
+                     "story": uuid or null, "data": base64 of the audio}]
+                   (only when the user asks for recordings)}
 
     THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
     QUESTION  a built-in question's [theme slug, position], or {"own": index} for
@@ -57,6 +61,14 @@ round the job already has (same name, date and time) keeps its themes and picks
 and takes the file's pick only for a theme it has none for; the others are added;
 the account's lists gain the file's entries they lack (_restore_share_rules).
 
+"recordings" are in a file only when the user asks for them (a file without them
+is the same bytes as before they existed): the newest that fit in
+RECORDINGS_MAX_BYTES of audio, base64 inside the JSON. A restore checks each as an
+upload is checked (type, magic bytes, size, length); merge adds those the account
+does not hold (by their bytes' SHA-256), replace deletes the account's recordings
+first, but only when the file has "recordings". A recording comes back unlinked
+from the practice round it was logged with.
+
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
 [theme slug, position] keys (restored with no angle), and every THEME is a slug.
@@ -78,6 +90,9 @@ few per story (or theme, or job), in one transaction: on SQLite it holds the wri
 lock for everyone.
 """
 
+import base64
+import binascii
+import hashlib
 import json
 import re
 import uuid
@@ -99,6 +114,8 @@ from loops.models import ROUNDS_MAX, THEMES_PER_ROUND_MAX, Assignment, Round
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
+from recordings.models import MAX_PER_USER as MAX_RECORDINGS
+from recordings.models import Recording, Refused, check_audio, delete_files
 from sharing.models import (
     DESCRIPTION_MAX,
     LINE_MAX,
@@ -133,6 +150,10 @@ VERSION = 2
 VERSIONS = (1, 2)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ERRORS = 20
+# Recordings in one backup: the newest that fit in this much audio, which base64
+# makes a third larger; a file with recordings may be that much larger to import.
+RECORDINGS_MAX_BYTES = 25 * 1024 * 1024
+MAX_UPLOAD_WITH_RECORDINGS = MAX_UPLOAD_BYTES + (RECORDINGS_MAX_BYTES + 2) // 3 * 4
 # One import is one transaction, and on SQLite it holds the write lock for everyone
 # while it runs: a file of at most this many stories keeps that short.
 MAX_STORIES = 1000
@@ -247,7 +268,15 @@ TOP_KEYS_V2 = TOP_KEYS | {
     "jobs",
 }
 # Added within version 2: a file made before them still restores.
-OPTIONAL_KEYS_V2 = {"share_rules"}
+OPTIONAL_KEYS_V2 = {"share_rules", "recordings"}
+RECORDING_KEYS = {
+    "content_type",
+    "created",
+    "duration_seconds",
+    "question",
+    "story",
+    "data",
+}
 
 
 class Mode:
@@ -326,7 +355,9 @@ class _Names:
         return None if theme is None else [theme, point.kind, point.position]
 
 
-def export_data(user):
+def export_data(user, recordings=False):
+    """Everything the user owns, as the file holds it; their recordings only when
+    `recordings` is true."""
     names = _Names(user)
     stories = (
         Story.objects.for_user(user)
@@ -339,7 +370,7 @@ def export_data(user):
         )
         .order_by("created", "uuid")
     )
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "stories": [_export_story(story, names) for story in stories],
@@ -371,6 +402,37 @@ def export_data(user):
         "practice_cards": _export_cards(user, names),
         **_export_share_rules(user),
     }
+    if recordings:
+        data["recordings"] = _export_recordings(user, names)
+    return data
+
+
+def _export_recordings(user, names):
+    """The newest recordings that fit in RECORDINGS_MAX_BYTES, oldest first."""
+    room = RECORDINGS_MAX_BYTES
+    kept = []
+    for recording in Recording.objects.for_user(user).select_related(
+        "question__theme", "story"
+    ):
+        if recording.size > room:
+            continue
+        try:
+            with recording.file.open("rb") as audio:
+                data = audio.read()
+        except FileNotFoundError:
+            continue  # nothing to back up; the recordings page says it is missing
+        room -= len(data)
+        kept.append(
+            {
+                "content_type": recording.content_type,
+                "created": _stamp(recording.created),
+                "duration_seconds": recording.duration_seconds,
+                "question": recording.question and names.question(recording.question),
+                "story": _uuid_or_none(recording.story),
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+        )
+    return sorted(kept, key=lambda r: (r["created"], r["data"]))
 
 
 def _named(refs):
@@ -674,6 +736,8 @@ class CleanBackup:
     # Model field values, with "question" a question and "story" a uuid or None.
     practice_sessions: list = field(default_factory=list)
     practice_cards: list = field(default_factory=list)
+    # Model field values, "data" the audio's bytes; None: the file has none.
+    recordings: list | None = None
     themes: list = field(default_factory=list)  # [CleanTheme]
     # [(theme, position, text)], in the file's order: FileQuestion(i) is the i-th.
     sample_questions: list = field(default_factory=list)
@@ -1027,7 +1091,7 @@ def validate(data, user):
     if version >= 2:
         check.obj(data, "", TOP_KEYS_V2, optional=OPTIONAL_KEYS_V2)
     else:
-        check.obj(data, "", TOP_KEYS)
+        check.obj(data, "", TOP_KEYS, optional={"recordings"})
     refs = _Refs(_Playbook(), data if version >= 2 else None)
     clean = CleanBackup(version=version)
     seen = set()
@@ -1097,6 +1161,10 @@ def validate(data, user):
     if version >= 2:
         _validate_own(check, refs, data, clean)
         clean.share_rules = _validate_share_rules(check, data.get("share_rules"))
+    if "recordings" in data:
+        clean.recordings = _validate_recordings(
+            check, refs, in_file, data["recordings"]
+        )
     check.errors.extend(
         _foreign_story_errors([_story_uuid(item) for item in items], user)
     )
@@ -1465,6 +1533,63 @@ def _validate_session(check, refs, in_file, item, where):
     return None if len(check.errors) > before else clean
 
 
+def _validate_recordings(check, refs, in_file, value):
+    items = check.array(value, "recordings")
+    check.at_most(items, "recordings", MAX_RECORDINGS, "recordings")
+    clean, total = [], 0
+    for i, item in enumerate(items):
+        where = f"recordings[{i}]"
+        if not check.obj(item, where, RECORDING_KEYS):
+            continue
+        before = len(check.errors)
+        question = None
+        if item["question"] is not None:
+            question = refs.question(check, item["question"], f"{where}.question")
+        story = None
+        if item["story"] is not None:
+            story = _story_uuid({"uuid": item["story"]})
+            if story is None:
+                check.error(f"{where}.story", "must be a story's UUID, or null")
+            elif story not in in_file:
+                check.error(f"{where}.story", f"'{story}' is not a story in this file")
+        created = check.stamp(item["created"], f"{where}.created")
+        seconds = check.integer(
+            item["duration_seconds"], f"{where}.duration_seconds", maximum=2**31 - 1
+        )
+        data = None
+        if not isinstance(item["data"], str):
+            check.error(f"{where}.data", "must be the audio in base64")
+        else:
+            try:
+                data = base64.b64decode(item["data"], validate=True)
+            except (binascii.Error, ValueError):
+                check.error(f"{where}.data", "is not valid base64")
+        if data is not None and seconds is not None:
+            try:
+                content_type, seconds = check_audio(data, item["content_type"], seconds)
+            except Refused as refusal:
+                check.error(where, str(refusal).replace(": nothing was kept", ""))
+            total += len(data)
+        if len(check.errors) == before:
+            clean.append(
+                {
+                    "question": question,
+                    "story": story,
+                    "created": created,
+                    "duration_seconds": seconds,
+                    "content_type": content_type,
+                    "data": data,
+                }
+            )
+    if total > RECORDINGS_MAX_BYTES:
+        check.error(
+            "recordings",
+            f"hold {total:,} bytes of audio; a backup holds at most "
+            f"{RECORDINGS_MAX_BYTES:,}",
+        )
+    return clean
+
+
 def _validate_card(check, refs, in_file, item, where):
     if not check.obj(item, where, PRACTICE_CARD_KEYS):
         return None
@@ -1651,6 +1776,7 @@ class Outcome:
     jobs_added: int = 0
     jobs_updated: int = 0
     rounds_added: int = 0
+    recordings_added: int = 0
 
 
 def restore(clean, user, mode):
@@ -1671,9 +1797,14 @@ def restore(clean, user, mode):
     """
     revisions = _revision_rows(clean)
     stories = _story_rows(clean, user)
+    written = []  # the recordings' files, to delete if the restore rolls back
     try:
-        with transaction.atomic():
-            return _restore(clean, user, mode, revisions, stories)
+        try:
+            with transaction.atomic():
+                return _restore(clean, user, mode, revisions, stories, written)
+        except BaseException:
+            delete_files(written)
+            raise
     except IntegrityError:
         # Only a story id is unique across accounts; the account's own rows cannot
         # clash, since its imports take turns (_restore). Anything else is a bug.
@@ -1683,7 +1814,7 @@ def restore(clean, user, mode):
         raise BackupError(errors[:MAX_ERRORS] + _more(errors)) from None
 
 
-def _restore(clean, user, mode, revisions, stories):
+def _restore(clean, user, mode, revisions, stories, written):
     # One import at a time per account: a second waits here until the first commits,
     # then merges with what it wrote. (SQLite ignores the row lock; its IMMEDIATE
     # transactions already take turns.)
@@ -1695,6 +1826,14 @@ def _restore(clean, user, mode, revisions, stories):
     )
     outcome = Outcome()
     if mode == Mode.REPLACE:
+        # A file with recordings replaces the account's; without, they stay, and
+        # let go of the own questions about to be deleted.
+        if clean.recordings is not None:
+            Recording.objects.for_user(user).delete_with_files()
+        else:
+            Recording.objects.for_user(user).filter(question__owner=user).update(
+                question=None
+            )
         # Practice first, so deleting the stories has no sessions to unlink.
         PracticeSession.objects.for_user(user).delete()
         PracticeCard.objects.for_user(user).delete()
@@ -1838,6 +1977,7 @@ def _restore(clean, user, mode, revisions, stories):
     }
     outcome.rounds_added = _restore_loops(clean, user, mode, rows, stories)
     _restore_share_rules(clean, user, mode)
+    outcome.recordings_added = _restore_recordings(clean, user, rows, written)
     return outcome
 
 
@@ -2328,6 +2468,46 @@ def _insert(model, names, rows):
 
 
 _POINTS = Story.checked_points
+
+
+def _restore_recordings(clean, user, rows, written):
+    """Write the file's recordings the account lacks (by their bytes' SHA-256), each
+    file's name added to `written` as soon as it is on disk. Returns how many."""
+    if not clean.recordings:
+        return 0
+    have = set(Recording.objects.for_user(user).values_list("sha256", flat=True))
+    stories = dict(
+        Story.objects.for_user(user)
+        .filter(uuid__in={r["story"] for r in clean.recordings} - {None})
+        .values_list("uuid", "pk")
+    )
+    added = 0
+    for entry in clean.recordings:
+        digest = hashlib.sha256(entry["data"]).hexdigest()
+        if digest in have:
+            continue
+        if len(have) >= MAX_RECORDINGS:
+            raise BackupError(
+                [
+                    f"recordings: this account would hold more than {MAX_RECORDINGS} "
+                    "recordings, the most kept. Delete some, or replace instead of "
+                    "merging."
+                ]
+            )
+        have.add(digest)
+        question = entry["question"]
+        Recording.keep(
+            user,
+            entry["data"],
+            entry["content_type"],
+            entry["duration_seconds"],
+            question_id=None if question is None else rows.question(question),
+            story_id=stories.get(entry["story"]),
+            created=entry["created"],
+            on_disk=written.append,
+        )
+        added += 1
+    return added
 
 
 def _card_recency(last_practised_on, times_practised):

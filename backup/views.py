@@ -12,6 +12,7 @@ from interviewprep.uploads import SizeLimitHandler
 from jobs.models import Job
 from practice.models import PracticeCard, PracticeSession
 from prepsheet.models import OwnNote, OwnQuestion
+from recordings.models import Recording
 from stories.models import Story
 from themes.models import SampleQuestion, Theme
 
@@ -20,6 +21,10 @@ from . import archive as backup
 TOO_LARGE = (
     f"The file is larger than {backup.MAX_UPLOAD_BYTES // (1024 * 1024)} MB, the "
     "limit for a backup. Nothing was changed."
+)
+TOO_LARGE_WITH_RECORDINGS = (
+    f"The file is larger than {backup.MAX_UPLOAD_WITH_RECORDINGS // (1024 * 1024)} "
+    "MB, the limit for a backup with recordings. Nothing was changed."
 )
 
 
@@ -33,6 +38,7 @@ def _has_data(user):
         or Theme.objects.filter(owner=user).exists()
         or SampleQuestion.objects.filter(owner=user).exists()
         or Job.objects.for_user(user).exists()
+        or Recording.objects.for_user(user).exists()
     )
 
 
@@ -47,6 +53,8 @@ def _page(request, errors=(), status=200):
             "limit_mb": backup.MAX_UPLOAD_BYTES // (1024 * 1024),
             "max_stories": f"{backup.MAX_STORIES:,}",
             "revisions_kept": backup.REVISIONS_KEPT,
+            "recordings_mb": backup.RECORDINGS_MAX_BYTES // (1024 * 1024),
+            "recording_count": Recording.objects.for_user(request.user).count(),
             "mode": request.POST.get("mode", backup.Mode.MERGE),
         },
         status=status,
@@ -62,7 +70,9 @@ def backup_page(request):
 @login_required
 @require_GET
 def backup_export(request):
-    body = backup.dumps(backup.export_data(request.user))
+    # Recordings only when asked for: without them the file is as it always was.
+    recordings = request.GET.get("recordings") == "1"
+    body = backup.dumps(backup.export_data(request.user, recordings=recordings))
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"interviewprep-backup-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -75,8 +85,10 @@ def backup_export(request):
 @login_required
 @require_POST
 def backup_import(request):
+    # A file with recordings may be larger; one without is held to the old limit
+    # once it is read (_import).
     request.upload_handlers.insert(
-        0, SizeLimitHandler(request, backup.MAX_UPLOAD_BYTES)
+        0, SizeLimitHandler(request, backup.MAX_UPLOAD_WITH_RECORDINGS)
     )
     return _import(request)
 
@@ -85,9 +97,9 @@ def backup_import(request):
 def _import(request):
     upload = request.FILES.get("file")
     if getattr(request, "upload_too_large", False) or (
-        upload and upload.size > backup.MAX_UPLOAD_BYTES
+        upload and upload.size > backup.MAX_UPLOAD_WITH_RECORDINGS
     ):
-        return _page(request, [TOO_LARGE], status=400)
+        return _page(request, [TOO_LARGE_WITH_RECORDINGS], status=400)
     if upload is None:
         return _page(request, ["Choose a backup file to import."], status=400)
     mode = request.POST.get("mode", backup.Mode.MERGE)
@@ -95,6 +107,10 @@ def _import(request):
         return _page(request, ["Choose merge or replace."], status=400)
     try:
         data = backup.parse(upload.read())
+        if upload.size > backup.MAX_UPLOAD_BYTES and not (
+            isinstance(data, dict) and data.get("recordings")
+        ):
+            return _page(request, [TOO_LARGE], status=400)
         clean = backup.validate(data, request.user)
         outcome = backup.restore(clean, request.user, mode)
     except backup.BackupError as error:
@@ -128,5 +144,7 @@ def _import(request):
         parts.append(
             f"{outcome.cards_added + outcome.cards_updated} practice schedules updated"
         )
+    if outcome.recordings_added:
+        parts.append(f"{outcome.recordings_added} recordings added")
     messages.success(request, "Backup imported: " + ", ".join(parts) + ".")
     return redirect("backup:index")

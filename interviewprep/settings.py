@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sharing",
     "loops",
     "storyimport",
+    "recordings",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # Recordings: played from our own URLs, and previewed from the recorder's
+        # blob before they are kept.
+        "media-src": [SELF, "blob:"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -304,8 +308,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (recordings) live under the data directory, served only through
+# views that check the owner, never from a public MEDIA_URL. Production may point
+# "default" at object storage (django-storages' S3 backend, say) instead.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "media"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

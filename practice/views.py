@@ -15,6 +15,7 @@ from coach.analysis import key_numbers
 from followups.models import Rung
 from interviewprep.params import ID_MAX, parse_id, parse_int
 from jobs.scope import themes_in_view
+from recordings.models import Recording
 from stories.models import SECTION_LABELS
 from stories.views import get_story
 from themes.models import SampleQuestion, Theme
@@ -83,6 +84,20 @@ class LogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Note to self",
     )
+    # A recording kept during the round: its real length replaces the timer's.
+    recording = forms.ModelChoiceField(
+        Recording.objects.none(),
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-recording-field": ""}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["question"].queryset = SampleQuestion.objects.visible_to(user)
+            self.fields["recording"].queryset = Recording.objects.for_user(
+                user
+            ).unlinked()
 
 
 def _seconds(value):
@@ -206,8 +221,7 @@ def log(request):
         if (story_pk := parse_id(request.POST["story"])) is None:
             return redirect("practice:index")
         story = get_story(request, story_pk)
-    form = LogForm(request.POST)
-    form.fields["question"].queryset = SampleQuestion.objects.visible_to(request.user)
+    form = LogForm(request.POST, user=request.user)
     if not form.is_valid():
         question = form.cleaned_data.get("question")
         if question is None:
@@ -218,14 +232,17 @@ def log(request):
             request, question, stories, story, seconds, form, status=422
         )
     data = form.cleaned_data
+    recording = data["recording"]
     session, card = record_practice(
         request.user,
         data["question"],
         story,
         data["rating"],
-        data["duration_seconds"],
+        recording.duration_seconds if recording else data["duration_seconds"],
         data["note"],
     )
+    if recording:
+        recording.link_to(session)
     days = (card.due_on - timezone.localdate()).days
     messages.success(
         request,

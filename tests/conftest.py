@@ -28,12 +28,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="session")
-def plain_static_storage():
+def plain_static_storage(tmp_path_factory):
     # The live server serves static files through the finders, which know nothing of
     # the hashed names the manifest storage (production) would put in the pages.
+    # Uploaded files go to a throwaway directory, not the checkout's data directory.
     with override_settings(
         STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": tmp_path_factory.mktemp("media")},
+            },
             "staticfiles": {
                 "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
             },

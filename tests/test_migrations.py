@@ -20,6 +20,7 @@ OLD = [
     ("jobs", None),
     ("followups", None),
     ("loops", None),
+    ("recordings", None),
 ]
 MOVED = [
     ("practice", "practicesession"),

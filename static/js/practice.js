@@ -16,6 +16,9 @@
   const limitInput = root.querySelector("[data-timer-seconds]");
   const after = root.querySelector("[data-practice-after]");
   const spoken = root.querySelector("[data-spoken-seconds]");
+  // Set by the recorder (recorder.js) when a recording is kept: its real length
+  // then stands, whatever the clock says.
+  const recording = root.querySelector("[data-recording-field]");
 
   let limit = readLimit();
   let elapsed = 0; // seconds, fractional
@@ -80,7 +83,7 @@
   function finish(message) {
     stop();
     render();
-    spoken.value = String(Math.round(elapsed));
+    if (!recording || !recording.value) spoken.value = String(Math.round(elapsed));
     after.hidden = false;
     announce(message + " Rate this round below.");
     after.focus();

@@ -50,7 +50,11 @@ def html_pages(client, bank, with_ids=True):
             response = client.get(url)
             if response.status_code == 405:
                 break  # refused before the ids are looked at: no GET page here
-            # Full pages only: a fragment is audited inside the page that shows it.
+            # Full pages only: a fragment is audited inside the page that shows it,
+            # and a file (a recording's audio) is no page.
+            if response.streaming:
+                response.close()
+                break
             if response.status_code == 200 and response.content.lstrip()[
                 :15
             ].lower().startswith(b"<!doctype html"):

@@ -1220,8 +1220,9 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
         # themes', points', questions' and jobs' ids. The loops: the jobs' ids,
         # (merge) the account's rounds, their themes and picks, then one
         # executemany each for rounds, their themes and picks, and a query for the
-        # new rounds' ids; the share rules, one or two. 64 and 40.
-        with django_assert_max_num_queries(64):
+        # new rounds' ids; the share rules, one or two; (replace) unlinking
+        # recordings from what it deletes, two. 66 and 40.
+        with django_assert_max_num_queries(66):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes
         assert Job.objects.for_user(alice).count() == jobs

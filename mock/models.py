@@ -120,8 +120,12 @@ class MockInterview(models.Model):
         """The follow-ups are over: start the next question's clock, or end."""
         now = now or timezone.now()
         with transaction.atomic():
+            # Only the first of two "Next" presses at once moves on.
+            if not MockStep.objects.filter(pk=step.pk, done_at__isnull=True).update(
+                done_at=now
+            ):
+                return self.current_step()
             step.done_at = now
-            step.save(update_fields=["done_at"])
             following = self.steps.filter(position__gt=step.position).first()
             if following is None:
                 self.finished_at = now
@@ -183,13 +187,19 @@ class MockStep(models.Model):
         return min(ROUND_SECONDS_MAX, max(0, round(spent)))
 
     def answer(self, story, rating, now=None):
-        """Record the answer, draw its follow-ups and feed practice's schedule."""
+        """Record the answer, draw its follow-ups and feed practice's schedule.
+        False if the step was answered already (a form sent twice at once)."""
         self.story = story
         self.rating = rating
         self.answered_at = now or timezone.now()
         self.followups = self.draw_followups()
         with transaction.atomic():
-            self.save(update_fields=["story", "rating", "answered_at", "followups"])
+            fields = ["story", "rating", "answered_at", "followups"]
+            # Only the first of two answers at once is recorded (and practised).
+            if not MockStep.objects.filter(pk=self.pk, answered_at__isnull=True).update(
+                **{name: getattr(self, name) for name in fields}
+            ):
+                return False
             if self.question_id is not None:
                 record_practice(
                     self.interview.owner,
@@ -200,6 +210,7 @@ class MockStep(models.Model):
                     note=f"Mock interview: {self.interview.title}"[:2000],
                     now=self.started_at,
                 )
+        return True
 
     def draw_followups(self):
         """Up to two rungs of the story's ladder (in ladder order), else two generic

@@ -70,11 +70,11 @@ def test_a_mock_interview_runs_server_side_and_ends_in_its_debrief(
     assert f'value="{laddered.pk}" selected' in response.content.decode()
 
     ratings = {1: (laddered, 2), 2: (bare, 5), 3: (None, 4)}
-    start_time = timezone.now()
     for position, (story, rating) in ratings.items():
-        # The server times the answer: pretend each took 75 seconds.
+        # The server times the answer: pretend each took 75 seconds (and a few
+        # more on a slow machine).
         interview.steps.filter(position=position).update(
-            started_at=start_time - datetime.timedelta(seconds=75)
+            started_at=timezone.now() - datetime.timedelta(seconds=75)
         )
         alice_client.post(
             url,
@@ -110,8 +110,9 @@ def test_a_mock_interview_runs_server_side_and_ends_in_its_debrief(
     debrief = alice_client.get(done.url)
     page = debrief.content.decode()
     numbers = debrief.context["debrief"]
-    assert [s.seconds for s in numbers.steps] == [75, 75, 75]
-    assert [s.over_by for s in numbers.steps] == [15, 15, 15]
+    seconds = [s.seconds for s in numbers.steps]
+    assert all(75 <= n <= 80 for n in seconds) and len(seconds) == 3
+    assert [s.over_by for s in numbers.steps] == [n - 60 for n in seconds]
     assert numbers.mean_rating == pytest.approx(3.7)
     assert "3 over the 60-second target" in page
     weak = [t.title for t in numbers.weak_themes]
@@ -121,7 +122,9 @@ def test_a_mock_interview_runs_server_side_and_ends_in_its_debrief(
     # Each answer fed practice's schedule, as a practice round does.
     sessions = PracticeSession.objects.filter(owner=alice)
     assert sessions.count() == 3
-    assert set(sessions.values_list("duration_seconds", flat=True)) == {75}
+    assert sorted(sessions.values_list("duration_seconds", flat=True)) == sorted(
+        seconds
+    )
     card = PracticeCard.objects.get(owner=alice, question=steps[0].question)
     assert card.story == laddered and card.last_rating == 2 and card.box == 1
     card = PracticeCard.objects.get(owner=alice, question=steps[1].question)

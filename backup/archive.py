@@ -110,7 +110,14 @@ from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
 from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
 from loops.models import NAME_MAX as ROUND_NAME_MAX
-from loops.models import ROUNDS_MAX, THEMES_PER_ROUND_MAX, Assignment, Round
+from loops.models import (
+    ROUNDS_MAX,
+    THEMES_PER_ROUND_MAX,
+    Assignment,
+    DebriefEntry,
+    Round,
+)
+from mock.models import MockInterview, MockStep
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
@@ -2014,8 +2021,12 @@ def _delete_themes(user):
 def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs (with their
     interview loops), each after whatever refers to it (once the user's stories and
-    practice are deleted)."""
+    practice are deleted). The loops' debriefs and the mock interviews go with them:
+    a backup does not hold them yet."""
     return [
+        MockStep.objects.filter(interview__owner=user),
+        MockInterview.objects.filter(owner=user),
+        DebriefEntry.objects.filter(round__job__owner=user),
         Assignment.objects.filter(round__job__owner=user),
         Round.themes.through.objects.filter(round__job__owner=user),
         Round.objects.filter(job__owner=user),

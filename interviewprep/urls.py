@@ -25,6 +25,7 @@ urlpatterns = [
     path("share-safely/", include("sharing.urls")),
     path("loops/", include("loops.urls")),
     path("import/", include("storyimport.urls")),
+    path("mock/", include("mock.urls")),
     path("recordings/", include("recordings.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),

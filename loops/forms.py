@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from interviewprep.params import ModelIdsField
 from themes.models import Theme
 
-from .models import THEMES_PER_ROUND_MAX, Round
+from .models import NOTE_MAX, THEMES_PER_ROUND_MAX, DebriefEntry, Round
 
 THEME_ERRORS = {
     "required": "Pick at least one theme this round will probe.",
@@ -85,3 +85,58 @@ class RoundForm(forms.ModelForm):
         round_.save()
         round_.set_themes(list(self.cleaned_data["themes"]))
         return round_
+
+
+class DebriefForm(forms.Form):
+    """One question asked in a round held. The themes offered are the round's; the
+    stories, the owner's live ones (views pass both)."""
+
+    question_text = forms.CharField(
+        label="Question asked",
+        max_length=DebriefEntry._meta.get_field("question_text").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write the question you were asked.",
+            "max_length": "Keep the question to %(limit_value)d characters or fewer "
+            "(it has %(show_value)d).",
+        },
+    )
+    theme = forms.ModelChoiceField(
+        Theme.objects.none(),
+        empty_label=None,
+        label="Theme it probed",
+        help_text="The question becomes a practice card on this theme.",
+        error_messages={"invalid_choice": "Choose one of this round's themes."},
+    )
+    story = forms.ModelChoiceField(
+        None,
+        required=False,
+        empty_label="No story",
+        label="Story you told",
+        error_messages={
+            "invalid_choice": "Choose one of your own stories (not retired or in "
+            "the trash)."
+        },
+    )
+    rating = forms.TypedChoiceField(
+        choices=DebriefEntry.Rating.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How did it go?",
+        error_messages={"required": "Rate how it went, from 1 to 5."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note (optional)",
+        error_messages={
+            "max_length": "Keep the note to %(limit_value)d characters or fewer "
+            "(it has %(show_value)d)."
+        },
+    )
+
+    def __init__(self, *args, themes, stories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes
+        self.fields["story"].queryset = stories

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs.models import Job
+from practice.scheduling import reschedule
 from stories.models import Story
-from themes.models import Theme
+from themes.models import QUESTION_MAX, SampleQuestion, Theme
 
 NAME_MAX = 200
 # A loop is a handful of rounds of a few themes each: the plan is one printed page,
@@ -130,3 +131,99 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.theme} → {self.story}"
+
+
+# A debrief is the questions of one round: a page's worth, bounded whatever is posted.
+DEBRIEF_ENTRIES_MAX = 30
+NOTE_MAX = 2000
+
+
+class DebriefEntryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(round__job__owner=user)
+
+    def told_to(self, job):
+        """Stories told (in any of the owner's rounds) to the job's company: the
+        same job, or another at a company of the same name, whatever its case."""
+        return self.for_user(job.owner_id).filter(
+            Q(round__job=job) | Q(round__job__company__iexact=job.company),
+            story__isnull=False,
+        )
+
+
+class DebriefEntry(models.Model):
+    """One question asked in a round held, the story told for it (that story's use)
+    and how it went. The question also becomes a practice card (`log`)."""
+
+    class Rating(models.IntegerChoices):
+        BLANK = 1, "1 · Blanked"
+        SHAKY = 2, "2 · Shaky"
+        OK = 3, "3 · OK"
+        GOOD = 4, "4 · Good"
+        NAILED = 5, "5 · Nailed it"
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="debrief")
+    question_text = models.CharField(max_length=QUESTION_MAX)
+    theme = models.ForeignKey(
+        Theme, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The question the practice card is for (one of the user's own, made from the
+    # text, or the sample question it matches).
+    question = models.ForeignKey(
+        SampleQuestion, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Deleting the story keeps this entry: its text and title stay, the link goes.
+    story = models.ForeignKey(
+        Story, models.SET_NULL, null=True, blank=True, related_name="debrief_entries"
+    )
+    story_title = models.CharField(max_length=300, blank=True)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    note = models.TextField(blank=True, max_length=NOTE_MAX)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DebriefEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "created", "id"]
+        verbose_name_plural = "debrief entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5),
+                name="debriefentry_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question_text
+
+    def get_absolute_url(self):
+        return reverse("loops:debrief", args=[self.round_id]) + f"#entry-{self.pk}"
+
+    @property
+    def story_deleted(self):
+        return self.story_id is None and bool(self.story_title)
+
+    @classmethod
+    def log(cls, round_, question_text, theme, story, rating, note="", today=None):
+        """Log a question asked in `round_`, and schedule it for practice with the
+        story told: the question is the theme's sample question of that text if the
+        owner sees one, else a new question of their own on the theme."""
+        owner = round_.job.owner
+        with transaction.atomic():
+            question = (
+                SampleQuestion.objects.visible_to(owner)
+                .filter(theme=theme, text=question_text)
+                .first()
+            ) or theme.add_question(owner, question_text)
+            entry = cls.objects.create(
+                round=round_,
+                question_text=question_text,
+                theme=theme,
+                question=question,
+                story=story,
+                story_title=story.title if story else "",
+                rating=rating,
+                note=note,
+            )
+            reschedule(owner, question, story, rating, today)
+        return entry

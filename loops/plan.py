@@ -4,7 +4,7 @@ three renderings (Markdown, print HTML, PDF through the prep sheet's machinery).
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.template.loader import render_to_string
 
 from coverage.report import readiness_scores
@@ -12,7 +12,7 @@ from prepsheet.sheet import html_to_pdf, md_escape, one_line
 from stories.models import Story, StoryTheme
 from themes.models import Theme
 
-from .models import Assignment, Round, live_stories
+from .models import Assignment, DebriefEntry, Round, live_stories
 
 
 def theme_order(theme):
@@ -44,6 +44,7 @@ class PlannedRound:
     date: object
     time: object
     slots: list  # [Slot], in theme order
+    logged: int = 0  # questions logged in its debrief
 
     @property
     def theme_ids(self):
@@ -60,10 +61,39 @@ class Plan:
     title: str
     rounds: list  # [PlannedRound], in date order
     warnings: list = field(default_factory=list)  # [str]
+    # {story pk: [Told]}: stories already told to this company in a logged round.
+    told: dict = field(default_factory=dict)
 
     @property
     def story_ids(self):
         return {s.story_id for r in self.rounds for s in r.slots if s.story_id}
+
+
+@dataclass(frozen=True)
+class Told:
+    round_id: int
+    round_name: str
+    date: object
+    company: str
+
+    def __str__(self):
+        return f"{self.round_name}, {self.date.day} {self.date:%b %Y}"
+
+
+def told_to_company(job):
+    """{story pk: [Told]} for the stories the owner's debriefs say were told to the
+    job's company (this job or another at a company of the same name). One query."""
+    told = defaultdict(list)
+    rows = (
+        DebriefEntry.objects.told_to(job)
+        .order_by("round__date", "round__time", "round_id")
+        .values_list("story_id", "round_id", "round__name", "round__date")
+    )
+    for story_id, round_id, name, date in rows:
+        entry = Told(round_id, one_line(name), date, job.company)
+        if entry not in told[story_id]:
+            told[story_id].append(entry)
+    return dict(told)
 
 
 def _status(story):
@@ -71,12 +101,13 @@ def _status(story):
 
 
 def build(job):
-    """The job's plan as it is saved. Three queries: rounds, their themes, and the
-    assignments with their stories (a story no longer live counts as none)."""
+    """The job's plan as it is saved. Four queries: rounds (with their debriefs'
+    counts), their themes, the assignments with their stories (a story no longer
+    live counts as none), and the stories already told to the company."""
     rounds = list(
-        Round.objects.of_job(job).prefetch_related(
-            Prefetch("themes", Theme.objects.order_by())
-        )
+        Round.objects.of_job(job)
+        .annotate(logged=Count("debrief"))
+        .prefetch_related(Prefetch("themes", Theme.objects.order_by()))
     )
     planned = {
         (a.round_id, a.theme_id): a.story
@@ -98,9 +129,11 @@ def build(job):
                     _slot(theme, planned.get((r.pk, theme.pk)))
                     for theme in sorted(r.themes.all(), key=theme_order)
                 ],
+                logged=r.logged,
             )
             for r in rounds
         ],
+        told=told_to_company(job),
     )
     plan.warnings = warnings(plan)
     return plan
@@ -116,7 +149,9 @@ def _slot(theme, story):
 
 def warnings(plan):
     """What to fix before the loop: a story planned for two rounds (the second
-    interviewer may hear about the first), and a theme with no story yet."""
+    interviewer may hear about the first), a story already told to the company in
+    a logged round (other than the one it is planned for), and a theme with no
+    story yet."""
     rounds_of = defaultdict(list)
     titles = {}
     out = []
@@ -135,6 +170,16 @@ def warnings(plan):
             out.append(
                 f"“{titles[story_id]}” is planned for more than one round: "
                 f"{', '.join(names)}."
+            )
+    for story_id, told in plan.told.items():
+        planned_in = {
+            r.pk for r in plan.rounds for s in r.slots if s.story_id == story_id
+        }
+        earlier = [t for t in told if t.round_id not in planned_in]
+        if planned_in and earlier:
+            out.append(
+                f"“{titles[story_id]}” was already told to {earlier[0].company}: "
+                f"{'; '.join(map(str, earlier))}."
             )
     return out
 
@@ -250,7 +295,8 @@ def suggested_plan(job, keep_picks=True):
             if slot.story_id is not None
         }
     theme_ids = sorted({t for r in plan.rounds for t in r.theme_ids})
-    pool = candidates(job.owner, theme_ids)
+    # A story already told to this company is not suggested again.
+    pool = [c for c in candidates(job.owner, theme_ids) if c.pk not in plan.told]
     pairs = suggest(plan.rounds, pool, taken)
     by_pk = {c.pk: c for c in pool}
     for r in plan.rounds:

@@ -14,4 +14,11 @@ urlpatterns = [
     path("rounds/<id:pk>/", views.edit_round, name="edit_round"),
     path("rounds/<id:pk>/delete/", views.delete_round, name="delete_round"),
     path("rounds/<id:pk>/stories/", views.assign, name="assign"),
+    path("rounds/<id:pk>/debrief/", views.debrief, name="debrief"),
+    path(
+        "debrief/<id:pk>/delete/",
+        views.delete_debrief_entry,
+        name="delete_debrief_entry",
+    ),
+    path("stories/<id:pk>/told/", views.story_told, name="story_told"),
 ]

@@ -1,5 +1,7 @@
 """The loop planner: a job's rounds, the story planned for each theme they probe,
-the suggestion, and the plan's three downloads."""
+the suggestion, the plan's three downloads, and the debrief of a round held."""
+
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,16 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from interviewprep.params import parse_id
 from jobs.models import Job
 from prepsheet.scrubbing import ScrubForm, review_context, reviewed_first, scrubbed
 from prepsheet.sheet import PDF_MAX_PAGES, TooLongForPdf
 from stories.models import Story, StoryTheme
+from stories.views import get_story
 
 from . import plan as loop_plan
-from .forms import RoundForm
-from .models import ROUNDS_MAX, Assignment, Round, live_stories
+from .forms import DebriefForm, RoundForm
+from .models import (
+    DEBRIEF_ENTRIES_MAX,
+    ROUNDS_MAX,
+    Assignment,
+    DebriefEntry,
+    Round,
+    live_stories,
+)
 
 PAPERS = ("a4", "letter")
 
@@ -301,3 +312,108 @@ def plan_scrub(request, pk):
             ],
         },
     )
+
+
+# The debrief of a round held ------------------------------------------------------
+
+
+def _round_number(round_):
+    """Its place in the job's loop, counted from 1 in date order."""
+    order = list(Round.objects.of_job(round_.job_id).values_list("pk", flat=True))
+    return order.index(round_.pk) + 1
+
+
+def _debrief_form(request, round_, data=None):
+    return DebriefForm(
+        data,
+        themes=round_.themes.order_by("number", "title", "pk"),
+        stories=live_stories(request.user).order_by("title", "pk"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def debrief(request, pk):
+    """What happened in a round: each question asked, the story told, how it went.
+    Each logged question becomes a practice card with the story told."""
+    round_ = _get_round(request, pk)
+    entries = list(round_.debrief.select_related("theme", "story"))
+    form = _debrief_form(request, round_, request.POST or None)
+    full = len(entries) >= DEBRIEF_ENTRIES_MAX
+    if request.method == "POST":
+        if full:
+            messages.error(
+                request,
+                f"A round's debrief holds at most {DEBRIEF_ENTRIES_MAX} questions.",
+            )
+            return redirect("loops:debrief", round_.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            entry = DebriefEntry.log(
+                round_,
+                data["question_text"],
+                data["theme"],
+                data["story"],
+                data["rating"],
+                data["note"],
+            )
+            messages.success(
+                request,
+                "Logged the question. It is now a practice card"
+                + (f" with “{entry.story_title}”." if entry.story_id else "."),
+            )
+            return redirect(reverse("loops:debrief", args=[round_.pk]) + "#log")
+    return render(
+        request,
+        "loops/debrief.html",
+        {
+            "round": round_,
+            "job": round_.job,
+            "number": _round_number(round_),
+            "entries": entries,
+            "form": form,
+            "full": full,
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_POST
+def delete_debrief_entry(request, pk):
+    """Take a question off a round's debrief; its practice card stays."""
+    entry = get_object_or_404(
+        DebriefEntry.objects.for_user(request.user).select_related("round"), pk=pk
+    )
+    entry.delete()
+    messages.success(request, f"Took “{entry.question_text}” off the debrief.")
+    return redirect("loops:debrief", entry.round_id)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def story_told(request, pk):
+    """Where and when a story was told in real rounds: the editor loads it into its
+    side panel. Two queries beyond the story: its uses, and their jobs' rounds (to
+    number each round in its loop)."""
+    story = get_story(request, pk)
+    entries = list(
+        DebriefEntry.objects.for_user(request.user)
+        .filter(story=story)
+        .select_related("round__job")
+        .order_by("-round__date", "-round__time", "-id")
+    )
+    # Each round's place in its loop, counted from 1 in date order (Round's ordering).
+    place, counts = {}, Counter()
+    for job_id, round_id in Round.objects.filter(
+        job__in={e.round.job_id for e in entries}
+    ).values_list("job_id", "pk"):
+        counts[job_id] += 1
+        place[round_id] = counts[job_id]
+    for entry in entries:
+        entry.round_number = place[entry.round_id]
+    template = "loops/story_told.html"
+    if request.htmx:
+        template += "#panel"
+    return render(request, template, {"story": story, "entries": entries})

@@ -75,11 +75,22 @@ def record_practice(
             note=note,
             started_at=now or timezone.now(),
         )
+        card = reschedule(owner, question, story, rating, today)
+    return session, card
+
+
+def reschedule(owner, question, story, rating, today=None):
+    """Apply one rating to the (question, story) card, made due today if new.
+
+    Practice rounds, mock interviews and the debriefs of real rounds all feed the
+    schedule through here."""
+    today = _today(today)
+    with transaction.atomic():
         card, _ = PracticeCard.objects.select_for_update().get_or_create(
             owner=owner, question=question, story=story, defaults={"due_on": today}
         )
         review(card, rating, today).save()
-    return session, card
+    return card
 
 
 def live_cards(user):

@@ -20,6 +20,7 @@ OLD = [
     ("jobs", None),
     ("followups", None),
     ("loops", None),
+    ("mock", None),
     ("recordings", None),
 ]
 MOVED = [

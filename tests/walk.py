@@ -317,6 +317,32 @@ def make_bank(user):
         if round_ is not None:
             round_.themes.set([themes[0], own])
             _create("loops.Assignment", round=round_, theme=own, story=story)
+            _create(
+                "loops.DebriefEntry",
+                round=round_,
+                question_text=f"{SECRET} question asked",
+                theme=own,
+                question=own_question,
+                story=story,
+                story_title=story.title,
+                rating=3,
+                note=f"{SECRET} debrief note",
+            )
+    mock = _create(
+        "mock.MockInterview", owner=user, job=job, title=f"{SECRET} mock interview"
+    )
+    if mock is not None:
+        _create(
+            "mock.MockStep",
+            interview=mock,
+            position=1,
+            question=question,
+            question_text=f"{SECRET} mock question",
+            theme_title=f"{SECRET} mock theme",
+            story=story,
+            started_at=timezone.now(),
+            followups=[{"question": f"{SECRET} follow-up", "answer": "", "ladder": 0}],
+        )
     try:
         recording = apps.get_model("recordings.Recording")
     except LookupError:

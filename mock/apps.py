@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MockConfig(AppConfig):
+    name = "mock"
+    verbose_name = "Mock interviews"

@@ -58,8 +58,8 @@ class StoryQuerySet(OwnedQuerySet):
         return self.filter(deleted_at__isnull=False)
 
     def search(self, q):
-        """Stories in which every word of `q` starts a word of some text field, best
-        match first (`search_rank`, higher is better).
+        """Stories not in the trash in which every word of `q` starts a word of
+        some text field, best match first (`search_rank`, higher is better).
 
         Both databases rank by their own full text: PostgreSQL with the "simple"
         configuration (no stemming, no stop words) and ts_rank_cd, SQLite with its
@@ -83,7 +83,8 @@ class StoryQuerySet(OwnedQuerySet):
                 search_type="raw",
             )
             return (
-                self.alias(document=SearchVector(*SEARCH_FIELDS, config="simple"))
+                self.alive()
+                .alias(document=SearchVector(*SEARCH_FIELDS, config="simple"))
                 .filter(document=query)
                 .annotate(
                     search_rank=SearchRank(F("document"), query, cover_density=True)
@@ -105,6 +106,7 @@ class StoryQuerySet(OwnedQuerySet):
             "SELECT rowid FROM stories_story_words WHERE stories_story_words MATCH %s",
             [match],
         )
+        # The index holds no trashed story (stories/fts.py).
         return (
             self.filter(pk__in=hits)
             .annotate(search_rank=rank)
@@ -263,6 +265,12 @@ class Story(models.Model):
     def tag(self, theme, angle=""):
         StoryTheme.objects.get_or_create(
             story=self, theme=theme, defaults={"angle": angle}
+        )
+
+    def answer(self, question, angle=""):
+        """Mark this story as an answer to a sample question."""
+        StoryQuestion.objects.get_or_create(
+            story=self, question=question, defaults={"angle": angle}
         )
 
     def make_lead(self, theme):

@@ -66,18 +66,19 @@ def match_page(request, pk):
 
 
 def _chosen(request, job):
-    """(requirement, story) the form names: one of the job's requirements as its
-    description says now, and one of the user's live stories (404 otherwise)."""
+    """(index, requirement, story) the form names: one of the job's requirements
+    as its description says now (None when it says no more), and one of the user's
+    live stories (404 otherwise)."""
+    key = request.POST.get("requirement", "")
+    requirements, _, _ = _requirements(job)
+    found = next(((i, r) for i, r in enumerate(requirements) if r.key == key), None)
+    if found is None:
+        return None, None, None
     story = get_object_or_404(
         Story.objects.for_user(request.user).alive(),
         pk=parse_id(request.POST.get("story")) or 0,
     )
-    key = request.POST.get("requirement", "")
-    requirements, _, _ = _requirements(job)
-    for index, requirement in enumerate(requirements):
-        if requirement.key == key:
-            return index, requirement, story
-    return None, None, story
+    return *found, story
 
 
 def _after(request, job, index, requirement):

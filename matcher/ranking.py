@@ -73,15 +73,17 @@ def ranked_ids(user, requirements, limit):
         params = [user.pk, *params]
     else:
         for i, requirement in enumerate(requirements):
+            # "+rowid": never the rowid as FTS5's index, which would run the
+            # whole MATCH once per story.
             arms.append(
                 f"SELECT * FROM (SELECT {i} AS req, rowid AS id, "
                 f"-bm25(stories_story_stems, {SQLITE_WEIGHTS}) AS score "
                 "FROM stories_story_stems WHERE stories_story_stems MATCH %s "
-                f"AND rowid IN ({alive}) ORDER BY score DESC, rowid "
-                f"LIMIT {limit(i)})"
+                f"AND +rowid IN alive ORDER BY score DESC, rowid LIMIT {limit(i)})"
             )
-            params += [_fts5_query(requirement), user.pk]
-        sql = " UNION ALL ".join(arms)
+            params.append(_fts5_query(requirement))
+        sql = f"WITH alive AS MATERIALIZED ({alive}) " + " UNION ALL ".join(arms)
+        params = [user.pk, *params]
     found = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -121,6 +123,7 @@ class ThemeWords:
 def theme_words(themes):
     rows = []
     for theme in themes:
+        theme.url = theme.get_absolute_url()  # once, not once per requirement
         body = stems_of(theme.description)
         for item in [*theme.star_prompts.all(), *theme.points.all()]:
             body |= stems_of(item.text)
@@ -171,21 +174,26 @@ class Result:
         return not self.matches
 
 
-def _snippet(story, marked):
-    """The sentence of the story that says most of what was asked, marked."""
+def _lines(story):
+    """(line, its stems) for each line of the story's prose but the title."""
+    return [
+        (line.strip(), stems_of(line))
+        for name in SNIPPET_FIELDS
+        for line in getattr(story, name).splitlines()
+        if line.strip()
+    ]
+
+
+def _snippet(lines, marked):
+    """The line of the story that says most of what was asked, marked."""
     best, hits = "", 0
-    for name in SNIPPET_FIELDS:
-        for line in getattr(story, name).splitlines():
-            found = sum(w in marked for w in stems_of(line))
-            if found > hits:
-                best, hits = line.strip(), found
+    for line, stems in lines:
+        found = len(stems & marked)
+        if found > hits:
+            best, hits = line, found
     if len(best) > SNIPPET_MAX:
         best = best[: SNIPPET_MAX - 1] + "…"
     return highlight(best, marked)
-
-
-def _story_stems(story):
-    return stems_of(" ".join(getattr(story, name) for name in SEARCH_FIELDS))
 
 
 def match(job, requirements, themes=None):
@@ -215,7 +223,11 @@ def match(job, requirements, themes=None):
         .only("owner", *SEARCH_FIELDS)
         .prefetch_related("story_themes", "story_questions")
     }
-    stems = {pk: _story_stems(story) for pk, story in stories.items()}
+    lines = {pk: _lines(story) for pk, story in stories.items()}
+    stems = {
+        pk: stems_of(story.title).union(*(s for _, s in lines[pk]))
+        for pk, story in stories.items()
+    }
     results = []
     for i, requirement in enumerate(requirements):
         marked = requirement.marked
@@ -230,7 +242,7 @@ def match(job, requirements, themes=None):
                 Match(
                     story=story,
                     title=highlight(story.title, marked),
-                    snippet=_snippet(story, marked),
+                    snippet=_snippet(lines[pk], marked),
                     tagged={link.theme_id for link in story.story_themes.all()},
                     answers={link.question_id for link in story.story_questions.all()},
                 )

@@ -24,6 +24,5 @@ GROUPS = [
     ["cost", "spend", "budget"],
     ["roadmap", "strategy", "vision"],
     ["ambiguity", "ambiguous", "uncertainty", "unclear"],
-    ["machine learning", "ml", "model"],
     ["production", "deployment", "deploy", "release"],
 ]

@@ -7,6 +7,7 @@ synonyms), and the highlighter that marks a story's words matching them.
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -15,7 +16,7 @@ from .synonyms import GROUPS
 
 # More requirements than this are a whole page of prose, not a list: the rest are
 # left out (and the page says so).
-REQUIREMENTS_MAX = 60
+REQUIREMENTS_MAX = 40
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 BULLET = re.compile(r"^\s*(?:[-*•·‣▪–—+]|\d{1,2}[.)])\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9“\"(])")
@@ -65,6 +66,7 @@ SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=20_000)
 def stem(word):
     """A crude stem, for highlighting and for weighing themes in Python: the
     database's own stemmer ranks the stories."""
@@ -116,19 +118,20 @@ class Requirement:
         """Every term once, for the query: a synonym of two words is asked once."""
         return list(dict.fromkeys(term for group in self.groups for term in group))
 
-    @property
+    @cached_property
     def marked(self):
         """The stems to highlight: every term's words but English glue ("on" of
         "on-call" would mark every "on")."""
         return {stem(w) for term in self.terms for w in term if w not in STOP_WORDS}
 
+    @cached_property
+    def _group_stems(self):
+        return [[set(_stems(term)) for term in group] for group in self.groups]
+
     def covered(self, stems):
         """How many of its own words a text with these stems answers, itself or by
         a synonym (every word of a phrase present)."""
-        return sum(
-            any(all(s in stems for s in _stems(term)) for term in group)
-            for group in self.groups
-        )
+        return sum(any(term <= stems for term in group) for group in self._group_stems)
 
     def is_answered_by(self, stems):
         """A good story answers at least a quarter of what the requirement says."""

@@ -20,6 +20,8 @@ from .ranking import match, themes_for
 from .text import REQUIREMENTS_MAX, split
 
 TEMPLATE = "matcher/match.html"
+# An id no story has, within the <id:…> converter's 18 digits.
+PLACEHOLDER = 987654321987654321
 
 
 def _get_job(request, pk):
@@ -61,8 +63,22 @@ def match_page(request, pk):
         "fell_back": fell_back,
         "left_out": found - len(requirements),
         "has_themes": bool(themes),
+        **_urls(job),
     }
     return render(request, TEMPLATE, context)
+
+
+def _urls(job):
+    """The addresses the requirement blocks link and post to, each reversed once
+    rather than once per story shown."""
+    return {
+        "story_url": reverse("stories:detail", args=[PLACEHOLDER]).replace(
+            str(PLACEHOLDER), "{}"
+        ),
+        "accept_url": reverse("matcher:accept", args=[job.pk]),
+        "dismiss_url": reverse("matcher:dismiss", args=[job.pk]),
+        "new_story_url": reverse("stories:create"),
+    }
 
 
 def _chosen(request, job):
@@ -89,8 +105,9 @@ def _after(request, job, index, requirement):
         result.index = index
         return render(
             request,
-            f"{TEMPLATE}#requirement",
-            {"job": job, "result": result, "has_themes": True},
+            "matcher/_requirements.html",
+            {"results": [result], **_urls(job)},
+            using="jinja2",
         )
     return redirect(reverse("matcher:match", args=[job.pk]) + f"#req-{index}")
 

@@ -288,9 +288,7 @@ def make_bank(user):
         if round_ is not None:
             round_.themes.set([themes[0], own])
             _create("loops.Assignment", round=round_, theme=own, story=story)
-        _create(
-            "matcher.Dismissal", job=job, requirement_key=f"{SECRET}", story=story
-        )
+        _create("matcher.Dismissal", job=job, requirement_key=f"{SECRET}", story=story)
     _create(
         "followups.Rung",
         story=story,

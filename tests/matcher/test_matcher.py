@@ -204,6 +204,7 @@ def test_accepting_tags_the_story_and_coverage_counts_it(
     )
     fragment = response.content.decode()
     assert "<html" not in fragment and 'id="req-0"' in fragment
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w{64}"', fragment)
     assert f"Tagged with {theme.title}" in fragment
     assert question in story.questions.all()
 

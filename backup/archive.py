@@ -79,6 +79,7 @@ from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
 from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
 from loops.models import Assignment, Round
+from matcher.models import Dismissal
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
@@ -1623,8 +1624,10 @@ def _delete_themes(user):
 def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs, each after
     whatever refers to it (once the user's stories and practice are deleted). The
-    jobs' interview loops go with them: a backup does not hold them yet."""
+    jobs' interview loops and the matcher's dismissals go with them: a backup does
+    not hold them yet."""
     return [
+        Dismissal.objects.filter(job__owner=user),
         Assignment.objects.filter(round__job__owner=user),
         Round.themes.through.objects.filter(round__job__owner=user),
         Round.objects.filter(job__owner=user),

@@ -20,6 +20,7 @@ OLD = [
     ("jobs", None),
     ("followups", None),
     ("loops", None),
+    ("matcher", None),
 ]
 MOVED = [
     ("practice", "practicesession"),

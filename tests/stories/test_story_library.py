@@ -180,6 +180,15 @@ def test_the_list_sorts_by_last_edited_or_title(alice_client, alice):
         "banana",
         "cherry",
     ]
+    # Best match: the database's ranking of a search (both databases rank), a word
+    # in the title and twice in the story above one said once in passing.
+    make_story(alice, title="Grape", action="A deployment, mentioned once.")
+    make_story(
+        alice, title="Deployment freeze", situation="Every deployment had stalled."
+    )
+    found = {"q": "deploy", "sort": "match"}
+    assert titles(alice_client.get(LIST, found)) == ["Deployment freeze", "Grape"]
+    assert titles(alice_client.get(LIST, {"sort": "match"}))[0] == "Deployment freeze"
 
 
 def test_the_list_shows_what_a_row_needs(alice_client, alice, themes):

@@ -117,6 +117,7 @@ from loops.models import (
     DebriefEntry,
     Round,
 )
+from matcher.models import Dismissal
 from mock.models import MockInterview, MockStep
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
@@ -2021,9 +2022,10 @@ def _delete_themes(user):
 def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs (with their
     interview loops), each after whatever refers to it (once the user's stories and
-    practice are deleted). The loops' debriefs and the mock interviews go with them:
-    a backup does not hold them yet."""
+    practice are deleted). The loops' debriefs, the mock interviews and the
+    matcher's dismissals go with them: a backup does not hold them yet."""
     return [
+        Dismissal.objects.filter(job__owner=user),
         MockStep.objects.filter(interview__owner=user),
         MockInterview.objects.filter(owner=user),
         DebriefEntry.objects.filter(round__job__owner=user),

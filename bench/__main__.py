@@ -71,6 +71,22 @@ JOBS_PAGES = [
 # The loop planner's suggestion for the jobs bank's current job: this many rounds,
 # each probing up to three of the job's themes. Reported, not held to a target.
 LOOP_PAGE, LOOP_ROUNDS = "loop plan suggestion (8 rounds)", 8
+# The job-description matcher (issue #15): a 1,000-word description matched against
+# 500 stories, at most MATCH_RATIO× the baseline; measured at 50 stories too, so the
+# query count can be seen not to grow.
+MATCH_PAGE, MATCH_SIZES, MATCH_WORDS, MATCH_RATIO = "job matcher", (50, 500), 1000, 10
+MATCH_BULLETS = [
+    "Own the on-call rotation for our fraud models and lead the reviews after "
+    "each incident.",
+    "Work with stakeholders in risk, product and support to agree the roadmap.",
+    "Mentor engineers on the team through pairing, design and code review.",
+    "Cut the latency of model serving and keep the pipelines fast under load.",
+    "Design schema contracts between partner teams so a change never breaks "
+    "a feature silently.",
+    "Roll back a drifting model safely, with a plan the whole team trusts.",
+    "Write clear documents that explain trade-offs to people outside engineering.",
+    "Hire and grow a team of machine learning engineers.",
+]
 # Query strings of the pages that need one.
 QUERIES = {"coverage weighed (htmx)": "?min_readiness=80"}
 # A page slower than this at one size is not timed at the next (the PDF export).
@@ -245,6 +261,56 @@ def measure_jobs_bank(args, baseline_url):
     return rows
 
 
+def match_description(words):
+    """A job description of about `words` words: a few lines of prose, then
+    headed bullets as job adverts have them."""
+    lines = ["About us", "We fight payment fraud for small shops.", ""]
+    heading = ["What you'll do", "Requirements", "Nice to have"]
+    count, i = 0, 0
+    while count < words:
+        if i % len(MATCH_BULLETS) == 0:
+            lines += ["", heading[(i // len(MATCH_BULLETS)) % len(heading)]]
+        text = MATCH_BULLETS[i % len(MATCH_BULLETS)]
+        # Each line its own requirement, as in a real advert (repeats are merged).
+        bullet = f"- For product line {i}, {text[0].lower()}{text[1:]}"
+        lines.append(bullet)
+        count += len(bullet.split())
+        i += 1
+    return "\n".join(lines)
+
+
+def measure_matcher(args, baseline_url):
+    """The matcher page for a job with a 1,000-word description, at each size."""
+    from django.test import Client
+    from django.urls import reverse
+
+    rows = []
+    for n in MATCH_SIZES:
+        user, _ = make_bank(f"bench-match-{n}", n, jobs=1)
+        job = user.jobs.get()
+        job.description = match_description(MATCH_WORDS)
+        job.save()
+        client = Client()
+        client.force_login(user)
+        url = reverse("matcher:match", args=[job.pk])
+        row = {"page": MATCH_PAGE, "stories": n, "url": url}
+        try:
+            row.update(measure(client, url, False, baseline_url, args.budget))
+        except Exception as e:  # one broken page must not hide the rest
+            row["error"] = f"{type(e).__name__}: {e}"[:200]
+        rows.append(row)
+        print(
+            f"{MATCH_PAGE:28} {n:5}  "
+            + (
+                row.get("error")
+                or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
+                f"{row['queries']:3} queries"
+            ),
+            flush=True,
+        )
+    return rows
+
+
 def body(response):
     if response.streaming:
         return b"".join(response.streaming_content)
@@ -328,6 +394,21 @@ def check_targets(results):
                 r["ratio"] <= MAIN_RATIO,
                 f"{r['ratio']}×",
             )
+    small, large = (by.get((MATCH_PAGE, n)) for n in MATCH_SIZES)
+    if large:
+        target(
+            f"{MATCH_PAGE}: {MATCH_WORDS:,}-word description, {MATCH_SIZES[1]} "
+            f"stories ≤ {MATCH_RATIO:g}× baseline",
+            large["ratio"] <= MATCH_RATIO,
+            f"{large['ratio']}×",
+        )
+    if small and large:
+        target(
+            f"{MATCH_PAGE}: query count flat from {MATCH_SIZES[0]} to "
+            f"{MATCH_SIZES[1]} stories",
+            large["queries"] <= small["queries"],
+            f"{small['queries']} → {large['queries']}",
+        )
     for page in dict.fromkeys(r["page"] for r in results):
         small, large = by.get((page, 100)), by.get((page, 1000))
         if small and small["content_type"].startswith("text/html"):
@@ -456,6 +537,8 @@ def main(argv=None):
 
         if JOBS_BANK["stories"] in args.sizes:
             results += measure_jobs_bank(args, baseline_url)
+        if not args.pages or MATCH_PAGE in args.pages:
+            results += measure_matcher(args, baseline_url)
 
     report = {
         "generated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sharing",
     "loops",
     "storyimport",
+    "matcher",
     "mock",
     "recordings",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("stories.urls")),
     path("", include("coach.urls")),
     path("", include("followups.urls")),
+    path("", include("matcher.urls")),
     path("coverage/", include("coverage.urls")),
     path("practice/", include("practice.urls")),
     path("prep-sheet/", include("prepsheet.urls")),

@@ -3,7 +3,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import connections, models, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -64,32 +64,60 @@ class StoryQuerySet(OwnedQuerySet):
         return self.filter(deleted_at__isnull=False)
 
     def search(self, q):
-        """Stories in which every word of `q` appears, in any text field.
+        """Stories not in the trash in which every word of `q` starts a word of
+        some text field, best match first (`search_rank`, higher is better).
 
-        PostgreSQL uses its full-text search with the "simple" configuration (no
-        stemming, no stop words), each word matching the start of a word in the
-        story; SQLite falls back to a regular expression that matches the same way,
-        so a plain word finds the same stories on both.
+        Both databases rank by their own full text: PostgreSQL with the "simple"
+        configuration (no stemming, no stop words) and ts_rank_cd, SQLite with its
+        FTS5 index of the same fields (stories/fts.py) and bm25(). Each word is a
+        prefix, so a plain word, or the start of one, finds the same stories on both.
         """
         words = SEARCH_WORD.findall(q)
         if not words:
             return self
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import (
+                SearchQuery,
+                SearchRank,
+                SearchVector,
+            )
 
             # Each word is letters and digits only, so quoting it is enough.
-            query = " & ".join(f"'{word}':*" for word in words)
-            return self.alias(
-                document=SearchVector(*SEARCH_FIELDS, config="simple")
-            ).filter(document=SearchQuery(query, config="simple", search_type="raw"))
-        matches = Q()
-        for word in words:
-            # SQLite runs REGEXP in Python, so (?i) folds case beyond ASCII too.
-            starts_a_word = Q()
-            for field in SEARCH_FIELDS:
-                starts_a_word |= Q(**{f"{field}__iregex": rf"\b{re.escape(word)}"})
-            matches &= starts_a_word
-        return self.filter(matches)
+            query = SearchQuery(
+                " & ".join(f"'{word}':*" for word in words),
+                config="simple",
+                search_type="raw",
+            )
+            return (
+                self.alive()
+                .alias(document=SearchVector(*SEARCH_FIELDS, config="simple"))
+                .filter(document=query)
+                .annotate(
+                    search_rank=SearchRank(F("document"), query, cover_density=True)
+                )
+                .order_by("-search_rank", "-updated", "-id")
+            )
+        from django.db.models.expressions import RawSQL
+
+        from .fts import words_query
+
+        match = words_query(words)
+        # bm25() is lower for a better match; negated, higher is better as on PG.
+        rank = RawSQL(
+            "SELECT -bm25(stories_story_words) FROM stories_story_words "
+            "WHERE stories_story_words MATCH %s AND rowid = stories_story.id",
+            [match],
+        )
+        hits = RawSQL(
+            "SELECT rowid FROM stories_story_words WHERE stories_story_words MATCH %s",
+            [match],
+        )
+        # The index holds no trashed story (stories/fts.py).
+        return (
+            self.filter(pk__in=hits)
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", "-updated", "-id")
+        )
 
     def with_list_data(self):
         """What the story list shows, without loading the long Markdown sections."""
@@ -243,6 +271,12 @@ class Story(models.Model):
     def tag(self, theme, angle=""):
         StoryTheme.objects.get_or_create(
             story=self, theme=theme, defaults={"angle": angle}
+        )
+
+    def answer(self, question, angle=""):
+        """Mark this story as an answer to a sample question."""
+        StoryQuestion.objects.get_or_create(
+            story=self, question=question, defaults={"angle": angle}
         )
 
     def make_lead(self, theme):

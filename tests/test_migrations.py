@@ -20,6 +20,7 @@ OLD = [
     ("jobs", None),
     ("followups", None),
     ("loops", None),
+    ("matcher", None),
     ("mock", None),
     ("recordings", None),
 ]

@@ -328,6 +328,7 @@ def make_bank(user):
                 rating=3,
                 note=f"{SECRET} debrief note",
             )
+        _create("matcher.Dismissal", job=job, requirement_key=f"{SECRET}", story=story)
     mock = _create(
         "mock.MockInterview", owner=user, job=job, title=f"{SECRET} mock interview"
     )

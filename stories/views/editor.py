@@ -41,7 +41,7 @@ from ..forms import (
     TagsForm,
     angle_name,
 )
-from ..models import StaleVersion, Story
+from ..models import TITLE_MAX, StaleVersion, Story
 from . import get_story
 
 TEMPLATE = "stories/editor.html"
@@ -248,7 +248,13 @@ def create(request):
     """The new-story page; its first save (typing alone will do) makes the story."""
     if request.method == "GET":
         form = StoryForm(
-            initial={"create_key": uuid4(), "edit_id": _new_edit_id()},
+            initial={
+                "create_key": uuid4(),
+                "edit_id": _new_edit_id(),
+                # ?title=: a story drafted for something asked elsewhere (a job's
+                # requirement); the form escapes it as it would any value.
+                "title": request.GET.get("title", "")[:TITLE_MAX],
+            },
         )
         tags_form = TagsForm(
             initial=_tags_from_query(request.GET, request.user), user=request.user

@@ -61,7 +61,13 @@ class LibraryFilterForm(forms.Form):
         *Story.Status.choices,
         (ALL, "All, including retired"),
     ]
-    SORT_CHOICES = [("updated", "Last edited"), ("title", "Title")]
+    SORT_CHOICES = [
+        ("updated", "Last edited"),
+        ("title", "Title"),
+        # The database's own ranking (StoryQuerySet.search); without a search,
+        # last edited.
+        ("match", "Best match"),
+    ]
 
     q = forms.CharField(
         label="Search",
@@ -105,6 +111,8 @@ class LibraryFilterForm(forms.Form):
             stories = stories.filter(status=status)
         if data.get("sort") == "title":
             return stories.order_by(Lower("title"), "pk")
+        if data.get("sort") == "match" and data.get("q"):
+            return stories.order_by("-search_rank", "-updated", "-pk")
         return stories.order_by("-updated", "-pk")
 
     @property

@@ -125,14 +125,14 @@ def test_the_search_method_matches_on_both_databases(alice):
 
 
 def test_each_database_searches_its_own_way(alice):
-    # PostgreSQL: its full-text search; SQLite (no such thing): word-start regexes.
+    # PostgreSQL: its full-text search; SQLite: its FTS5 index, ranked by bm25().
     with CaptureQueriesContext(connection) as queries:
         list(Story.objects.for_user(alice).search("drifting detector"))
     sql = queries[0]["sql"]
     if connection.vendor == "postgresql":
         assert "to_tsvector" in sql and "@@" in sql
     else:
-        assert "REGEXP" in sql.upper() and "to_tsvector" not in sql
+        assert "stories_story_words MATCH" in sql and "bm25(" in sql
 
 
 # Filters and sorting --------------------------------------------------------------
@@ -180,6 +180,15 @@ def test_the_list_sorts_by_last_edited_or_title(alice_client, alice):
         "banana",
         "cherry",
     ]
+    # Best match: the database's ranking of a search (both databases rank), a word
+    # in the title and twice in the story above one said once in passing.
+    make_story(alice, title="Grape", action="A deployment, mentioned once.")
+    make_story(
+        alice, title="Deployment freeze", situation="Every deployment had stalled."
+    )
+    found = {"q": "deploy", "sort": "match"}
+    assert titles(alice_client.get(LIST, found)) == ["Deployment freeze", "Grape"]
+    assert titles(alice_client.get(LIST, {"sort": "match"}))[0] == "Deployment freeze"
 
 
 def test_the_list_shows_what_a_row_needs(alice_client, alice, themes):

@@ -2,6 +2,7 @@ from django import forms
 
 from jobs.models import Job
 from practice.models import PracticeSession
+from recordings.models import Recording
 
 from .models import (
     QUESTIONS_MAX,
@@ -70,7 +71,15 @@ class AnswerForm(forms.Form):
         label="How did it go?",
         error_messages={"required": "Rate your answer from 1 to 5."},
     )
+    # A recording kept for this answer (the recorder fills it in): its real length
+    # replaces the clock's.
+    recording = forms.ModelChoiceField(
+        Recording.objects.none(),
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-recording-field": ""}),
+    )
 
-    def __init__(self, *args, stories, **kwargs):
+    def __init__(self, *args, stories, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["story"].queryset = stories
+        self.fields["recording"].queryset = Recording.objects.for_user(user).unlinked()

@@ -158,6 +158,9 @@ class MockStep(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The length of the recording the user kept for this answer: what they really
+    # spoke, which replaces the server's clock.
+    spoken_seconds = models.PositiveIntegerField(null=True, blank=True)
     # [{"question", "answer", "ladder"}]: from the story's ladder, or generic.
     followups = models.JSONField(default=list, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -179,29 +182,35 @@ class MockStep(models.Model):
 
     @property
     def seconds(self):
-        """How long the answer took, as the server saw it: capped as practice's log
-        is, so a mock left open overnight does not count as a day-long answer."""
+        """How long the answer took: the recording's length when one was kept, else
+        as the server saw it, capped as practice's log is, so a mock left open
+        overnight does not count as a day-long answer."""
+        if self.spoken_seconds is not None:
+            return self.spoken_seconds
         if self.started_at is None or self.answered_at is None:
             return None
         spent = (self.answered_at - self.started_at).total_seconds()
         return min(ROUND_SECONDS_MAX, max(0, round(spent)))
 
-    def answer(self, story, rating, now=None):
-        """Record the answer, draw its follow-ups and feed practice's schedule.
-        False if the step was answered already (a form sent twice at once)."""
+    def answer(self, story, rating, now=None, recording=None):
+        """Record the answer, draw its follow-ups and feed practice's schedule; a
+        recording kept for it gives its real length and is linked to the practice
+        round. False if the step was answered already (a form sent twice at once)."""
         self.story = story
         self.rating = rating
         self.answered_at = now or timezone.now()
         self.followups = self.draw_followups()
+        if recording is not None:
+            self.spoken_seconds = recording.duration_seconds
         with transaction.atomic():
-            fields = ["story", "rating", "answered_at", "followups"]
+            fields = ["story", "rating", "answered_at", "followups", "spoken_seconds"]
             # Only the first of two answers at once is recorded (and practised).
             if not MockStep.objects.filter(pk=self.pk, answered_at__isnull=True).update(
                 **{name: getattr(self, name) for name in fields}
             ):
                 return False
             if self.question_id is not None:
-                record_practice(
+                session, _ = record_practice(
                     self.interview.owner,
                     self.question,
                     story,
@@ -210,6 +219,8 @@ class MockStep(models.Model):
                     note=f"Mock interview: {self.interview.title}"[:2000],
                     now=self.started_at,
                 )
+                if recording is not None:
+                    recording.link_to(session)
         return True
 
     def draw_followups(self):

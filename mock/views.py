@@ -80,6 +80,7 @@ def _step_page(request, interview, step, form=None, status=200):
     if form is None and step.answered_at is None:
         form = AnswerForm(
             stories=practicable_stories(request.user),
+            user=request.user,
             initial={
                 "position": step.position,
                 "story": stories[0].pk if stories else None,
@@ -126,7 +127,9 @@ def answer(request, pk):
     step = interview.current_step()
     if step is None:
         return redirect("mock:debrief", interview.pk)
-    form = AnswerForm(request.POST, stories=practicable_stories(request.user))
+    form = AnswerForm(
+        request.POST, stories=practicable_stories(request.user), user=request.user
+    )
     if form.is_valid() and form.cleaned_data["position"] != step.position:
         # Sent from an older page (another tab, the back button): show where we are.
         return redirect(interview)
@@ -134,7 +137,8 @@ def answer(request, pk):
         return redirect(interview)
     if not form.is_valid():
         return _step_page(request, interview, step, form, status=422)
-    step.answer(form.cleaned_data["story"], form.cleaned_data["rating"])
+    data = form.cleaned_data
+    step.answer(data["story"], data["rating"], recording=data["recording"])
     return redirect(interview)
 
 

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from followups.models import Rung
 from mock.models import GENERIC_FOLLOWUPS, MockInterview
 from practice.models import PracticeCard, PracticeSession
+from recordings.models import Recording
 from tests.factories import make_job, make_story
 from themes.models import Theme
 
@@ -149,3 +150,28 @@ def test_the_job_page_and_practice_link_mock_mode(alice_client, job):
     assert reverse("mock:index") in page
     form = alice_client.get(reverse("mock:index"), {"job": job.pk}).content.decode()
     assert f'value="{job.pk}" selected' in form
+
+
+def test_a_recording_kept_for_an_answer_gives_its_real_length(
+    alice_client, alice, bob, job
+):
+    start(alice_client, job, count=3, target=60)
+    interview = MockInterview.objects.get(owner=alice)
+    page = alice_client.get(interview.get_absolute_url()).content.decode()
+    assert "Record your answer" in page and "data-recording-field" in page
+    audio = b"\x1a\x45\xdf\xa3" + bytes(2000)
+    mine = Recording.keep(alice, audio, "audio/webm", 47)
+    theirs = Recording.keep(bob, audio, "audio/webm", 12)
+    url = reverse("mock:answer", args=[interview.pk])
+    # Another user's recording is no choice: nothing is answered.
+    answer = {"position": 1, "rating": 4, "recording": theirs.pk}
+    assert alice_client.post(url, answer).status_code == 422
+    assert interview.steps.get(position=1).answered_at is None
+    alice_client.post(url, answer | {"recording": mine.pk})
+    step = interview.steps.get(position=1)
+    # Answered at once by the server's clock, but spoken for 47 seconds.
+    assert step.seconds == 47
+    session = PracticeSession.objects.get(owner=alice)
+    assert session.duration_seconds == 47
+    mine.refresh_from_db()
+    assert mine.session == session

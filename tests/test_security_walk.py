@@ -18,6 +18,7 @@ from tests.walk import (
     combos,
     fill,
     make_bank,
+    reached,
     snapshot,
     touches_user_rows,
     url_patterns,
@@ -97,13 +98,12 @@ def alice_urls(bank, alice):
         if not touches_user_rows(route):
             continue
         refused = set()
-        found = []
-        for values in combos(route, bank):
-            url = fill(route, values)
-            if reachable(client, url, refused):
-                found.append(url)
-                if len(found) == REACHED_PER_ROUTE:
-                    break
+        found = reached(
+            route,
+            bank,
+            lambda url: reachable(client, url, refused),  # noqa: B023
+            limit=REACHED_PER_ROUTE,
+        )
         assert found, (
             f"{name} ({route}): alice gets 404 with every id the walk has; "
             "make_bank in tests/walk.py needs the object this view expects"

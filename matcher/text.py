@@ -106,7 +106,7 @@ class Requirement:
     # several).
     groups: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def key(self):
         """A short, stable name for this requirement's text (what a dismissal and
         the forms refer to)."""
@@ -230,6 +230,12 @@ def stems_of(text):
     return {stem(w) for w in _plain_words(text)}
 
 
+@lru_cache(maxsize=20_000)
+def _word_stems(word):
+    """A word's stem and, for "on-call" or "team's", its parts' stems."""
+    return frozenset({stem(word), *(stem(part) for part in _plain_words(word))})
+
+
 def highlight(text, stems):
     """`text` escaped, then each word whose stem is one of `stems` wrapped in <mark>.
 
@@ -238,10 +244,7 @@ def highlight(text, stems):
     out, last = [], 0
     for match in WORD.finditer(text):
         word = match.group(0)
-        hit = stem(word) in stems or any(
-            stem(part) in stems for part in _plain_words(word)
-        )
-        if hit:
+        if not stems.isdisjoint(_word_stems(word)):
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(word)}</mark>")
             last = match.end()

@@ -25,4 +25,7 @@ GROUPS = [
     ["roadmap", "strategy", "vision"],
     ["ambiguity", "ambiguous", "uncertainty", "unclear"],
     ["production", "deployment", "deploy", "release"],
+    ["own", "ownership", "owner", "accountable", "accountability"],
+    ["documents", "documentation", "write-up", "design document"],
+    ["lead", "leadership", "led"],
 ]

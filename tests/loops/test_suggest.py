@@ -171,6 +171,17 @@ def test_the_suggestion_with_no_rounds_says_so(alice_client, job):
     assert "Accept" not in page
 
 
+def test_a_suggestion_with_nothing_to_fill_says_how_to_get_one(
+    alice_client, alice, job, themes
+):
+    make_round(job, themes=themes[:2], name="Onsite")
+    make_story(alice, title="Tagged with nothing")
+    page = alice_client.get(reverse("loops:suggest", args=[job.pk])).content.decode()
+    assert "Nothing to fill" in page
+    assert "Accept" not in page
+    assert reverse("matcher:match", args=[job.pk]) in page
+
+
 def _bank(alice, job, themes, rounds, stories):
     for i in range(rounds):
         make_round(job, themes=themes, name=f"Round {i}")

@@ -20,6 +20,11 @@ class ThemeChoiceField(ModelIdsField):
         return obj.title
 
 
+class ThemeTitleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
 class RoundForm(forms.ModelForm):
     """A round of a job's loop. The themes offered are the job's first, then every
     other theme the owner may see; another user's theme is not among them."""
@@ -101,7 +106,7 @@ class DebriefForm(forms.Form):
             "(it has %(show_value)d).",
         },
     )
-    theme = forms.ModelChoiceField(
+    theme = ThemeTitleField(
         Theme.objects.none(),
         empty_label=None,
         label="Theme it probed",

@@ -2,6 +2,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.template import loader
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -11,6 +12,17 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client is asked to wait before trying again when the database is down.
 RETRY_AFTER = 30
+
+
+class GZipPagesMiddleware(GZipMiddleware):
+    """Django's gzip, but never on a response served by byte ranges (a recording):
+    a range of the gzipped body is not the range of the file the client asked for,
+    and audio is compressed already."""
+
+    def process_response(self, request, response):
+        if response.get("Accept-Ranges") == "bytes":
+            return response
+        return super().process_response(request, response)
 
 
 class PrivatePagesMiddleware:

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     # BREACH mitigation (random bytes in the gzip header). Before every middleware
     # that reads or writes the body, so it compresses the final one; after
     # WhiteNoise, which serves static files precompressed and must not be wrapped.
-    "django.middleware.gzip.GZipMiddleware",
+    "interviewprep.middleware.GZipPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -163,11 +163,21 @@ class Match:
 
 
 @dataclass
+class Dismissed:
+    """A story dismissed for a requirement, shown folded with its Undo button."""
+
+    pk: int  # the Dismissal's
+    story_id: int
+    title: str
+
+
+@dataclass
 class Result:
     index: int
     requirement: object
     themes: list
     matches: list
+    dismissed: list = field(default_factory=list)
 
     @property
     def is_gap(self):
@@ -201,15 +211,21 @@ def match(job, requirements, themes=None):
     (not dismissed for it) that answer it, best first; none is a gap.
 
     A bounded number of queries whatever the number of requirements or stories:
-    the themes (four), the dismissals, the ranking, the stories and their tags
-    (three)."""
+    the themes (four), the dismissals with their stories' titles, the ranking, the
+    stories and their tags (three)."""
     user = job.owner
     rows = theme_words(themes_for(job) if themes is None else themes)
-    dismissed = {}
-    for key, story_id in Dismissal.objects.for_job(job).values_list(
-        "requirement_key", "story_id"
+    dismissed, folded = {}, {}
+    for dismissal in (
+        Dismissal.objects.for_job(job)
+        .offerable()
+        .values_list("pk", "requirement_key", "story_id", "story__title", named=True)
     ):
-        dismissed.setdefault(key, set()).add(story_id)
+        key = dismissal.requirement_key
+        dismissed.setdefault(key, set()).add(dismissal.story_id)
+        folded.setdefault(key, []).append(
+            Dismissed(dismissal.pk, dismissal.story_id, dismissal.story__title)
+        )
     keys = [r.key for r in requirements]
     ranked = ranked_ids(
         user,
@@ -253,6 +269,7 @@ def match(job, requirements, themes=None):
                 requirement=requirement,
                 themes=probed_themes(requirement, rows),
                 matches=matches[:STORIES_SHOWN],
+                dismissed=folded.get(requirement.key, []),
             )
         )
     return results

@@ -1,5 +1,6 @@
 """The job-description matcher: a job's requirements, the stories that answer each,
-and the gaps; accepting a match tags the story, dismissing one hides it."""
+and the gaps; accepting a match tags the story, dismissing one hides it (until
+undone)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -77,17 +78,25 @@ def _urls(job):
         ),
         "accept_url": reverse("matcher:accept", args=[job.pk]),
         "dismiss_url": reverse("matcher:dismiss", args=[job.pk]),
+        "undo_url": reverse("matcher:undo", args=[job.pk, PLACEHOLDER]).replace(
+            str(PLACEHOLDER), "{}"
+        ),
         "new_story_url": reverse("stories:create"),
     }
+
+
+def _requirement(job, key):
+    """(index, requirement) of the job's requirement with this key, as its
+    description says now; None when it says it no more."""
+    requirements, _, _ = _requirements(job)
+    return next(((i, r) for i, r in enumerate(requirements) if r.key == key), None)
 
 
 def _chosen(request, job):
     """(index, requirement, story) the form names: one of the job's requirements
     as its description says now (None when it says no more), and one of the user's
     live stories (404 otherwise)."""
-    key = request.POST.get("requirement", "")
-    requirements, _, _ = _requirements(job)
-    found = next(((i, r) for i, r in enumerate(requirements) if r.key == key), None)
+    found = _requirement(job, request.POST.get("requirement", ""))
     if found is None:
         return None, None, None
     story = get_object_or_404(
@@ -168,3 +177,24 @@ def dismiss(request, pk):
             request, f"“{story.title}” is no longer offered for this requirement."
         )
     return _after(request, job, index, requirement)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def undo(request, pk, dismissal_pk):
+    """Offer a dismissed story for its requirement again."""
+    job = _get_job(request, pk)
+    dismissal = get_object_or_404(
+        Dismissal.objects.for_job(job).select_related("story"), pk=dismissal_pk
+    )
+    found = _requirement(job, dismissal.requirement_key)
+    dismissal.delete()
+    if found is None:
+        # Reworded since the page was shown: the dismissal had lapsed anyway.
+        return _changed_description(request, job)
+    if not request.htmx:
+        messages.success(
+            request, f"“{dismissal.story.title}” is offered again for this requirement."
+        )
+    return _after(request, job, *found)

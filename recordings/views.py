@@ -1,12 +1,14 @@
 """Keep, list, play, download and delete recordings of spoken answers."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from interviewprep.params import parse_id
@@ -103,31 +105,91 @@ def _upload(request):
     return _back(request)
 
 
+# One range, "bytes=first-last", "bytes=first-" or "bytes=-suffix". Twenty digits
+# are more than any file has bytes, and keep int() far from its digit limit.
+RANGE = re.compile(r"bytes=(\d{0,20})-(\d{0,20})", re.IGNORECASE)
+UNSATISFIABLE = "unsatisfiable"
+
+
+def byte_range(request, size):
+    """(first, last) of the one byte range a GET asks for; None for the whole file
+    (no Range, or one this server ignores as RFC 9110 lets it: malformed, several
+    ranges, or an If-Range it has no validator to check); or UNSATISFIABLE."""
+    header = request.headers.get("Range", "")
+    found = RANGE.fullmatch(header.replace(" ", ""))
+    if request.method != "GET" or "If-Range" in request.headers or not found:
+        return None
+    first, last = found.groups()
+    if first:
+        first = int(first)
+        if last and int(last) < first:
+            return None  # invalid, so ignored
+        if first >= size:
+            return UNSATISFIABLE
+        return first, min(int(last), size - 1) if last else size - 1
+    if not last:
+        return None  # "bytes=-"
+    suffix = int(last)
+    return (max(0, size - suffix), size - 1) if suffix else UNSATISFIABLE
+
+
+class Slice:
+    """`length` bytes of an open file from `start`, read as a file: FileResponse
+    streams it in blocks and closes the file once it is sent."""
+
+    def __init__(self, file, start, length):
+        file.seek(start)
+        self.file, self.left = file, length
+
+    def read(self, size=-1):
+        data = self.file.read(self.left if size < 0 else min(size, self.left))
+        self.left -= len(data)
+        return data
+
+    def close(self):
+        self.file.close()
+
+
 def _serve(request, pk, as_attachment):
     recording = get_recording(request, pk)
     try:
         audio = recording.file.open("rb")
     except FileNotFoundError:
         raise Http404("The recording's file is missing.") from None
-    response = FileResponse(
-        audio,
-        as_attachment=as_attachment,
-        filename=recording.filename,
-        content_type=recording.content_type,
-    )
+    size = recording.file.size
+    wanted = byte_range(request, size)
+    if wanted == UNSATISFIABLE:
+        audio.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        # A range lets the player seek: Chromium fetches the part of a WebM it
+        # jumps to rather than the file from the start.
+        first, last = wanted or (0, size - 1)
+        response = FileResponse(
+            Slice(audio, first, last - first + 1) if wanted else audio,
+            status=206 if wanted else 200,
+            as_attachment=as_attachment,
+            filename=recording.filename,
+            content_type=recording.content_type,
+        )
+        if wanted:
+            response["Content-Length"] = last - first + 1
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 @login_required
-@require_GET
+@require_safe
 def audio(request, pk):
     """The audio itself, for the page's player."""
     return _serve(request, pk, as_attachment=False)
 
 
 @login_required
-@require_GET
+@require_safe
 def download(request, pk):
     return _serve(request, pk, as_attachment=True)
 

@@ -1,5 +1,6 @@
 """The job-description matcher in real Chromium: paste, accept a match (an htmx
-swap), see the job's coverage change, then share a scrubbed prep sheet."""
+swap), dismiss it and undo that, see the job's coverage change, then share a
+scrubbed prep sheet."""
 
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def test_a_pasted_description_matches_a_story_and_accepting_it_covers_the_job(
     requirement.get_by_role("button", name=f"Accept for “{theme.title}”").click()
     expect(requirement).to_contain_text(f"Tagged with {theme.title}")
     assert page.evaluate("window.notReloaded")  # swapped in place
+    # Dismissed, it is folded under "1 dismissed"; undone, it is offered again.
+    story_link = requirement.locator(".match-stories a")
+    requirement.get_by_role("button", name="Dismiss").click()
+    expect(story_link).to_have_count(0)
+    requirement.get_by_text("1 dismissed").click()
+    requirement.get_by_role("button", name="Undo").click()
+    expect(story_link).to_have_text(
+        "Ran the incident postmortem after the checkout went down"
+    )
+    expect(requirement.locator(".match-dismissed")).to_have_count(0)
+    assert page.evaluate("window.notReloaded")
 
     page.goto("/coverage/")
     expect(status).to_have_text("needs 1 more")

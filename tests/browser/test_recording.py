@@ -42,6 +42,11 @@ def test_an_answer_is_recorded_kept_played_and_its_length_logged(
     expect(page.locator("[data-recorder-clock]")).to_have_text("0:01")
     stop.click()
     expect(page.get_by_label("Your new recording, not kept yet")).to_be_visible()
+    served = []
+    page.on(
+        "response",
+        lambda response: "/audio/" in response.url and served.append(response.status),
+    )
     page.get_by_role("button", name="Keep it").click()
 
     expect(page.get_by_role("status").filter(has_text="Kept:")).to_be_visible()
@@ -56,6 +61,12 @@ def test_an_answer_is_recorded_kept_played_and_its_length_logged(
     player.evaluate("audio => audio.play()")
     page.wait_for_function(
         "audio => audio.currentTime > 0", arg=player.element_handle()
+    )
+    # The player asked for byte ranges and got them (a 206), which is what lets
+    # it seek in a long recording without fetching it from the start.
+    assert 206 in served
+    page.wait_for_function(
+        "audio => audio.seekable.length > 0", arg=player.element_handle()
     )
 
     # The round is logged with the recording's length, not the clock's.

@@ -158,12 +158,18 @@ def test_each_requirement_ranks_its_story_first_and_the_gap_is_listed(
 
     # The page: the same, in a bounded number of queries whatever the number of
     # requirements and stories: session, user, job, whether it has themes, the
-    # themes and their questions, prompts and points, dismissals, one ranking
-    # query, the stories and their themes and questions; the header's coverage
-    # summary and job switcher.
+    # themes and their questions, prompts and points, dismissals with their
+    # stories' titles (one join), one ranking query, the stories and their themes
+    # and questions; the header's coverage summary and job switcher.
+    for story in stories.values():
+        Dismissal.objects.create(job=job, requirement_key="x", story=story)
+    Dismissal.objects.create(
+        job=job, requirement_key=requirements[4].key, story=stories["distractor"]
+    )
     with django_assert_max_num_queries(15):
         response = alice_client.get(reverse("matcher:match", args=[job.pk]))
     page = response.content.decode()
+    assert page.count("1 dismissed</summary>") == 1
     assert response.status_code == 200
     gaps = page.split('id="gaps-heading"')[1]
     assert "Hands-on Kubernetes operators and Helm charts." in gaps
@@ -219,7 +225,9 @@ def test_dismissing_hides_the_story_for_that_requirement_only(
         url, {"requirement": requirements[0].key, "story": story.pk}, headers=HX
     )
     assert response.status_code == 200
-    assert EXPECTED[0] not in response.content.decode()
+    # Only under "1 dismissed", no longer ranked.
+    ranked = response.content.decode().split('class="match-dismissed"')[0]
+    assert EXPECTED[0] not in ranked
     assert Dismissal.objects.filter(job=job, story=story).count() == 1
     results = match(job, requirements)
     assert story.title not in titles(results[0])
@@ -229,6 +237,55 @@ def test_dismissing_hides_the_story_for_that_requirement_only(
     )
     assert response.status_code == 302
     assert Dismissal.objects.filter(job=job, story=story).count() == 1
+
+
+def test_a_dismissed_story_is_listed_folded_and_undoing_offers_it_again(
+    alice_client, alice, job, stories
+):
+    story = stories["incident"]
+    key = split(JD)[0][0].key
+    page_url = reverse("matcher:match", args=[job.pk])
+    dismiss = reverse("matcher:dismiss", args=[job.pk])
+    for headers in (HX, {}):  # with htmx, then a plain form post
+        response = alice_client.post(
+            dismiss, {"requirement": key, "story": story.pk}, headers=headers
+        )
+        dismissal = Dismissal.objects.get(job=job, story=story)
+        undo = reverse("matcher:undo", args=[job.pk, dismissal.pk])
+        if headers:
+            block = response.content.decode()
+        else:
+            block = alice_client.get(page_url).content.decode()
+            block = block.split('id="req-0"')[1].split("</section>")[0]
+        ranked, folded = block.split('class="match-dismissed"')
+        assert EXPECTED[0] not in ranked
+        assert "1 dismissed</summary>" in folded and EXPECTED[0] in folded
+        assert f'action="{undo}"' in folded and f'hx-post="{undo}"' in folded
+
+        response = alice_client.post(undo, headers=headers)
+        assert not Dismissal.objects.exists()
+        if headers:
+            fragment = response.content.decode()
+            assert "<html" not in fragment and 'id="req-0"' in fragment
+            assert "match-dismissed" not in fragment
+        else:
+            assert response.status_code == 302
+            assert response.url == f"{page_url}#req-0"
+            page = alice_client.get(page_url).content.decode()
+            assert "is offered again for this requirement" in page
+            fragment = page.split('id="req-0"')[1].split("</section>")[0]
+        assert titles(match(job, split(JD)[0])[0])[0] == EXPECTED[0]
+        assert EXPECTED[0] in fragment
+    # A dismissal whose requirement has been reworded since is gone on undo, and
+    # the page says the description changed.
+    dismissal = Dismissal.objects.create(job=job, requirement_key=key, story=story)
+    job.description = "- Something else entirely, like mentoring."
+    job.save()
+    response = alice_client.post(
+        reverse("matcher:undo", args=[job.pk, dismissal.pk]), headers=HX
+    )
+    assert response["HX-Redirect"] == page_url
+    assert not Dismissal.objects.exists()
 
 
 def test_another_users_job_or_story_is_a_404(
@@ -246,6 +303,13 @@ def test_another_users_job_or_story_is_a_404(
         response = bob_client.post(reverse(name, args=[bobs_job.pk]), data)
         assert response.status_code == 404
     assert not story.themes.exists() and not Dismissal.objects.exists()
+    # Nor can bob undo alice's dismissal, through her job or his.
+    dismissal = Dismissal.objects.create(job=job, requirement_key=key, story=story)
+    for job_pk in (job.pk, bobs_job.pk):
+        url = reverse("matcher:undo", args=[job_pk, dismissal.pk])
+        assert bob_client.post(url).status_code == 404
+        assert bob_client.post(url, headers=HX).status_code == 404
+    assert Dismissal.objects.filter(pk=dismissal.pk).exists()
 
 
 def test_a_pasted_description_is_saved_and_bad_ones_change_nothing(alice_client, job):

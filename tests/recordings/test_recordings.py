@@ -178,3 +178,57 @@ def test_deleting_the_account_deletes_its_recordings_files(
     assert response.status_code == 302
     assert not Recording.objects.exists()
     assert files_in(media) == []
+
+
+def test_a_recording_is_served_in_byte_ranges_so_the_player_can_seek(
+    alice_client, bob_client, recording
+):
+    size = len(WEBM)
+    url = reverse("recordings:audio", args=[recording.pk])
+    # (Range, status, the bytes sent, Content-Range)
+    cases = [
+        ("bytes=0-3", 206, WEBM[0:4], f"bytes 0-3/{size}"),
+        ("bytes=10-", 206, WEBM[10:], f"bytes 10-{size - 1}/{size}"),
+        ("bytes=-5", 206, WEBM[-5:], f"bytes {size - 5}-{size - 1}/{size}"),
+        ("bytes=-99999", 206, WEBM, f"bytes 0-{size - 1}/{size}"),
+        (f"bytes=100-{size * 2}", 206, WEBM[100:], f"bytes 100-{size - 1}/{size}"),
+        (f"bytes={size}-", 416, b"", f"bytes */{size}"),
+        ("bytes=-0", 416, b"", f"bytes */{size}"),
+        # Malformed, backwards or several ranges: the whole file, as RFC 9110 lets.
+        ("bytes=5-2", 200, WEBM, None),
+        ("bytes=0-1,4-5", 200, WEBM, None),
+        ("pages=1-2", 200, WEBM, None),
+        ("bytes=-", 200, WEBM, None),
+        ("", 200, WEBM, None),
+    ]
+    for header, status, body, content_range in cases:
+        # Asking for gzip too: a range is of the file's bytes, never compressed.
+        response = alice_client.get(
+            url, headers={"Range": header, "Accept-Encoding": "gzip"}
+        )
+        assert response.status_code == status, header
+        assert response.get("Content-Range") == content_range, header
+        assert response["Accept-Ranges"] == "bytes", header
+        assert "Content-Encoding" not in response, header
+        assert "no-store" in response["Cache-Control"], header
+        if status != 416:
+            assert b"".join(response.streaming_content) == body, header
+            assert response["Content-Length"] == str(len(body)), header
+            assert response["Content-Type"] == "audio/webm", header
+            assert response["Content-Disposition"].startswith("inline;"), header
+            assert response["X-Content-Type-Options"] == "nosniff", header
+    response = alice_client.get(
+        reverse("recordings:download", args=[recording.pk]),
+        headers={"Range": "bytes=2-"},
+    )
+    assert response.status_code == 206
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == WEBM[2:]
+    # HEAD gives the headers alone (a range applies to GET only).
+    response = alice_client.head(url, headers={"Range": "bytes=0-3"})
+    assert response.status_code == 200 and response["Content-Length"] == str(size)
+    assert response["Accept-Ranges"] == "bytes"
+    # Bob gets a 404 however he asks.
+    for headers in ({"Range": "bytes=0-3"}, {"Range": "bytes=-0"}):
+        assert bob_client.get(url, headers=headers).status_code == 404
+    assert bob_client.head(url).status_code == 404

@@ -138,6 +138,13 @@ def _import(request):
             f"{outcome.rounds_added} interview round"
             f"{'' if outcome.rounds_added == 1 else 's'} added"
         )
+    if outcome.debriefs_added:
+        parts.append(f"{outcome.debriefs_added} debriefed questions added")
+    if outcome.mocks_added:
+        parts.append(
+            f"{outcome.mocks_added} mock interview"
+            f"{'' if outcome.mocks_added == 1 else 's'} added"
+        )
     if outcome.sessions_added:
         parts.append(f"{outcome.sessions_added} practice rounds added")
     if outcome.cards_added or outcome.cards_updated:

@@ -1781,7 +1781,7 @@ def _validate_step(check, refs, item, where):
         f"{where}.followups",
         FOLLOWUPS_PER_ANSWER,
         "follow-ups",
-        "answer",
+        "question",
     )
     step["followups"] = []
     for k, followup in enumerate(followups):

@@ -139,7 +139,10 @@ def _import(request):
             f"{'' if outcome.rounds_added == 1 else 's'} added"
         )
     if outcome.debriefs_added:
-        parts.append(f"{outcome.debriefs_added} debriefed questions added")
+        parts.append(
+            f"{outcome.debriefs_added} debriefed question"
+            f"{'' if outcome.debriefs_added == 1 else 's'} added"
+        )
     if outcome.mocks_added:
         parts.append(
             f"{outcome.mocks_added} mock interview"

@@ -20,6 +20,7 @@ from loops.models import ROUNDS_MAX, Assignment, DebriefEntry, Round
 from matcher.models import Dismissal
 from mock.models import MockInterview, MockStep
 from practice.models import PracticeCard, PracticeSession
+from recordings.models import Recording
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
 from sharing.models import ShareRules
@@ -1358,7 +1359,7 @@ def test_merge_takes_a_job_updated_later_in_the_file(alice_client, alice, bank):
     assert "2 jobs added or updated" in page
 
 
-def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
+def test_merge_adds_the_rounds_debriefs_and_mocks_missing_and_fills_only_empty_picks(
     alice_client, alice, bank, built_in
 ):
     data = good_file(alice_client)
@@ -1371,10 +1372,30 @@ def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
     ShareRules.objects.filter(owner=alice).update(
         companies="ACME = a bank", names="Sam Lee", default_company="my old job"
     )
+    # And one of the onsite's debriefed questions, the dismissal and the mock
+    # interview were deleted; a question was debriefed here since.
+    onsite.debrief.filter(story=None).delete()
+    Dismissal.objects.filter(job__owner=alice).delete()
+    MockInterview.objects.for_user(alice).delete()
+    DebriefEntry.objects.create(
+        round=onsite,
+        question_text="Asked here",
+        rating=5,
+        created=at(date(2026, 12, 15)),
+    )
     response = upload(alice_client, data, mode="merge")
     assert response.status_code == 302
     page = alice_client.get(response["Location"]).content.decode()
     assert "1 interview round added" in page
+    assert "1 debriefed question added" in page and "1 mock interview added" in page
+    assert list(onsite.debrief.values_list("question_text", "story")) == [
+        ("Tell me about a deadline you met.", bank.pk),
+        ("Why this company?", None),
+        ("Asked here", None),
+    ]
+    after = good_file(alice_client)
+    assert after["mock_interviews"] == data["mock_interviews"]
+    assert after["jobs"][0]["dismissals"] == data["jobs"][0]["dismissals"]
     # The onsite keeps the user's pick and takes the file's for its empty slot.
     assert set(
         Assignment.objects.filter(round=onsite).values_list("theme__slug", "story")
@@ -1393,12 +1414,14 @@ def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
 
 def test_a_file_without_loops_or_share_rules_still_restores(alice_client, alice, bank):
     data = good_file(alice_client)
-    del data["share_rules"]
+    del data["share_rules"], data["mock_interviews"]
     for job in data["jobs"]:
         job.pop("rounds", None)
+        job.pop("dismissals", None)
     ShareRules.objects.filter(owner=alice).update(names="Kept")
     assert upload(alice_client, data, mode="replace").status_code == 302
     assert not Round.objects.filter(job__owner=alice).exists()
+    assert not MockInterview.objects.for_user(alice).exists()
     # The file says nothing of them: the account's rules stay.
     after = good_file(alice_client)
     assert after.pop("share_rules")["names"] == "Kept"
@@ -1522,6 +1545,16 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             (StoryQuestion, {"id", "story"}, backup.STORY_QUESTION_KEYS),
             (Round, {"id", "job"}, backup.ROUND_KEYS),
             (Assignment, {"id", "round"}, backup.PICK_KEYS),
+            (DebriefEntry, {"id", "round"}, backup.DEBRIEF_KEYS),
+            (Dismissal, {"id", "job"}, backup.DISMISSAL_KEYS),
+            (MockInterview, {"id", "owner"}, backup.MOCK_KEYS),
+            (MockStep, {"id", "interview"}, backup.MOCK_STEP_KEYS),
+            # The file's name, size and hash come from its bytes ("data").
+            (
+                Recording,
+                {"id", "owner", "file", "size", "sha256"},
+                backup.RECORDING_KEYS | {"session"},
+            ),
             (ShareRules, {"id", "owner"}, backup.SHARE_RULES_KEYS),
         ]
     ],
@@ -1532,12 +1565,13 @@ def test_every_field_of_own_content_is_in_the_backup(model, not_exported, export
     assert fields <= exported, f"missing from the backup: {fields - exported}"
 
 
-def test_every_themes_or_jobs_model_a_user_owns_is_in_the_backup():
-    in_backup = {Theme, SampleQuestion, UserTheme, HiddenQuestion, Job}
+def test_every_themes_jobs_or_mock_model_a_user_owns_is_in_the_backup():
+    in_backup = {Theme, SampleQuestion, UserTheme, HiddenQuestion, Job, MockInterview}
     owned = {
         f.related_model
         for f in get_user_model()._meta.get_fields()
-        if f.one_to_many and f.related_model._meta.app_label in ("themes", "jobs")
+        if f.one_to_many
+        and f.related_model._meta.app_label in ("themes", "jobs", "mock")
     }
     assert owned <= in_backup, f"missing from the backup: {owned - in_backup}"
 

@@ -20,8 +20,15 @@ Format (version 2)::
                "created": ..., "updated": ...,
                "rounds": [{"name": ..., "interviewer": ..., "date": "2026-12-10",
                            "time": "14:00:00", "created": ..., "themes": [THEME],
-                           "stories": [{"theme": THEME, "story": uuid}]}]
-               (in date order; only on a job with an interview loop)}],
+                           "stories": [{"theme": THEME, "story": uuid}],
+                           "debrief": [{"question_text": ..., "theme": THEME or
+                                        null, "question": QUESTION or null,
+                                        "story": uuid or null, "story_title": ...,
+                                        "rating": 1-5, "note": ..., "created": ...}]
+                           (only on a round with a debrief)}]
+               (in date order; only on a job with an interview loop),
+               "dismissals": [{"requirement_key": ..., "story": uuid,
+                               "created": ...}] (only on a job with some)}],
      "own_questions": [{"text": ..., "created": ...}],
      "own_notes": [{"text": ..., "created": ...}],
      "practice_sessions": [{"question": QUESTION, "story": uuid or null,
@@ -32,9 +39,20 @@ Format (version 2)::
                          "last_practised_on": date or null, "times_practised": ...}],
      "share_rules": {"companies": ..., "default_company": ..., "names": ...,
                      "secrets": ...} (only for a user who saved some),
+     "mock_interviews": [{"job": index in "jobs" or null, "title": ...,
+                          "target_seconds": ..., "created": ..., "finished_at":
+                          ... or null, "steps": [{"position": 1-8, "question":
+                          QUESTION or null, "question_text": ..., "theme_title":
+                          ..., "story": uuid or null, "started_at", "answered_at",
+                          "done_at": ... or null, "rating": 1-5 or null,
+                          "spoken_seconds": ... or null, "followups":
+                          [{"question": ..., "answer": ..., "ladder": bool}]}]}]
+                        (only for a user who ran some),
      "recordings": [{"content_type": "audio/webm", "created": ...,
                      "duration_seconds": ..., "question": QUESTION or null,
-                     "story": uuid or null, "data": base64 of the audio}]
+                     "story": uuid or null, "data": base64 of the audio,
+                     "session": index in "practice_sessions" (only on a
+                     recording kept as the answer of a practice round)}]
                    (only when the user asks for recordings)}
 
     THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
@@ -61,13 +79,29 @@ round the job already has (same name, date and time) keeps its themes and picks
 and takes the file's pick only for a theme it has none for; the others are added;
 the account's lists gain the file's entries they lack (_restore_share_rules).
 
+A round's "debrief" (the questions asked in it, each with the story told, which
+is null once that story was deleted: "story_title" keeps its title), a job's
+"dismissals" (the stories the matcher was told do not answer a requirement, by
+the requirement's key) and "mock_interviews" (each with its steps, its job by
+index in the file's "jobs") were added within version 2 too, as was a
+recording's "session". Their stories must be in the same file. Restoring them
+writes only their rows: the practice cards and rounds a debrief or a mock answer
+made are the file's "practice_cards" and "practice_sessions", never made twice.
+Merge adds a debrief entry a round lacks (the same question asked at the same
+instant), a dismissal a job lacks, and a mock interview the account lacks (by
+its title and the instant it began; one it has keeps its steps). Replace
+deletes the account's debriefs, dismissals and mock interviews with its jobs and
+stories, as it did before the file held them; a version 1 file leaves them.
+
 "recordings" are in a file only when the user asks for them (a file without them
 is the same bytes as before they existed): the newest that fit in
 RECORDINGS_MAX_BYTES of audio, base64 inside the JSON. A restore checks each as an
 upload is checked (type, magic bytes, size, length); merge adds those the account
 does not hold (by their bytes' SHA-256), replace deletes the account's recordings
-first, but only when the file has "recordings". A recording comes back unlinked
-from the practice round it was logged with.
+first, but only when the file has "recordings". A recording kept as the answer
+of a practice round names it by its index in "practice_sessions", and comes back
+linked to that round (the one restored, or the account's own that a merge
+matched it to).
 
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
@@ -2406,7 +2440,7 @@ def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs (with their
     interview loops), each after whatever refers to it (once the user's stories and
     practice are deleted). The loops' debriefs, the mock interviews and the
-    matcher's dismissals go with them: a backup does not hold them yet."""
+    matcher's dismissals go with them, and come back from the file's own."""
     return [
         Dismissal.objects.filter(job__owner=user),
         MockStep.objects.filter(interview__owner=user),

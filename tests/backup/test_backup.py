@@ -1,8 +1,8 @@
 import copy
 import json
 import uuid
-from unittest.mock import ANY
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import ANY
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

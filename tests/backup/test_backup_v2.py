@@ -20,9 +20,9 @@ from loops.models import ROUNDS_MAX, Assignment, DebriefEntry, Round
 from matcher.models import Dismissal
 from mock.models import MockInterview, MockStep
 from practice.models import PracticeCard, PracticeSession
-from recordings.models import Recording
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
+from recordings.models import Recording
 from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryQuestion, StoryTheme
 from tests.backup.test_backup import DELETE, bad, export, upload

@@ -1367,8 +1367,15 @@ def validate(data, user):
         _validate_own(check, refs, data, clean)
         clean.share_rules = _validate_share_rules(check, data.get("share_rules"))
     if "recordings" in data:
+        # Counted in the file, not among the rounds that passed: a recording of a
+        # round refused gets no second message.
+        sessions = data.get("practice_sessions", [])
         clean.recordings = _validate_recordings(
-            check, refs, in_file, data["recordings"], len(clean.practice_sessions)
+            check,
+            refs,
+            in_file,
+            data["recordings"],
+            len(sessions) if isinstance(sessions, list) else 0,
         )
     check.errors.extend(
         _foreign_story_errors([_story_uuid(item) for item in items], user)

@@ -20,8 +20,15 @@ Format (version 2)::
                "created": ..., "updated": ...,
                "rounds": [{"name": ..., "interviewer": ..., "date": "2026-12-10",
                            "time": "14:00:00", "created": ..., "themes": [THEME],
-                           "stories": [{"theme": THEME, "story": uuid}]}]
-               (in date order; only on a job with an interview loop)}],
+                           "stories": [{"theme": THEME, "story": uuid}],
+                           "debrief": [{"question_text": ..., "theme": THEME or
+                                        null, "question": QUESTION or null,
+                                        "story": uuid or null, "story_title": ...,
+                                        "rating": 1-5, "note": ..., "created": ...}]
+                           (only on a round with a debrief)}]
+               (in date order; only on a job with an interview loop),
+               "dismissals": [{"requirement_key": ..., "story": uuid,
+                               "created": ...}] (only on a job with some)}],
      "own_questions": [{"text": ..., "created": ...}],
      "own_notes": [{"text": ..., "created": ...}],
      "practice_sessions": [{"question": QUESTION, "story": uuid or null,
@@ -32,9 +39,20 @@ Format (version 2)::
                          "last_practised_on": date or null, "times_practised": ...}],
      "share_rules": {"companies": ..., "default_company": ..., "names": ...,
                      "secrets": ...} (only for a user who saved some),
+     "mock_interviews": [{"job": index in "jobs" or null, "title": ...,
+                          "target_seconds": ..., "created": ..., "finished_at":
+                          ... or null, "steps": [{"position": 1-8, "question":
+                          QUESTION or null, "question_text": ..., "theme_title":
+                          ..., "story": uuid or null, "started_at", "answered_at",
+                          "done_at": ... or null, "rating": 1-5 or null,
+                          "spoken_seconds": ... or null, "followups":
+                          [{"question": ..., "answer": ..., "ladder": bool}]}]}]
+                        (only for a user who ran some),
      "recordings": [{"content_type": "audio/webm", "created": ...,
                      "duration_seconds": ..., "question": QUESTION or null,
-                     "story": uuid or null, "data": base64 of the audio}]
+                     "story": uuid or null, "data": base64 of the audio,
+                     "session": index in "practice_sessions" (only on a
+                     recording kept as the answer of a practice round)}]
                    (only when the user asks for recordings)}
 
     THEME     a built-in theme's slug, or {"own": slug} for one of the file's "themes"
@@ -61,13 +79,29 @@ round the job already has (same name, date and time) keeps its themes and picks
 and takes the file's pick only for a theme it has none for; the others are added;
 the account's lists gain the file's entries they lack (_restore_share_rules).
 
+A round's "debrief" (the questions asked in it, each with the story told, which
+is null once that story was deleted: "story_title" keeps its title), a job's
+"dismissals" (the stories the matcher was told do not answer a requirement, by
+the requirement's key) and "mock_interviews" (each with its steps, its job by
+index in the file's "jobs") were added within version 2 too, as was a
+recording's "session". Their stories must be in the same file. Restoring them
+writes only their rows: the practice cards and rounds a debrief or a mock answer
+made are the file's "practice_cards" and "practice_sessions", never made twice.
+Merge adds a debrief entry a round lacks (the same question asked at the same
+instant), a dismissal a job lacks, and a mock interview the account lacks (by
+its title and the instant it began; one it has keeps its steps). Replace
+deletes the account's debriefs, dismissals and mock interviews with its jobs and
+stories, as it did before the file held them; a version 1 file leaves them.
+
 "recordings" are in a file only when the user asks for them (a file without them
 is the same bytes as before they existed): the newest that fit in
 RECORDINGS_MAX_BYTES of audio, base64 inside the JSON. A restore checks each as an
 upload is checked (type, magic bytes, size, length); merge adds those the account
 does not hold (by their bytes' SHA-256), replace deletes the account's recordings
-first, but only when the file has "recordings". A recording comes back unlinked
-from the practice round it was logged with.
+first, but only when the file has "recordings". A recording kept as the answer
+of a practice round names it by its index in "practice_sessions", and comes back
+linked to that round (the one restored, or the account's own that a merge
+matched it to).
 
 Version 1 files still restore: they have no "themes", "sample_questions",
 "theme_set", "hidden_questions" or "jobs", a story's "questions" are bare
@@ -109,20 +143,30 @@ from followups.models import ANSWER_MAX as FOLLOWUP_ANSWER_MAX
 from followups.models import QUESTION_MAX as FOLLOWUP_QUESTION_MAX
 from followups.models import RUNGS_MAX, Rung
 from jobs.models import Job
-from loops.models import NAME_MAX as ROUND_NAME_MAX
 from loops.models import (
+    DEBRIEF_ENTRIES_MAX,
     ROUNDS_MAX,
     THEMES_PER_ROUND_MAX,
     Assignment,
     DebriefEntry,
     Round,
 )
+from loops.models import NAME_MAX as ROUND_NAME_MAX
+from loops.models import NOTE_MAX as DEBRIEF_NOTE_MAX
 from matcher.models import Dismissal
-from mock.models import MockInterview, MockStep
+from mock.models import (
+    FOLLOWUPS_PER_ANSWER,
+    QUESTIONS_MAX,
+    TARGET_MAX,
+    TARGET_MIN,
+    MockInterview,
+    MockStep,
+)
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import ROUND_SECONDS_MAX, TOP_BOX
 from prepsheet.models import OWN_TEXT_MAX, OwnNote, OwnQuestion
 from recordings.models import MAX_PER_USER as MAX_RECORDINGS
+from recordings.models import MAX_SECONDS as RECORDING_SECONDS_MAX
 from recordings.models import Recording, Refused, check_audio, delete_files
 from sharing.models import (
     DESCRIPTION_MAX,
@@ -253,6 +297,44 @@ JOB_KEYS = {*JOB_FIELDS, "themes"}
 ROUND_TEXT = {"name": ROUND_NAME_MAX, "interviewer": ROUND_NAME_MAX}
 ROUND_KEYS = {*ROUND_TEXT, "date", "time", "created", "themes", "stories"}
 PICK_KEYS = {"theme", "story"}
+# A round's debrief and a job's dismissals (within version 2, optional: only on a
+# round or job that has some).
+DEBRIEF_KEYS = {
+    "question_text",
+    "theme",
+    "question",
+    "story",
+    "story_title",
+    "rating",
+    "note",
+    "created",
+}
+STORY_TITLE_MAX = DebriefEntry._meta.get_field("story_title").max_length
+DISMISSAL_KEYS = {"requirement_key", "story", "created"}
+REQUIREMENT_KEY_MAX = Dismissal._meta.get_field("requirement_key").max_length
+# The matcher reads at most 40 requirements of a job; this is 50 stories dismissed
+# from each.
+MAX_DISMISSALS = 2000
+# Mock interviews (within version 2, optional: only for a user who ran some).
+MOCK_KEYS = {"job", "title", "target_seconds", "created", "finished_at", "steps"}
+MOCK_TITLE_MAX = MockInterview._meta.get_field("title").max_length
+MOCK_STEP_KEYS = {
+    "position",
+    "question",
+    "question_text",
+    "theme_title",
+    "story",
+    "started_at",
+    "answered_at",
+    "rating",
+    "spoken_seconds",
+    "followups",
+    "done_at",
+}
+MOCK_FOLLOWUP_KEYS = {"question", "answer", "ladder"}
+THEME_TITLE_COPY_MAX = MockStep._meta.get_field("theme_title").max_length
+# One a day for almost three years: far more than anyone rehearsing runs.
+MAX_MOCK_INTERVIEWS = 1000
 # The sharing rules' lists, as their form limits them (sharing.forms).
 SHARE_LISTS = ("companies", "names", "secrets")
 SHARE_RULES_KEYS = {*SHARE_LISTS, "default_company"}
@@ -276,7 +358,7 @@ TOP_KEYS_V2 = TOP_KEYS | {
     "jobs",
 }
 # Added within version 2: a file made before them still restores.
-OPTIONAL_KEYS_V2 = {"share_rules", "recordings"}
+OPTIONAL_KEYS_V2 = {"share_rules", "recordings", "mock_interviews"}
 RECORDING_KEYS = {
     "content_type",
     "created",
@@ -367,6 +449,8 @@ def export_data(user, recordings=False):
     """Everything the user owns, as the file holds it; their recordings only when
     `recordings` is true."""
     names = _Names(user)
+    jobs, job_index = _export_jobs(user, names)
+    sessions, session_index = _export_sessions(user, names)
     stories = (
         Story.objects.for_user(user)
         .prefetch_related(
@@ -397,7 +481,7 @@ def export_data(user, recordings=False):
             ),
             key=_ref_order,
         ),
-        "jobs": _export_jobs(user, names),
+        "jobs": jobs,
         "own_questions": [
             {"text": q.text, "created": _stamp(q.created)}
             for q in OwnQuestion.objects.for_user(user)
@@ -406,17 +490,19 @@ def export_data(user, recordings=False):
             {"text": n.text, "created": _stamp(n.created)}
             for n in OwnNote.objects.for_user(user)
         ],
-        "practice_sessions": _export_sessions(user, names),
+        "practice_sessions": sessions,
         "practice_cards": _export_cards(user, names),
         **_export_share_rules(user),
+        **_export_mocks(user, names, job_index),
     }
     if recordings:
-        data["recordings"] = _export_recordings(user, names)
+        data["recordings"] = _export_recordings(user, names, session_index)
     return data
 
 
-def _export_recordings(user, names):
-    """The newest recordings that fit in RECORDINGS_MAX_BYTES, oldest first."""
+def _export_recordings(user, names, session_index):
+    """The newest recordings that fit in RECORDINGS_MAX_BYTES, oldest first; one
+    linked to a practice round names it by its index in "practice_sessions"."""
     room = RECORDINGS_MAX_BYTES
     kept = []
     for recording in Recording.objects.for_user(user).select_related(
@@ -430,16 +516,18 @@ def _export_recordings(user, names):
         except FileNotFoundError:
             continue  # nothing to back up; the recordings page says it is missing
         room -= len(data)
-        kept.append(
-            {
-                "content_type": recording.content_type,
-                "created": _stamp(recording.created),
-                "duration_seconds": recording.duration_seconds,
-                "question": recording.question and names.question(recording.question),
-                "story": _uuid_or_none(recording.story),
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-        )
+        entry = {
+            "content_type": recording.content_type,
+            "created": _stamp(recording.created),
+            "duration_seconds": recording.duration_seconds,
+            "question": recording.question and names.question(recording.question),
+            "story": _uuid_or_none(recording.story),
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        # Only when linked: a file of unlinked recordings is as it was before.
+        if (session := session_index.get(recording.session_id)) is not None:
+            entry["session"] = session
+        kept.append(entry)
     return sorted(kept, key=lambda r: (r["created"], r["data"]))
 
 
@@ -534,27 +622,34 @@ def _export_theme_set(user, names):
 
 
 def _export_jobs(user, names):
+    """The jobs, and {job id: its index in the list} for what refers to one."""
     jobs = [
-        {
-            **{name: getattr(job, name) for name in JOB_TEXT},
-            "interview_date": _day(job.interview_date),
-            "status": job.status,
-            "themes": [
-                names.theme(t)
-                for t in sorted(job.themes.all(), key=_theme_order)
-                if names.theme(t) is not None
-            ],
-            "created": _stamp(job.created),
-            "updated": _stamp(job.updated),
-            **_export_loop(job, names),
-        }
+        (
+            job.pk,
+            {
+                **{name: getattr(job, name) for name in JOB_TEXT},
+                "interview_date": _day(job.interview_date),
+                "status": job.status,
+                "themes": [
+                    names.theme(t)
+                    for t in sorted(job.themes.all(), key=_theme_order)
+                    if names.theme(t) is not None
+                ],
+                "created": _stamp(job.created),
+                "updated": _stamp(job.updated),
+                **_export_loop(job, names),
+                **_export_dismissals(job),
+            },
+        )
         for job in Job.objects.for_user(user).prefetch_related("themes", *LOOP_PREFETCH)
     ]
     # Oldest first, ties broken by everything else the file holds, never the id.
-    return sorted(jobs, key=lambda j: (j["created"], dumps(j)))
+    jobs.sort(key=lambda j: (j[1]["created"], dumps(j[1])))
+    return [job for _, job in jobs], {pk: i for i, (pk, _) in enumerate(jobs)}
 
 
-# A job's rounds, their themes and picks: three queries for every job at once.
+# A job's rounds, their themes, picks and debriefs, and the matcher's dismissals:
+# five queries for every job at once.
 LOOP_PREFETCH = [
     "rounds__themes",
     Prefetch(
@@ -563,6 +658,11 @@ LOOP_PREFETCH = [
             "round", "theme__slug", "theme__owner", "story__uuid", "story__owner"
         ),
     ),
+    Prefetch(
+        "rounds__debrief",
+        DebriefEntry.objects.select_related("theme", "question__theme", "story"),
+    ),
+    Prefetch("dismissals", Dismissal.objects.select_related("story")),
 ]
 
 
@@ -588,6 +688,7 @@ def _export_loop(job, names):
                 ),
                 key=lambda pick: _ref_order(pick["theme"]),
             ),
+            **_export_debrief(r, names, job.owner_id),
         }
         for r in job.rounds.all()
     ]
@@ -599,6 +700,89 @@ def _export_loop(job, names):
             rounds, key=lambda r: (r["date"], r["time"], r["created"], dumps(r))
         )
     }
+
+
+def _own_story(story, owner_id):
+    """The uuid of `story` when it is the owner's (so in the file), else None."""
+    return str(story.uuid) if story and story.owner_id == owner_id else None
+
+
+def _export_debrief(round_, names, owner_id):
+    """{"debrief": [...]} for a round with a debrief, else nothing."""
+    entries = [
+        {
+            "question_text": e.question_text,
+            "theme": e.theme and names.theme(e.theme),
+            "question": e.question and names.question(e.question),
+            # None with a title: the story told was deleted since.
+            "story": _own_story(e.story, owner_id),
+            "story_title": e.story_title,
+            "rating": e.rating,
+            "note": e.note,
+            "created": _stamp(e.created),
+        }
+        for e in round_.debrief.all()
+    ]
+    if not entries:
+        return {}
+    return {"debrief": sorted(entries, key=lambda e: (e["created"], dumps(e)))}
+
+
+def _export_dismissals(job):
+    """{"dismissals": [...]} for a job the matcher was told some of, else nothing."""
+    dismissals = [
+        {
+            "requirement_key": d.requirement_key,
+            "story": str(d.story.uuid),
+            "created": _stamp(d.created),
+        }
+        for d in job.dismissals.all()
+        if d.story.owner_id == job.owner_id
+    ]
+    if not dismissals:
+        return {}
+    return {
+        "dismissals": sorted(
+            dismissals, key=lambda d: (d["requirement_key"], d["story"])
+        )
+    }
+
+
+def _export_mocks(user, names, job_index):
+    """{"mock_interviews": [...]} for a user who ran some, else nothing."""
+    mocks = [
+        {
+            "job": job_index.get(m.job_id),
+            "title": m.title,
+            "target_seconds": m.target_seconds,
+            "created": _stamp(m.created),
+            "finished_at": _stamp(m.finished_at),
+            "steps": [
+                {
+                    "position": s.position,
+                    "question": s.question and names.question(s.question),
+                    "question_text": s.question_text,
+                    "theme_title": s.theme_title,
+                    "story": _own_story(s.story, user.pk),
+                    "started_at": _stamp(s.started_at),
+                    "answered_at": _stamp(s.answered_at),
+                    "rating": s.rating,
+                    "spoken_seconds": s.spoken_seconds,
+                    "followups": s.followups,
+                    "done_at": _stamp(s.done_at),
+                }
+                for s in m.steps.all()
+            ],
+        }
+        for m in MockInterview.objects.for_user(user).prefetch_related(
+            Prefetch(
+                "steps", MockStep.objects.select_related("question__theme", "story")
+            )
+        )
+    ]
+    if not mocks:
+        return {}
+    return {"mock_interviews": sorted(mocks, key=lambda m: (m["created"], dumps(m)))}
 
 
 def _export_share_rules(user):
@@ -614,33 +798,39 @@ def _uuid_or_none(story):
 
 
 def _export_sessions(user, names):
+    """The practice log, and {session id: its index in the list} for the
+    recordings linked to a round."""
     sessions = [
-        {
-            "question": ref,
-            "story": _uuid_or_none(s.story),
-            "started_at": _stamp(s.started_at),
-            "duration_seconds": s.duration_seconds,
-            "rating": s.rating,
-            "note": s.note,
-        }
+        (
+            s.pk,
+            {
+                "question": ref,
+                "story": _uuid_or_none(s.story),
+                "started_at": _stamp(s.started_at),
+                "duration_seconds": s.duration_seconds,
+                "rating": s.rating,
+                "note": s.note,
+            },
+        )
         for s in PracticeSession.objects.for_user(user).select_related(
             "question__theme", "story"
         )
         if (ref := names.question(s.question)) is not None
     ]
     # Oldest first, ties broken by every other exported value rather than the
-    # database id, so a restore (which gives new ids) exports in the same order.
-    return sorted(
-        sessions,
-        key=lambda s: (
-            s["started_at"],
-            _ref_order(s["question"]),
-            s["story"] or "",
-            s["rating"],
-            s["duration_seconds"],
-            s["note"],
+    # database id, so a restore (which gives new ids) exports in the same order
+    # (and two rounds alike in all are interchangeable, even to a recording).
+    sessions.sort(
+        key=lambda pair: (
+            pair[1]["started_at"],
+            _ref_order(pair[1]["question"]),
+            pair[1]["story"] or "",
+            pair[1]["rating"],
+            pair[1]["duration_seconds"],
+            pair[1]["note"],
         ),
     )
+    return [s for _, s in sessions], {pk: i for i, (pk, _) in enumerate(sessions)}
 
 
 def _export_cards(user, names):
@@ -728,6 +918,9 @@ class CleanRound:
     fields: dict  # name, interviewer, date, time, created
     themes: list  # [theme]
     picks: dict  # {theme: story uuid}
+    # DebriefEntry field values, with "theme", "question" references or None and
+    # "story" a uuid or None.
+    debrief: list = field(default_factory=list)
 
     @property
     def key(self):
@@ -744,16 +937,20 @@ class CleanBackup:
     # Model field values, with "question" a question and "story" a uuid or None.
     practice_sessions: list = field(default_factory=list)
     practice_cards: list = field(default_factory=list)
-    # Model field values, "data" the audio's bytes; None: the file has none.
+    # Model field values, "data" the audio's bytes and "session" an index in
+    # `practice_sessions` or None; None: the file has none.
     recordings: list | None = None
     themes: list = field(default_factory=list)  # [CleanTheme]
     # [(theme, position, text)], in the file's order: FileQuestion(i) is the i-th.
     sample_questions: list = field(default_factory=list)
     theme_set: list = field(default_factory=list)  # [(theme, position, hidden)]
     hidden_questions: list = field(default_factory=list)  # [question]
-    # Model field values, with "themes" a list of themes and "rounds" a list of
-    # CleanRound.
+    # Model field values, with "themes" a list of themes, "rounds" a list of
+    # CleanRound and "dismissals" a list of (requirement key, story uuid, created).
     jobs: list = field(default_factory=list)
+    # MockInterview field values, with "job" an index in `jobs` or None and "steps"
+    # a list of MockStep field values ("question" a reference, "story" a uuid).
+    mock_interviews: list = field(default_factory=list)
     # ShareRules field values; None where the file has none (the account's stay).
     share_rules: dict | None = None
 
@@ -1170,8 +1367,15 @@ def validate(data, user):
         _validate_own(check, refs, data, clean)
         clean.share_rules = _validate_share_rules(check, data.get("share_rules"))
     if "recordings" in data:
+        # Counted in the file, not among the rounds that passed: a recording of a
+        # round refused gets no second message.
+        sessions = data.get("practice_sessions", [])
         clean.recordings = _validate_recordings(
-            check, refs, in_file, data["recordings"]
+            check,
+            refs,
+            in_file,
+            data["recordings"],
+            len(sessions) if isinstance(sessions, list) else 0,
         )
     check.errors.extend(
         _foreign_story_errors([_story_uuid(item) for item in items], user)
@@ -1267,6 +1471,9 @@ def _validate_own(check, refs, data, clean):
         else:
             identities[identity] = i
             clean.jobs.append(job)
+    clean.mock_interviews = _validate_mocks(
+        check, refs, data.get("mock_interviews", []), len(items)
+    )
 
 
 def _validate_theme(check, refs, item, where):
@@ -1341,7 +1548,7 @@ def _validate_theme(check, refs, item, where):
 
 
 def _validate_job(check, refs, item, where):
-    if not check.obj(item, where, JOB_KEYS, optional={"rounds"}):
+    if not check.obj(item, where, JOB_KEYS, optional={"rounds", "dismissals"}):
         return None
     before = len(check.errors)
     job = {
@@ -1360,6 +1567,9 @@ def _validate_job(check, refs, item, where):
         check, refs, check.array(item["themes"], f"{where}.themes"), f"{where}.themes"
     )
     job["rounds"] = _validate_rounds(check, refs, item.get("rounds", []), where)
+    job["dismissals"] = _validate_dismissals(
+        check, refs, item.get("dismissals", []), where
+    )
     return None if len(check.errors) > before else job
 
 
@@ -1381,7 +1591,7 @@ def _validate_rounds(check, refs, value, where):
     rounds, keys = [], {}
     for j, item in enumerate(items):
         at = f"{where}.rounds[{j}]"
-        if not check.obj(item, at, ROUND_KEYS):
+        if not check.obj(item, at, ROUND_KEYS, optional={"debrief"}):
             continue
         before = len(check.errors)
         fields = {
@@ -1424,9 +1634,10 @@ def _validate_rounds(check, refs, value, where):
                 )
             else:
                 picks[theme] = story
+        debrief = _validate_debrief(check, refs, item.get("debrief", []), at)
         if len(check.errors) > before:
             continue
-        round_ = CleanRound(fields, themes, picks)
+        round_ = CleanRound(fields, themes, picks, debrief)
         if round_.key in keys:
             check.error(
                 at,
@@ -1436,6 +1647,203 @@ def _validate_rounds(check, refs, value, where):
             keys[round_.key] = j
             rounds.append(round_)
     return rounds
+
+
+def _index(check, value, where, count, what):
+    """An index in the file's list `what` of `count` items, or None (null)."""
+    if value is None:
+        return None
+    if _is_int(value) and 0 <= value < count:
+        return value
+    if count:
+        check.error(where, f"must be the index of one of {what}, 0 to {count - 1}")
+    else:
+        check.error(where, f"names one of {what}; this file has none")
+    return None
+
+
+def _validate_debrief(check, refs, value, where):
+    """A round's debrief: [DebriefEntry field values], as the debrief form's limits."""
+    items = check.bounded(
+        value, f"{where}.debrief", DEBRIEF_ENTRIES_MAX, "questions", "debrief"
+    )
+    entries = []
+    for k, item in enumerate(items):
+        at = f"{where}.debrief[{k}]"
+        if not check.obj(item, at, DEBRIEF_KEYS):
+            continue
+        before = len(check.errors)
+        entry = {
+            "question_text": check.text(
+                item["question_text"], f"{at}.question_text", QUESTION_MAX, True
+            ),
+            "theme": None
+            if item["theme"] is None
+            else refs.theme(check, item["theme"], f"{at}.theme"),
+            "question": None
+            if item["question"] is None
+            else refs.question(check, item["question"], f"{at}.question"),
+            "story": None
+            if item["story"] is None
+            else _story_ref(check, refs, item["story"], f"{at}.story", "a debrief"),
+            "story_title": check.text(
+                item["story_title"], f"{at}.story_title", STORY_TITLE_MAX
+            ),
+            "rating": check.integer(item["rating"], f"{at}.rating", *RATINGS),
+            "note": check.text(item["note"], f"{at}.note", DEBRIEF_NOTE_MAX),
+            "created": check.stamp(item["created"], f"{at}.created"),
+        }
+        if len(check.errors) == before:
+            entries.append(entry)
+    return entries
+
+
+def _validate_dismissals(check, refs, value, where):
+    """A job's dismissals: [(requirement key, story uuid, created)], each once."""
+    items = check.bounded(
+        value, f"{where}.dismissals", MAX_DISMISSALS, "dismissals", "job"
+    )
+    dismissals, seen = [], {}
+    for k, item in enumerate(items):
+        at = f"{where}.dismissals[{k}]"
+        if not check.obj(item, at, DISMISSAL_KEYS):
+            continue
+        dismissal = (
+            check.text(
+                item["requirement_key"],
+                f"{at}.requirement_key",
+                REQUIREMENT_KEY_MAX,
+                required=True,
+            ),
+            _story_ref(check, refs, item["story"], f"{at}.story", "a dismissal"),
+            check.stamp(item["created"], f"{at}.created"),
+        )
+        if None in dismissal:
+            continue
+        if dismissal[:2] in seen:
+            check.error(
+                at,
+                f"dismisses the same story from the same requirement as "
+                f"{where}.dismissals[{seen[dismissal[:2]]}]",
+            )
+        else:
+            seen[dismissal[:2]] = k
+            dismissals.append(dismissal)
+    return dismissals
+
+
+def _validate_mocks(check, refs, value, jobs):
+    """The mock interviews: [MockInterview field values with their "steps"], as
+    the mock interview's own limits; "job" an index in the file's `jobs`."""
+    items = check.array(value, "mock_interviews")
+    check.at_most(items, "mock_interviews", MAX_MOCK_INTERVIEWS, "mock interviews")
+    mocks, seen = [], {}
+    for i, item in enumerate(items):
+        where = f"mock_interviews[{i}]"
+        if not check.obj(item, where, MOCK_KEYS):
+            continue
+        before = len(check.errors)
+        mock = {
+            "job": _index(check, item["job"], f"{where}.job", jobs, "jobs"),
+            "title": check.text(
+                item["title"], f"{where}.title", MOCK_TITLE_MAX, required=True
+            ),
+            "target_seconds": check.integer(
+                item["target_seconds"],
+                f"{where}.target_seconds",
+                TARGET_MIN,
+                TARGET_MAX,
+            ),
+            "created": check.stamp(item["created"], f"{where}.created"),
+            "finished_at": check.stamp(
+                item["finished_at"], f"{where}.finished_at", nullable=True
+            ),
+        }
+        steps = check.bounded(
+            item["steps"], f"{where}.steps", QUESTIONS_MAX, "steps", "mock interview"
+        )
+        mock["steps"] = [
+            _validate_step(check, refs, step, f"{where}.steps[{j}]")
+            for j, step in enumerate(steps)
+        ]
+        positions = [step["position"] for step in mock["steps"] if step]
+        if len(set(positions)) < len(positions):
+            check.error(f"{where}.steps", "two steps have one position")
+        if len(check.errors) > before:
+            continue
+        # What a merge knows a mock interview by.
+        key = (mock["title"], mock["created"])
+        if key in seen:
+            check.error(
+                where,
+                f"has the same title and created time as mock_interviews[{seen[key]}]",
+            )
+        else:
+            seen[key] = i
+            mocks.append(mock)
+    return mocks
+
+
+def _validate_step(check, refs, item, where):
+    if not check.obj(item, where, MOCK_STEP_KEYS):
+        return None
+    step = {
+        "position": check.integer(
+            item["position"], f"{where}.position", 1, QUESTIONS_MAX
+        ),
+        "question": None
+        if item["question"] is None
+        else refs.question(check, item["question"], f"{where}.question"),
+        "question_text": check.text(
+            item["question_text"], f"{where}.question_text", QUESTION_MAX, True
+        ),
+        "theme_title": check.text(
+            item["theme_title"], f"{where}.theme_title", THEME_TITLE_COPY_MAX
+        ),
+        "story": None
+        if item["story"] is None
+        else _story_ref(
+            check, refs, item["story"], f"{where}.story", "a mock interview"
+        ),
+        "rating": check.integer(
+            item["rating"], f"{where}.rating", *RATINGS, nullable=True
+        ),
+        "spoken_seconds": check.integer(
+            item["spoken_seconds"],
+            f"{where}.spoken_seconds",
+            maximum=RECORDING_SECONDS_MAX,
+            nullable=True,
+        ),
+    }
+    for name in ("started_at", "answered_at", "done_at"):
+        step[name] = check.stamp(item[name], f"{where}.{name}", nullable=True)
+    followups = check.bounded(
+        item["followups"],
+        f"{where}.followups",
+        FOLLOWUPS_PER_ANSWER,
+        "follow-ups",
+        "question",
+    )
+    step["followups"] = []
+    for k, followup in enumerate(followups):
+        at = f"{where}.followups[{k}]"
+        if not check.obj(followup, at, MOCK_FOLLOWUP_KEYS):
+            continue
+        step["followups"].append(
+            {
+                "question": check.text(
+                    followup["question"],
+                    f"{at}.question",
+                    FOLLOWUP_QUESTION_MAX,
+                    required=True,
+                ),
+                "answer": check.text(
+                    followup["answer"], f"{at}.answer", FOLLOWUP_ANSWER_MAX
+                ),
+                "ladder": check.boolean(followup["ladder"], f"{at}.ladder"),
+            }
+        )
+    return step
 
 
 def _validate_share_rules(check, value):
@@ -1541,15 +1949,22 @@ def _validate_session(check, refs, in_file, item, where):
     return None if len(check.errors) > before else clean
 
 
-def _validate_recordings(check, refs, in_file, value):
+def _validate_recordings(check, refs, in_file, value, sessions):
     items = check.array(value, "recordings")
     check.at_most(items, "recordings", MAX_RECORDINGS, "recordings")
     clean, total = [], 0
     for i, item in enumerate(items):
         where = f"recordings[{i}]"
-        if not check.obj(item, where, RECORDING_KEYS):
+        if not check.obj(item, where, RECORDING_KEYS, optional={"session"}):
             continue
         before = len(check.errors)
+        session = _index(
+            check,
+            item.get("session"),
+            f"{where}.session",
+            sessions,
+            "practice_sessions",
+        )
         question = None
         if item["question"] is not None:
             question = refs.question(check, item["question"], f"{where}.question")
@@ -1587,6 +2002,7 @@ def _validate_recordings(check, refs, in_file, value):
                     "duration_seconds": seconds,
                     "content_type": content_type,
                     "data": data,
+                    "session": session,
                 }
             )
     if total > RECORDINGS_MAX_BYTES:
@@ -1784,6 +2200,8 @@ class Outcome:
     jobs_added: int = 0
     jobs_updated: int = 0
     rounds_added: int = 0
+    debriefs_added: int = 0
+    mocks_added: int = 0
     recordings_added: int = 0
 
 
@@ -1983,7 +2401,11 @@ def _restore(clean, user, mode, revisions, stories, written):
     stories = {u: s.pk for u, s in existing.items()} | {
         item.uuid: story.pk for story, item in added
     }
-    outcome.rounds_added = _restore_loops(clean, user, mode, rows, stories)
+    outcome.rounds_added, outcome.debriefs_added = _restore_loops(
+        clean, user, mode, rows, stories
+    )
+    _restore_dismissals(clean, mode, rows, stories)
+    outcome.mocks_added = _restore_mocks(clean, user, mode, rows, stories)
     _restore_share_rules(clean, user, mode)
     outcome.recordings_added = _restore_recordings(clean, user, rows, written)
     return outcome
@@ -1998,6 +2420,8 @@ class _Rows:
         self.themes = {}  # {slug in the file: pk}
         self.questions = {}  # {index in the file: pk}
         self.points = {}  # {(theme pk, kind, position): pk}
+        self.jobs = {}  # {index in the file's jobs: pk}
+        self.sessions = {}  # {index in the file's practice_sessions: pk}
 
     def theme(self, ref):
         return self.themes[ref.slug] if isinstance(ref, FileTheme) else ref.pk
@@ -2023,7 +2447,7 @@ def _own_content(user):
     """A user's own themes and questions, set, hidden questions and jobs (with their
     interview loops), each after whatever refers to it (once the user's stories and
     practice are deleted). The loops' debriefs, the mock interviews and the
-    matcher's dismissals go with them: a backup does not hold them yet."""
+    matcher's dismissals go with them, and come back from the file's own."""
     return [
         Dismissal.objects.filter(job__owner=user),
         MockStep.objects.filter(interview__owner=user),
@@ -2265,6 +2689,7 @@ def _restore_jobs(clean, user, mode, rows):
     _update_rows(Job, JOB_FIELDS, [[*values(job), pk] for pk, job in newer])
     _insert(Job, ["owner", *JOB_FIELDS], [[user.pk, *values(job)] for job in added])
     links = list(newer)
+    ids = {identity: pk for identity, (pk, _) in have.items()}
     if added:
         by_identity = {_job_identity(job): job for job in added}
         for pk, *identity in Job.objects.for_user(user).values_list(
@@ -2272,6 +2697,9 @@ def _restore_jobs(clean, user, mode, rows):
         ):
             if (job := by_identity.get(tuple(identity))) is not None:
                 links.append((pk, job))
+                ids[tuple(identity)] = pk
+    # What the file's loops, dismissals and mock interviews need.
+    rows.jobs = {i: ids[_job_identity(job)] for i, job in enumerate(clean.jobs)}
     _insert(
         through,
         ["job", "theme"],
@@ -2294,16 +2722,12 @@ def _restore_loops(clean, user, mode, rows, stories):
 
     Merge: a round the job already has (the same name, date and time) keeps its
     themes and picks, and takes the file's pick only for a theme it probes and has
-    no story for; the others are added, while the loop has room (ROUNDS_MAX).
-    Returns how many rounds were added."""
+    no story for; the others are added, while the loop has room (ROUNDS_MAX). The
+    debrief of a round the job has gains the file's entries it lacks (the same
+    question asked at the same instant). Returns how many rounds and debrief
+    entries were added."""
     if not any(job["rounds"] for job in clean.jobs):
-        return 0
-    jobs = {
-        tuple(identity): pk
-        for pk, *identity in Job.objects.for_user(user).values_list(
-            "pk", "company", "role", "created"
-        )
-    }
+        return 0, 0
     mine = Round.objects.filter(job__owner=user)
     have, sizes, probes, planned = {}, Counter(), set(), set()
     if mode == Mode.MERGE:
@@ -2319,8 +2743,8 @@ def _restore_loops(clean, user, mode, rows, stories):
             Assignment.objects.filter(round__in=mine).values_list("round", "theme")
         )
     new, old = [], []
-    for job in clean.jobs:
-        pk = jobs[_job_identity(job)]
+    for index, job in enumerate(clean.jobs):
+        pk = rows.jobs[index]
         for round_ in job["rounds"]:
             if (pk, *round_.key) in have:
                 old.append((have[(pk, *round_.key)], round_))
@@ -2360,6 +2784,141 @@ def _restore_loops(clean, user, mode, rows, stories):
         Assignment,
         ["round", "theme", "story"],
         [[*slot, story] for slot, story in picks.items()],
+    )
+    return len(new), _restore_debriefs(added, old, rows, stories)
+
+
+# A debrief entry's columns, as the file gives them.
+DEBRIEF_FIELDS = ["question_text", "story_title", "rating", "note", "created"]
+
+
+def _restore_debriefs(added, old, rows, stories):
+    """Write the debriefs of the rounds just added ([(pk, CleanRound)]) and, of
+    the rounds the account had (`old`), the entries they lack: an entry is the
+    question asked at an instant, kept as often as the file holds it. Only the
+    rows: the practice cards a debrief made are in the file's "practice_cards".
+    Returns how many entries were added."""
+    have = Counter()
+    if any(r.debrief for _, r in old):
+        have = Counter(
+            DebriefEntry.objects.filter(round__in=[pk for pk, _ in old]).values_list(
+                "round", "question_text", "created"
+            )
+        )
+    entries = []
+    for pk, r in [*added, *old]:
+        for entry in r.debrief:
+            key = (pk, entry["question_text"], entry["created"])
+            if have[key] > 0:
+                have[key] -= 1
+                continue
+            entries.append(
+                [
+                    pk,
+                    None if entry["theme"] is None else rows.theme(entry["theme"]),
+                    None
+                    if entry["question"] is None
+                    else rows.question(entry["question"]),
+                    None if entry["story"] is None else stories[entry["story"]],
+                    *_prep(DebriefEntry, DEBRIEF_FIELDS, entry),
+                ]
+            )
+    _insert(
+        DebriefEntry, ["round", "theme", "question", "story", *DEBRIEF_FIELDS], entries
+    )
+    return len(entries)
+
+
+def _prep(model, names, values):
+    """The database values of these fields of `model`, from {name: value}."""
+    return [
+        model._meta.get_field(name).get_db_prep_save(values[name], connection)
+        for name in names
+    ]
+
+
+def _restore_dismissals(clean, mode, rows, stories):
+    """Write the matcher's dismissals of the file's jobs; merge adds those a job
+    lacks (a story is dismissed from a requirement once)."""
+    slots = {}
+    for index, job in enumerate(clean.jobs):
+        for key, story, created in job["dismissals"]:
+            slots.setdefault((rows.jobs[index], key, stories[story]), created)
+    if slots and mode == Mode.MERGE:
+        for slot in Dismissal.objects.filter(
+            job__in={job for job, _, _ in slots}
+        ).values_list("job", "requirement_key", "story"):
+            slots.pop(slot, None)
+    created = Dismissal._meta.get_field("created")
+    _insert(
+        Dismissal,
+        ["job", "requirement_key", "story", "created"],
+        [
+            [*slot, created.get_db_prep_save(stamp, connection)]
+            for slot, stamp in slots.items()
+        ],
+    )
+
+
+MOCK_FIELDS = ["title", "target_seconds", "created", "finished_at"]
+STEP_FIELDS = [
+    "position",
+    "question_text",
+    "theme_title",
+    "started_at",
+    "answered_at",
+    "rating",
+    "spoken_seconds",
+    "followups",
+    "done_at",
+]
+
+
+def _restore_mocks(clean, user, mode, rows, stories):
+    """Write the file's mock interviews with their steps. A mock interview has no
+    id that survives an export, so a merge knows it by its title and the instant
+    it began, and keeps one the account has as it is (its steps included). Only
+    the rows: the practice rounds their answers logged are in the file's
+    "practice_sessions". Returns how many were added."""
+    if not clean.mock_interviews:
+        return 0
+    mine = MockInterview.objects.for_user(user)
+    have = set()
+    if mode == Mode.MERGE:
+        have = set(mine.values_list("title", "created"))
+    new = [m for m in clean.mock_interviews if (m["title"], m["created"]) not in have]
+    if not new:
+        return 0
+    _insert(
+        MockInterview,
+        ["owner", "job", *MOCK_FIELDS],
+        [
+            [
+                user.pk,
+                None if m["job"] is None else rows.jobs[m["job"]],
+                *_prep(MockInterview, MOCK_FIELDS, m),
+            ]
+            for m in new
+        ],
+    )
+    ids = {}
+    for pk, *key in mine.filter(created__in={m["created"] for m in new}).values_list(
+        "pk", "title", "created"
+    ):
+        ids.setdefault(tuple(key), pk)
+    _insert(
+        MockStep,
+        ["interview", "question", "story", *STEP_FIELDS],
+        [
+            [
+                ids[(m["title"], m["created"])],
+                None if step["question"] is None else rows.question(step["question"]),
+                None if step["story"] is None else stories[step["story"]],
+                *_prep(MockStep, STEP_FIELDS, step),
+            ]
+            for m in new
+            for step in m["steps"]
+        ],
     )
     return len(new)
 
@@ -2516,6 +3075,7 @@ def _restore_recordings(clean, user, rows, written):
             entry["duration_seconds"],
             question_id=None if question is None else rows.question(question),
             story_id=stories.get(entry["story"]),
+            session_id=rows.sessions.get(entry["session"]),
             created=entry["created"],
             on_disk=written.append,
         )
@@ -2554,17 +3114,22 @@ def _merge_practice(clean, user, outcome, rows):
     # by one person. The story is left out because deleting a story unlinks (but
     # keeps) its sessions. Counted as a multiset, so a restore keeps exactly as many
     # rounds with one identity as the file holds, and re-importing adds none.
-    have = Counter(
-        PracticeSession.objects.for_user(user).values_list("question", "started_at")
-    )
-    new_sessions = []
-    for entry in clean.practice_sessions:
+    # The ids of the rounds kept or added go to `rows`, for the recordings.
+    have = defaultdict(list)
+    for pk, *key in PracticeSession.objects.for_user(user).values_list(
+        "pk", "question", "started_at"
+    ):
+        have[tuple(key)].append(pk)
+    new_sessions = {}
+    for index, entry in enumerate(clean.practice_sessions):
         key = (rows.question(entry["question"]), entry["started_at"])
-        if have[key] > 0:
-            have[key] -= 1
+        if have[key]:
+            rows.sessions[index] = have[key].pop()
             continue
-        new_sessions.append(PracticeSession(owner=user, **fields(entry)))
-    PracticeSession.objects.bulk_create(new_sessions)
+        new_sessions[index] = PracticeSession(owner=user, **fields(entry))
+    # Both databases here return the new rows' ids (RETURNING).
+    PracticeSession.objects.bulk_create(new_sessions.values())
+    rows.sessions.update((index, s.pk) for index, s in new_sessions.items())
     outcome.sessions_added = len(new_sessions)
 
     # A card is identified by its (question, story) pair, as the model's constraints

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from interviewprep.uploads import SizeLimitHandler
 from jobs.models import Job
+from mock.models import MockInterview
 from practice.models import PracticeCard, PracticeSession
 from prepsheet.models import OwnNote, OwnQuestion
 from recordings.models import Recording
@@ -39,6 +40,7 @@ def _has_data(user):
         or SampleQuestion.objects.filter(owner=user).exists()
         or Job.objects.for_user(user).exists()
         or Recording.objects.for_user(user).exists()
+        or MockInterview.objects.for_user(user).exists()
     )
 
 
@@ -137,6 +139,16 @@ def _import(request):
         parts.append(
             f"{outcome.rounds_added} interview round"
             f"{'' if outcome.rounds_added == 1 else 's'} added"
+        )
+    if outcome.debriefs_added:
+        parts.append(
+            f"{outcome.debriefs_added} debriefed question"
+            f"{'' if outcome.debriefs_added == 1 else 's'} added"
+        )
+    if outcome.mocks_added:
+        parts.append(
+            f"{outcome.mocks_added} mock interview"
+            f"{'' if outcome.mocks_added == 1 else 's'} added"
         )
     if outcome.sessions_added:
         parts.append(f"{outcome.sessions_added} practice rounds added")

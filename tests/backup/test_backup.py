@@ -2,6 +2,7 @@ import copy
 import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from unittest.mock import ANY
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,9 @@ from django.utils import timezone
 from backup import archive as backup
 from followups.models import Rung
 from jobs.models import Job
+from loops.models import DebriefEntry
+from matcher.models import Dismissal
+from mock.models import MockInterview
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
@@ -149,23 +153,46 @@ def test_export_delete_import_export_gives_the_same_bytes(
     # A loop planned with a story since trashed, and the sharing rules.
     one, two = themes[:2]
     job = make_job(alice, themes=[one, two], company="Acme", role="ML Engineer")
-    make_round(job, themes=[one, two], name="Onsite", interviewer="Dana").assign(
-        one, Story.objects.get(title="In the trash")
-    )
+    onsite = make_round(job, themes=[one, two], name="Onsite", interviewer="Dana")
+    onsite.assign(one, Story.objects.get(title="In the trash"))
     make_round(job, themes=[two], name="Screen").assign(two, bank)
     ShareRules.objects.create(owner=alice, companies="Acme = a retailer", names="Dana")
+    # The onsite's debrief: a question of the playbook told with a story, one new
+    # (a question of her own now) told with a story deleted since.
+    told = make_story(alice, title="Told, then deleted")
+    DebriefEntry.log(onsite, one.questions.first().text, one, bank, 5, today=DAY)
+    DebriefEntry.log(onsite, "Why “this” team? 🚀", two, told, 2, "Rambled", DAY)
+    told.delete()
+    Dismissal.objects.create(job=job, requirement_key="9f" * 16, story=bank)
+    # A mock interview for the job, its first answer given (and so practised, with
+    # two follow-ups from the story's ladder), the rest not yet.
+    asked = [t.questions.get(owner=None, position=1) for t in themes[:3]]
+    mock = MockInterview.start(alice, asked, job=job, target_seconds=90)
+    step = mock.current_step()
+    step.answer(bank, 4, now=step.started_at + timedelta(seconds=75))
+    mock.finish_step(step)
     first = export(alice_client)
     data = json.loads(first)
     assert data["format"] == "interviewprep-backup" and data["version"] == 2
     assert len(data["stories"]) == 3 and len(data["stories"][-1]["revisions"]) == 0
     assert any(s["deleted_at"] for s in data["stories"])
-    assert len(data["practice_sessions"]) == 4 and len(data["practice_cards"]) == 3
+    assert len(data["practice_sessions"]) == 5 and len(data["practice_cards"]) == 3
     assert {s["story"] for s in data["practice_sessions"]} >= {
         None,
         data["stories"][0]["uuid"],
     }
     assert [len(r["stories"]) for r in data["jobs"][0]["rounds"]] == [1, 1]
     assert data["share_rules"]["names"] == "Dana"
+    onsite, screen = data["jobs"][0]["rounds"]
+    assert [e["story"] for e in onsite["debrief"]] == [str(bank.uuid), None]
+    assert onsite["debrief"][1]["story_title"] == "Told, then deleted"
+    assert onsite["debrief"][1]["question"] == {"own": 0} and "debrief" not in screen
+    assert data["jobs"][0]["dismissals"] == [
+        {"requirement_key": "9f" * 16, "story": str(bank.uuid), "created": ANY}
+    ]
+    [mock] = data["mock_interviews"]
+    assert mock["job"] == 0 and [s["rating"] for s in mock["steps"]] == [4, None, None]
+    assert [f["ladder"] for f in mock["steps"][0]["followups"]] == [True, True]
 
     Story.objects.for_user(alice).delete()
     OwnQuestion.objects.for_user(alice).delete()
@@ -174,10 +201,13 @@ def test_export_delete_import_export_gives_the_same_bytes(
     PracticeCard.objects.for_user(alice).delete()
     Job.objects.for_user(alice).delete()
     ShareRules.objects.filter(owner=alice).delete()
+    MockInterview.objects.for_user(alice).delete()
+    SampleQuestion.objects.filter(owner=alice).delete()
     emptied = json.loads(export(alice_client))
     assert emptied["stories"] == emptied["practice_sessions"] == []
     assert emptied["practice_cards"] == emptied["jobs"] == []
-    assert "share_rules" not in emptied
+    assert "share_rules" not in emptied and "mock_interviews" not in emptied
+    assert not DebriefEntry.objects.exists() and not Dismissal.objects.exists()
 
     response = upload(alice_client, first)
     assert response.status_code == 302

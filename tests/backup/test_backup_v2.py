@@ -16,10 +16,13 @@ from django.utils.html import escape
 
 from backup import archive as backup
 from jobs.models import Job
-from loops.models import ROUNDS_MAX, Assignment, Round
+from loops.models import ROUNDS_MAX, Assignment, DebriefEntry, Round
+from matcher.models import Dismissal
+from mock.models import MockInterview, MockStep
 from practice.models import PracticeCard, PracticeSession
 from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
+from recordings.models import Recording
 from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryQuestion, StoryTheme
 from tests.backup.test_backup import DELETE, bad, export, upload
@@ -163,7 +166,66 @@ def bank(alice, bob, built_in):
         secrets="Falcon = an internal project",
     )
 
+    # The onsite was held: a question of her own told with the story, and one
+    # whose story she deleted since (its title stays). Rows as the debrief writes
+    # them; the practice cards it makes are practice's, below.
+    held = date(2026, 12, 14)
+    DebriefEntry.objects.create(
+        round=onsite,
+        question_text=first_own.text,
+        theme=shipping,
+        question=first_own,
+        story=story,
+        story_title=story.title,
+        rating=4,
+        note="Kept it — “short” 🚀",
+        created=at(held, 11),
+    )
+    DebriefEntry.objects.create(
+        round=onsite,
+        question_text="Why this company?",
+        story_title="A story since deleted",
+        rating=2,
+        created=at(held, 12),
+    )
+    Dismissal.objects.create(
+        job=acme, requirement_key="0f" * 16, story=story, created=at(held, 8)
+    )
     day = date(2026, 3, 2)
+    # A mock interview for Acme: the first answer given and followed up, the
+    # second asked, not answered.
+    mock = MockInterview.objects.create(
+        owner=alice, job=acme, title="Acme mock", target_seconds=90, created=at(day, 8)
+    )
+    MockStep.objects.create(
+        interview=mock,
+        position=1,
+        question=first_own,
+        question_text=first_own.text,
+        theme_title=shipping.title,
+        story=story,
+        started_at=at(day, 8),
+        answered_at=at(day, 8) + timedelta(seconds=95),
+        rating=5,
+        spoken_seconds=80,
+        followups=[
+            {
+                "question": "What did you cut?",
+                "answer": "The “nice” UI",
+                "ladder": True,
+            },
+            {"question": "What would you change?", "answer": "", "ladder": False},
+        ],
+        done_at=at(day, 8) + timedelta(seconds=200),
+    )
+    MockStep.objects.create(
+        interview=mock,
+        position=2,
+        question=built_in_question,
+        question_text=built_in_question.text,
+        theme_title=failures.title,
+        started_at=at(day, 8) + timedelta(seconds=200),
+    )
     record_practice(alice, first_own, story, 4, 90, today=day, now=at(day))
     record_practice(alice, on_built_in, None, 2, 30, today=day, now=at(day, 10))
 
@@ -173,7 +235,11 @@ def bank(alice, bob, built_in):
         owner=bob, company="Bob's employer", role="Bob's role"
     )
     bobs_story = make_story(bob, themes=[secret], title="Bob's story")
-    make_round(bobs_job, themes=[secret], name="Bob's round").assign(secret, bobs_story)
+    bobs_round = make_round(bobs_job, themes=[secret], name="Bob's round")
+    bobs_round.assign(secret, bobs_story)
+    DebriefEntry.log(bobs_round, "Bob's own question", failures, bobs_story, 3)
+    Dismissal.objects.create(job=bobs_job, requirement_key="b0b", story=bobs_story)
+    MockInterview.start(bob, [SampleQuestion.objects.get(text="Bob's own question")])
     ShareRules.objects.create(owner=bob, names="Bob's colleague")
     return story
 
@@ -203,6 +269,10 @@ def everything():
                 Round,
                 Round.themes.through,
                 Assignment,
+                DebriefEntry,
+                Dismissal,
+                MockInterview,
+                MockStep,
                 ShareRules,
                 OwnQuestion,
                 OwnNote,
@@ -331,7 +401,74 @@ def test_the_backup_holds_own_content_by_key_and_built_in_content_by_natural_key
                 "created": acme["rounds"][1]["created"],
                 "themes": [ML[0], own],
                 "stories": [{"theme": own, "story": str(bank.uuid)}],
+                # The questions asked, in order; the story told by its uuid (none
+                # once deleted: its title stays), the theme and question by key.
+                "debrief": [
+                    {
+                        "question_text": "Tell me about a deadline you met.",
+                        "theme": own,
+                        "question": {"own": 1},
+                        "story": str(bank.uuid),
+                        "story_title": "Shipped the detector on time",
+                        "rating": 4,
+                        "note": "Kept it — “short” 🚀",
+                        "created": "2026-12-14T11:30:15.123456+00:00",
+                    },
+                    {
+                        "question_text": "Why this company?",
+                        "theme": None,
+                        "question": None,
+                        "story": None,
+                        "story_title": "A story since deleted",
+                        "rating": 2,
+                        "note": "",
+                        "created": "2026-12-14T12:30:15.123456+00:00",
+                    },
+                ],
             },
+        ],
+        "dismissals": [
+            {
+                "requirement_key": "0f" * 16,
+                "story": str(bank.uuid),
+                "created": "2026-12-14T08:30:15.123456+00:00",
+            }
+        ],
+    }
+    # The job by its index in "jobs"; each step as the mock ran it.
+    [mock] = data["mock_interviews"]
+    assert mock == {
+        "job": 0,
+        "title": "Acme mock",
+        "target_seconds": 90,
+        "created": "2026-03-02T08:30:15.123456+00:00",
+        "finished_at": None,
+        "steps": [
+            {
+                "position": 1,
+                "question": {"own": 1},
+                "question_text": "Tell me about a deadline you met.",
+                "theme_title": "Shipping under pressure",
+                "story": str(bank.uuid),
+                "started_at": "2026-03-02T08:30:15.123456+00:00",
+                "answered_at": "2026-03-02T08:31:50.123456+00:00",
+                "rating": 5,
+                "spoken_seconds": 80,
+                "followups": [
+                    {
+                        "question": "What did you cut?",
+                        "answer": "The “nice” UI",
+                        "ladder": True,
+                    },
+                    {
+                        "question": "What would you change?",
+                        "answer": "",
+                        "ladder": False,
+                    },
+                ],
+                "done_at": "2026-03-02T08:33:35.123456+00:00",
+            },
+            mock["steps"][1] | {"position": 2, "question": [ML[0], 1], "rating": None},
         ],
     }
     assert data["share_rules"] == {
@@ -539,14 +676,20 @@ def test_replacing_from_a_version_1_file_keeps_own_themes_set_and_jobs(
     kept = {
         key: value
         for key, value in backup.export_data(alice).items()
-        if key in ("themes", "sample_questions", "theme_set", "jobs")
+        if key in ("themes", "sample_questions", "theme_set", "jobs", "mock_interviews")
     }
     assert upload(alice_client, V1_FILE.encode(), mode="replace").status_code == 302
     after = backup.export_data(alice)
-    # The loop's rounds stay; the stories planned in them were replaced.
+    # The loop's rounds, debriefs and the mock interviews stay; the stories planned,
+    # told or dismissed in them were replaced (a debrief keeps the story's title).
     for job in kept["jobs"]:
+        job.pop("dismissals", None)
         for round_ in job.get("rounds", []):
             round_["stories"] = []
+            for entry in round_.get("debrief", []):
+                entry["story"] = None
+    for step in kept["mock_interviews"][0]["steps"]:
+        step["story"] = None
     assert {key: after[key] for key in kept} == kept
     assert [s["title"] for s in after["stories"]] == [
         "Caught a silent drift early",
@@ -885,6 +1028,122 @@ BAD_FILES = [
         lambda d: bad(d, ["jobs", 0, "rounds", 1], d["jobs"][0]["rounds"][0]),
         "jobs[0].rounds[1]: has the same name, date and time as jobs[0].rounds[0]",
     ),
+    # A round's debrief.
+    (
+        "a debriefed question rated 6",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "debrief", 0, "rating"], 6),
+        "jobs[0].rounds[1].debrief[0].rating: must be between 1 and 5",
+    ),
+    (
+        "a debriefed story that is not in the file",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 1, "debrief", 1, "story"],
+            "00000000-0000-4000-8000-000000000000",
+        ),
+        "jobs[0].rounds[1].debrief[1].story: '00000000-0000-4000-8000-000000000000' "
+        "is not a story in this file; a debrief can only name",
+    ),
+    (
+        "a debriefed question on an unknown theme",
+        lambda d: bad(d, ["jobs", 0, "rounds", 1, "debrief", 1, "theme"], "nope"),
+        "jobs[0].rounds[1].debrief[1].theme: unknown theme 'nope'",
+    ),
+    (
+        "a debriefed question without its text",
+        lambda d: bad(
+            d, ["jobs", 0, "rounds", 1, "debrief", 0, "question_text"], DELETE
+        ),
+        "jobs[0].rounds[1].debrief[0]: missing field 'question_text'",
+    ),
+    (
+        "more debriefed questions than a round holds",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "rounds", 1, "debrief"],
+            d["jobs"][0]["rounds"][1]["debrief"] * 16,
+        ),
+        "jobs[0].rounds[1].debrief: 32 questions, at most 30 a debrief",
+    ),
+    # The matcher's dismissals.
+    (
+        "a dismissed story that is not in the file",
+        lambda d: bad(
+            d,
+            ["jobs", 0, "dismissals", 0, "story"],
+            "00000000-0000-4000-8000-000000000000",
+        ),
+        "jobs[0].dismissals[0].story: '00000000-0000-4000-8000-000000000000' is "
+        "not a story in this file; a dismissal can only name",
+    ),
+    (
+        "a story dismissed twice from one requirement",
+        lambda d: bad(d, ["jobs", 0, "dismissals"], d["jobs"][0]["dismissals"] * 2),
+        "jobs[0].dismissals[1]: dismisses the same story from the same requirement "
+        "as jobs[0].dismissals[0]",
+    ),
+    (
+        "a requirement key over 64",
+        lambda d: bad(d, ["jobs", 0, "dismissals", 0, "requirement_key"], "f" * 65),
+        "jobs[0].dismissals[0].requirement_key: is 65 characters long; the limit is 64",
+    ),
+    # Mock interviews.
+    (
+        "a mock interview for a job not in the file",
+        lambda d: bad(d, ["mock_interviews", 0, "job"], 2),
+        "mock_interviews[0].job: must be the index of one of jobs, 0 to 1",
+    ),
+    (
+        "a mock interview's target outside 30 s to 15 min",
+        lambda d: bad(d, ["mock_interviews", 0, "target_seconds"], 5),
+        "mock_interviews[0].target_seconds: must be between 30 and 900",
+    ),
+    (
+        "a mock answer rated 0",
+        lambda d: bad(d, ["mock_interviews", 0, "steps", 0, "rating"], 0),
+        "mock_interviews[0].steps[0].rating: must be between 1 and 5",
+    ),
+    (
+        "a mock answer told with a story not in the file",
+        lambda d: bad(
+            d,
+            ["mock_interviews", 0, "steps", 0, "story"],
+            "00000000-0000-4000-8000-000000000000",
+        ),
+        "mock_interviews[0].steps[0].story: '00000000-0000-4000-8000-000000000000' "
+        "is not a story in this file; a mock interview can only name",
+    ),
+    (
+        "a mock answer with three follow-ups",
+        lambda d: bad(
+            d,
+            ["mock_interviews", 0, "steps", 0, "followups"],
+            d["mock_interviews"][0]["steps"][0]["followups"] * 2,
+        ),
+        "mock_interviews[0].steps[0].followups: 4 follow-ups, at most 2 a question",
+    ),
+    (
+        "a follow-up that is not marked ladder or not",
+        lambda d: bad(
+            d, ["mock_interviews", 0, "steps", 0, "followups", 1, "ladder"], "no"
+        ),
+        "mock_interviews[0].steps[0].followups[1].ladder: must be true or false",
+    ),
+    (
+        "two mock steps at one position",
+        lambda d: bad(d, ["mock_interviews", 0, "steps", 1, "position"], 1),
+        "mock_interviews[0].steps: two steps have one position",
+    ),
+    (
+        "one mock interview twice",
+        lambda d: bad(d, ["mock_interviews"], d["mock_interviews"] * 2),
+        "mock_interviews[1]: has the same title and created time as mock_interviews[0]",
+    ),
+    (
+        "mock interviews in a version 1 file",
+        lambda d: bad(d, ["version"], 1),
+        "unknown field 'mock_interviews'",
+    ),
     # The sharing rules.
     (
         "an unknown field in the sharing rules",
@@ -1100,7 +1359,7 @@ def test_merge_takes_a_job_updated_later_in_the_file(alice_client, alice, bank):
     assert "2 jobs added or updated" in page
 
 
-def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
+def test_merge_adds_the_rounds_debriefs_and_mocks_missing_and_fills_only_empty_picks(
     alice_client, alice, bank, built_in
 ):
     data = good_file(alice_client)
@@ -1113,10 +1372,30 @@ def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
     ShareRules.objects.filter(owner=alice).update(
         companies="ACME = a bank", names="Sam Lee", default_company="my old job"
     )
+    # And one of the onsite's debriefed questions, the dismissal and the mock
+    # interview were deleted; a question was debriefed here since.
+    onsite.debrief.filter(story=None).delete()
+    Dismissal.objects.filter(job__owner=alice).delete()
+    MockInterview.objects.for_user(alice).delete()
+    DebriefEntry.objects.create(
+        round=onsite,
+        question_text="Asked here",
+        rating=5,
+        created=at(date(2026, 12, 15)),
+    )
     response = upload(alice_client, data, mode="merge")
     assert response.status_code == 302
     page = alice_client.get(response["Location"]).content.decode()
     assert "1 interview round added" in page
+    assert "1 debriefed question added" in page and "1 mock interview added" in page
+    assert list(onsite.debrief.values_list("question_text", "story")) == [
+        ("Tell me about a deadline you met.", bank.pk),
+        ("Why this company?", None),
+        ("Asked here", None),
+    ]
+    after = good_file(alice_client)
+    assert after["mock_interviews"] == data["mock_interviews"]
+    assert after["jobs"][0]["dismissals"] == data["jobs"][0]["dismissals"]
     # The onsite keeps the user's pick and takes the file's for its empty slot.
     assert set(
         Assignment.objects.filter(round=onsite).values_list("theme__slug", "story")
@@ -1135,12 +1414,14 @@ def test_merge_adds_the_rounds_a_job_lacks_and_fills_only_empty_picks(
 
 def test_a_file_without_loops_or_share_rules_still_restores(alice_client, alice, bank):
     data = good_file(alice_client)
-    del data["share_rules"]
+    del data["share_rules"], data["mock_interviews"]
     for job in data["jobs"]:
         job.pop("rounds", None)
+        job.pop("dismissals", None)
     ShareRules.objects.filter(owner=alice).update(names="Kept")
     assert upload(alice_client, data, mode="replace").status_code == 302
     assert not Round.objects.filter(job__owner=alice).exists()
+    assert not MockInterview.objects.for_user(alice).exists()
     # The file says nothing of them: the account's rules stay.
     after = good_file(alice_client)
     assert after.pop("share_rules")["names"] == "Kept"
@@ -1177,8 +1458,17 @@ def grown(data, themes, jobs):
             "stories": [{"theme": refs[0], "story": story["uuid"]}],
         }
     ]
+    loop[0]["debrief"] = [
+        entry | {"theme": refs[0], "question": {"own": 0}}
+        for entry in job["rounds"][1]["debrief"]
+    ]
     data["jobs"] = [
         job | {"company": f"Company {i}", "themes": refs[:3], "rounds": loop}
+        for i in range(jobs)
+    ]
+    mock = data["mock_interviews"][0]
+    data["mock_interviews"] = [
+        mock | {"job": i, "created": f"2026-03-{1 + i % 28:02}T{i // 28:02}:00:00Z"}
         for i in range(jobs)
     ]
     story["themes"] = [{"theme": ref, "angle": ""} for ref in refs]
@@ -1222,8 +1512,14 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
         # executemany each for rounds, their themes and picks, and a query for the
         # new rounds' ids; the share rules, one or two; (replace) unlinking
         # recordings from what it deletes, two; debriefs, mock interviews and the
-        # stories' links from them, five; the matcher's dismissals, two. 73 and 40.
-        with django_assert_max_num_queries(73):
+        # stories' links from them, five; the matcher's dismissals, two. Then what
+        # the file holds of those: (merge) the debriefs of the rounds here, the
+        # jobs' dismissals and the mock interviews, a query each; one executemany
+        # each for the debrief entries, dismissals, mock interviews and their
+        # steps (none on merging the same file), and a query for the new mock
+        # interviews' ids; the jobs' ids come from writing the jobs, one query
+        # fewer than before. 77 and 42.
+        with django_assert_max_num_queries(77):
             counts.append(import_queries(alice_client, big, mode))
         assert Theme.objects.filter(owner=alice).count() == themes
         assert Job.objects.for_user(alice).count() == jobs
@@ -1249,6 +1545,16 @@ def test_an_import_takes_as_many_queries_for_200_themes_as_for_2(
             (StoryQuestion, {"id", "story"}, backup.STORY_QUESTION_KEYS),
             (Round, {"id", "job"}, backup.ROUND_KEYS),
             (Assignment, {"id", "round"}, backup.PICK_KEYS),
+            (DebriefEntry, {"id", "round"}, backup.DEBRIEF_KEYS),
+            (Dismissal, {"id", "job"}, backup.DISMISSAL_KEYS),
+            (MockInterview, {"id", "owner"}, backup.MOCK_KEYS),
+            (MockStep, {"id", "interview"}, backup.MOCK_STEP_KEYS),
+            # The file's name, size and hash come from its bytes ("data").
+            (
+                Recording,
+                {"id", "owner", "file", "size", "sha256"},
+                backup.RECORDING_KEYS | {"session"},
+            ),
             (ShareRules, {"id", "owner"}, backup.SHARE_RULES_KEYS),
         ]
     ],
@@ -1259,12 +1565,13 @@ def test_every_field_of_own_content_is_in_the_backup(model, not_exported, export
     assert fields <= exported, f"missing from the backup: {fields - exported}"
 
 
-def test_every_themes_or_jobs_model_a_user_owns_is_in_the_backup():
-    in_backup = {Theme, SampleQuestion, UserTheme, HiddenQuestion, Job}
+def test_every_themes_jobs_or_mock_model_a_user_owns_is_in_the_backup():
+    in_backup = {Theme, SampleQuestion, UserTheme, HiddenQuestion, Job, MockInterview}
     owned = {
         f.related_model
         for f in get_user_model()._meta.get_fields()
-        if f.one_to_many and f.related_model._meta.app_label in ("themes", "jobs")
+        if f.one_to_many
+        and f.related_model._meta.app_label in ("themes", "jobs", "mock")
     }
     assert owned <= in_backup, f"missing from the backup: {owned - in_backup}"
 

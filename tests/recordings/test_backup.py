@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from backup import archive
+from practice.scheduling import record_practice
 from recordings.models import Recording
 from tests.factories import make_story
 from tests.recordings.conftest import OGG, WEBM, files_in
@@ -42,8 +43,13 @@ def test_recordings_are_in_a_backup_only_when_asked_and_restore_round_trips(
     page = alice_client.get(reverse("backup:index")).content.decode()
     assert 'name="recordings"' in page and "Include my recordings (1;" in page
 
+    # Kept as the answer of a practice round (the second of two).
+    record_practice(alice, kept.question, None, 3, 30)
+    session, _ = record_practice(alice, kept.question, kept.story, 4, 3)
+    kept.link_to(session)
     full = export(alice_client, recordings="1")
     [entry] = json.loads(full)["recordings"]
+    assert entry["session"] == 1
     assert base64.b64decode(entry["data"]) == WEBM
     assert entry["content_type"] == "audio/webm" and entry["duration_seconds"] == 3
     assert entry["story"] == str(kept.story.uuid)
@@ -56,6 +62,7 @@ def test_recordings_are_in_a_backup_only_when_asked_and_restore_round_trips(
     assert restore(alice_client, full).status_code == 302
     recording = Recording.objects.get()
     assert (recording.story, recording.question) == (kept.story, kept.question)
+    assert recording.session == session
     assert recording.file.read() == WEBM
     assert len(files_in(media)) == 1
     assert export(alice_client, recordings="1") == full
@@ -77,7 +84,11 @@ def test_recordings_are_in_a_backup_only_when_asked_and_restore_round_trips(
         )
     [path] = files_in(media)
     assert path.read_bytes() == OGG
-    assert Recording.objects.get().content_type == "audio/ogg"
+    recording = Recording.objects.get()
+    assert recording.content_type == "audio/ogg"
+    # Linked again to the practice round the replace wrote in place of its own.
+    assert recording.session.started_at == session.started_at
+    assert recording.session.pk != session.pk
 
 
 def test_a_backup_with_a_bad_recording_changes_nothing(
@@ -93,6 +104,7 @@ def test_a_backup_with_a_bad_recording_changes_nothing(
         ({"data": ""}, "empty"),
         ({"duration_seconds": 700}, "between a moment and 10 minutes"),
         ({"story": "5b0c9d5e-0000-4000-8000-000000000000"}, "not a story in this file"),
+        ({"session": 0}, "names one of practice_sessions; this file has none"),
     ]
     for change, message in cases:
         data["recordings"] = [{**good, **change}]

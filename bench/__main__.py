@@ -68,9 +68,11 @@ JOBS_PAGES = [
     ("prep sheet preview (40 themes, a job)", "prepsheet:index"),
     ("practice (40 themes, a job)", "practice:index"),
 ]
-# The loop planner's suggestion for the jobs bank's current job: this many rounds,
-# each probing up to three of the job's themes. Reported, not held to a target.
-LOOP_PAGE, LOOP_ROUNDS = "loop plan suggestion (8 rounds)", 8
+# The loop planner's suggestion (issue #14: up to 8 rounds and 200 stories, computed
+# in the request) on a bank like the jobs bank's with LOOP_STORIES stories: this many
+# rounds, each probing three of the current job's themes. Reported, not held to a
+# target.
+LOOP_PAGE, LOOP_ROUNDS, LOOP_STORIES = "loop plan suggestion (8 rounds)", 8, 200
 # The job-description matcher (issue #15): a 1,000-word description matched against
 # 500 stories, at most MATCH_RATIO× the baseline; measured at 50 stories too, so the
 # query count can be seen not to grow.
@@ -348,15 +350,6 @@ def measure_jobs_bank(args, baseline_url):
     session[SESSION_KEY] = user.jobs.order_by("pk").first().pk
     session.save()
     pages = [(label, reverse(name)) for label, name in JOBS_PAGES]
-    from loops.models import Round
-
-    job = user.jobs.order_by("pk").first()
-    for i in range(LOOP_ROUNDS):
-        round_ = Round.objects.create(
-            job=job, name=f"Round {i}", date="2026-12-01", time="10:00"
-        )
-        round_.themes.set(job.themes.all()[:3])
-    pages.append((LOOP_PAGE, reverse("loops:suggest", args=[job.pk])))
     rows = []
     for label, url in pages:
         if args.pages and label not in args.pages:
@@ -373,6 +366,43 @@ def measure_jobs_bank(args, baseline_url):
             flush=True,
         )
     return rows
+
+
+def measure_loop(args, baseline_url):
+    """The loop planner's suggestion for LOOP_ROUNDS rounds and LOOP_STORIES stories."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from loops.models import Round
+
+    if args.pages and LOOP_PAGE not in args.pages:
+        return []
+    n = LOOP_STORIES
+    user, _ = make_bank("bench-loop", n, JOBS_BANK["themes"], JOBS_BANK["jobs"])
+    client = Client()
+    client.force_login(user)
+    job = user.jobs.order_by("pk").first()
+    for i in range(LOOP_ROUNDS):
+        round_ = Round.objects.create(
+            job=job, name=f"Round {i}", date="2026-12-01", time="10:00"
+        )
+        round_.themes.set(job.themes.all()[i % 4 : i % 4 + 3])
+    url = reverse("loops:suggest", args=[job.pk])
+    row = {"page": LOOP_PAGE, "stories": n, "url": url}
+    try:
+        row.update(measure(client, url, False, baseline_url, args.budget))
+    except Exception as e:  # one broken page must not hide the rest
+        row["error"] = f"{type(e).__name__}: {e}"[:200]
+    print(
+        f"{LOOP_PAGE:28} {n:5}  "
+        + (
+            row.get("error")
+            or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
+            f"{row['queries']:3} queries"
+        ),
+        flush=True,
+    )
+    return [row]
 
 
 def match_description(words):
@@ -657,6 +687,7 @@ def main(argv=None):
 
         if JOBS_BANK["stories"] in args.sizes:
             results += measure_jobs_bank(args, baseline_url)
+        results += measure_loop(args, baseline_url)
         results += measure_matcher(args, baseline_url)
 
     report = {

@@ -43,6 +43,10 @@ def test_a_general_only_user_sees_the_general_ones_even_with_its_themes_hidden(
         theme.hide_for(gina)
     html = pages(client)
     assert GENERAL_QUESTION in html and ML_QUESTION not in html
+    # The other playbook's page still shows its own, to read before adopting it.
+    other = client.get(reverse("themes:playbook", args=["ml-computer-vision"]))
+    assert ML_QUESTION in other.text and ML_NOTE in other.text
+    assert GENERAL_QUESTION not in other.text
 
 
 def test_an_ml_only_user_sees_the_documents_ones(alice_client, playbook):

@@ -95,7 +95,9 @@ def detail(request, slug):
 @login_required
 @require_GET
 def playbook(request, playbook_slug):
-    """A built-in playbook's themes, to read before adding them or after."""
+    """A built-in playbook's themes, to read before adding them or after, and its
+    questions to ask and negotiation notes (three more queries): the other pages
+    show only the adopted playbooks' ones."""
     book = get_object_or_404(
         Playbook.objects.with_counts(request.user).prefetch_related(
             Prefetch(
@@ -103,7 +105,14 @@ def playbook(request, playbook_slug):
                 Theme.objects.order_by("number").prefetch_related(
                     Prefetch("questions", SampleQuestion.objects.filter(owner=None))
                 ),
-            )
+            ),
+            Prefetch(
+                "ask_categories",
+                QuestionCategory.objects.order_by("position").prefetch_related(
+                    Prefetch("questions", QuestionToAsk.objects.order_by("position"))
+                ),
+            ),
+            Prefetch("negotiation_notes", NegotiationNote.objects.order_by("position")),
         ),
         slug=playbook_slug,
     )

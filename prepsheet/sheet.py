@@ -19,7 +19,7 @@ from coach.analysis import key_numbers
 from coverage.report import readiness_scores
 from markup.render import to_text
 from stories.models import SECTION_LABELS, Story, StoryQuestion, StoryTheme
-from themes.models import NegotiationNote, ThemePoint
+from themes.models import NegotiationNote, ThemePoint, by_playbook
 
 from .models import OwnNote
 
@@ -120,6 +120,18 @@ class ThemeBlock:
 class QuestionGroup:
     title: str
     questions: list  # [str]
+    # The playbook's title when the sheet's questions come from several playbooks
+    # (each group then sits under its playbook's heading), else "".
+    playbook: str = ""
+
+
+@dataclass
+class NoteGroup:
+    """A playbook's negotiation notes; `title` is the playbook's when the user sees
+    several playbooks' notes, else ""."""
+
+    title: str
+    notes: list  # [str]
 
 
 @dataclass
@@ -128,7 +140,7 @@ class Sheet:
     compact: bool
     themes: list  # [ThemeBlock]
     question_groups: list  # [QuestionGroup]
-    negotiation_notes: list  # [str]
+    negotiation_notes: list  # [NoteGroup]
     own_notes: list  # [str]
     include_drafts: bool
     has_any_story: bool  # does the user have a story at all, chosen or not
@@ -305,8 +317,19 @@ def build(user, options, limit=None):
     by_category = {}
     for question in options.questions_to_ask:
         by_category.setdefault(question.category, []).append(one_line(question.text))
-    for category in sorted(by_category, key=lambda c: c.position):
-        groups.append(QuestionGroup(category.title, by_category[category]))
+    categories = sorted(
+        by_category,
+        key=lambda c: (c.playbook.position, c.playbook.slug, c.position),
+    )
+    several = len({c.playbook_id for c in categories}) > 1
+    for category in categories:
+        groups.append(
+            QuestionGroup(
+                category.title,
+                by_category[category],
+                playbook=category.playbook.title if several else "",
+            )
+        )
     if options.own_questions:
         groups.append(
             QuestionGroup(
@@ -318,9 +341,7 @@ def build(user, options, limit=None):
         compact=options.compact,
         themes=list(blocks.values()),
         question_groups=groups,
-        negotiation_notes=[one_line(n.text) for n in NegotiationNote.objects.all()]
-        if options.negotiation
-        else [],
+        negotiation_notes=_negotiation_notes(user) if options.negotiation else [],
         own_notes=[one_line(n.text) for n in OwnNote.objects.for_user(user)]
         if options.negotiation
         else [],
@@ -329,6 +350,19 @@ def build(user, options, limit=None):
         other=other,
         **_story_counts(user),
     )
+
+
+def _negotiation_notes(user):
+    """The notes of the playbooks shown to the user, a group a playbook; one query."""
+    notes = NegotiationNote.objects.for_user(user).select_related("playbook")
+    groups = by_playbook(notes)
+    return [
+        NoteGroup(
+            playbook.title if len(groups) > 1 else "",
+            [one_line(n.text) for n in notes],
+        )
+        for playbook, notes in groups
+    ]
 
 
 def _story_counts(user):
@@ -607,14 +641,20 @@ def to_markdown(sheet):
             out += _story_markdown(story, sheet.compact)
     if sheet.question_groups:
         out += [f"{'#' * THEME_LEVEL} Questions to ask the interviewer", ""]
+        playbook = ""
         for group in sheet.question_groups:
-            out += [f"{'#' * STORY_LEVEL} {md_escape(group.title)}", ""]
+            if group.playbook and group.playbook != playbook:
+                out += [f"{'#' * STORY_LEVEL} {md_escape(group.playbook)}", ""]
+            playbook = group.playbook
+            level = SECTION_LEVEL if group.playbook else STORY_LEVEL
+            out += [f"{'#' * level} {md_escape(group.title)}", ""]
             out += [f"- {md_escape(q)}" for q in group.questions] + [""]
     if sheet.include_negotiation:
         out += [f"{'#' * THEME_LEVEL} Negotiation and offer notes", ""]
-        out += [f"- {md_escape(n)}" for n in sheet.negotiation_notes]
-        if sheet.negotiation_notes:
-            out.append("")
+        for group in sheet.negotiation_notes:
+            if group.title:
+                out += [f"{'#' * STORY_LEVEL} {md_escape(group.title)}", ""]
+            out += [f"- {md_escape(n)}" for n in group.notes] + [""]
         if sheet.own_notes:
             out += [f"{'#' * STORY_LEVEL} My own notes", ""]
             out += [f"- {md_escape(n)}" for n in sheet.own_notes] + [""]

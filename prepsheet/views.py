@@ -16,7 +16,7 @@ from interviewprep.params import ModelIdsField
 from jobs.scope import themes_in_view
 from sharing.forms import KeepField
 from stories.models import Story
-from themes.models import QuestionToAsk, Theme
+from themes.models import QuestionToAsk, Theme, by_playbook
 
 from . import sheet as prepsheet
 from .models import OWN_TEXT_MAX, OwnNote, OwnQuestion
@@ -79,7 +79,7 @@ class PrepSheetForm(forms.Form):
         label="Paper for the PDF",
     )
     ask = QuestionChoice(
-        QuestionToAsk.objects.select_related("category"),
+        QuestionToAsk.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Questions to ask from the playbook",
@@ -103,6 +103,9 @@ class PrepSheetForm(forms.Form):
     def __init__(self, data, user, themes):
         """`themes`: the themes in view (jobs.scope), in the user's order."""
         own = OwnQuestion.objects.for_user(user)
+        # The playbooks shown to the user (Playbook.objects.shown_to): another
+        # playbook's question named in the query string is not a choice.
+        ask = QuestionToAsk.objects.for_user(user).select_related("category__playbook")
         if not data.get("built"):
             data = {
                 "built": "1",
@@ -110,12 +113,13 @@ class PrepSheetForm(forms.Form):
                 "pick": "best",
                 "layout": "full",
                 "paper": "a4",
-                "ask": [q.pk for q in QuestionToAsk.objects.all()],
+                "ask": list(ask.values_list("pk", flat=True)),
                 "own": [q.pk for q in own],
                 "negotiation": "on",
             }
         super().__init__(data)
         self.fields["own"].queryset = own
+        self.fields["ask"].queryset = ask
         self.fields["themes"].queryset = themes
 
     def options(self):
@@ -136,6 +140,13 @@ class PrepSheetForm(forms.Form):
             followups=data.get("followups", False),
             # A link from before the choice existed meant every story.
             best_per_theme=data.get("pick") == "best",
+        )
+
+    def ask_groups(self):
+        """The questions' checkboxes as [(playbook, [box])], one pair a playbook, to
+        show under each playbook's title once there are several."""
+        return by_playbook(
+            self["ask"], lambda box: box.data["value"].instance.category.playbook
         )
 
     def query(self):

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -48,6 +49,10 @@ def migrate(targets=None):
 @pytest.fixture
 def old_apps():
     """The historical apps at OLD; the schema is back at the latest afterwards."""
+    # Empty first: the old schema holds one playbook's themes and questions to ask,
+    # not the two the test database is loaded with (their numbers and positions
+    # clash). Whatever an earlier test left would make going back fail.
+    call_command("flush", interactive=False, verbosity=0)
     try:
         yield migrate(OLD)
     finally:
@@ -70,6 +75,9 @@ def fill(apps):
     OwnQuestion = apps.get_model("stories", "OwnQuestion")
     OwnNote = apps.get_model("stories", "OwnNote")
     PageStamp = apps.get_model("stories", "PageStamp")
+    QuestionCategory = apps.get_model("themes", "QuestionCategory")
+    QuestionToAsk = apps.get_model("themes", "QuestionToAsk")
+    NegotiationNote = apps.get_model("themes", "NegotiationNote")
 
     # The content types as the old code left them: the moved models under stories.
     content_types = {}
@@ -146,7 +154,19 @@ def fill(apps):
     own_question = OwnQuestion.objects.create(owner=alice, text="What is on-call like?")
     own_note = OwnNote.objects.create(owner=alice, text="Ask about the team size")
     PageStamp.objects.create(owner=alice)
+    # The document's questions to ask and notes, global then; a slug and positions
+    # the document does not use, so loading the fixture later adds beside them.
+    category = QuestionCategory.objects.create(
+        position=90, slug="old-category", title="Old category"
+    )
+    ask = QuestionToAsk.objects.create(
+        category=category, position=1, text="What is on-call like?"
+    )
+    note = NegotiationNote.objects.create(position=90, text="Ask for it in writing.")
     return {
+        "category": category.pk,
+        "ask": ask.pk,
+        "note": note.pk,
         "user": alice.pk,
         "theme": theme.pk,
         "question": question.pk,
@@ -281,3 +301,30 @@ def test_stories_practice_and_notes_survive_the_move_to_their_own_apps(old_apps)
     )
     # The page cache's table is gone.
     assert "stories_pagestamp" not in connection.introspection.table_names()
+
+    # The questions to ask and notes belong to the prep document's playbook now,
+    # and loading the fixtures (as `make run` does each time) keeps them.
+    from themes.models import NegotiationNote, QuestionCategory, QuestionToAsk
+
+    for _ in range(2):
+        category = QuestionCategory.objects.get(pk=before["category"])
+        assert (category.playbook.slug, category.slug, category.position) == (
+            "ml-computer-vision",
+            "old-category",
+            90,
+        )
+        ask = QuestionToAsk.objects.get(pk=before["ask"])
+        assert (ask.category_id, ask.text) == (category.pk, "What is on-call like?")
+        note = NegotiationNote.objects.get(pk=before["note"])
+        assert (note.playbook.slug, note.position, note.text) == (
+            "ml-computer-vision",
+            90,
+            "Ask for it in writing.",
+        )
+        call_command(
+            "loaddata", "playbook", "general-software-engineering", verbosity=0
+        )
+    ml = {"playbook__slug": "ml-computer-vision"}
+    assert QuestionCategory.objects.filter(**ml).count() == 3 + 1
+    assert NegotiationNote.objects.filter(**ml).count() == 5 + 1
+    assert QuestionToAsk.objects.count() == 9 + 12 + 1

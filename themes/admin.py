@@ -42,13 +42,20 @@ class QuestionToAskInline(admin.TabularInline):
 
 @admin.register(QuestionCategory)
 class QuestionCategoryAdmin(admin.ModelAdmin):
-    list_display = ["position", "title"]
+    list_display = ["playbook", "position", "title"]
+    list_filter = ["playbook"]
     inlines = [QuestionToAskInline]
 
 
-@admin.register(Guideline, NegotiationNote)
+@admin.register(Guideline)
 class PositionedTextAdmin(admin.ModelAdmin):
     list_display = ["position", "text"]
+
+
+@admin.register(NegotiationNote)
+class NegotiationNoteAdmin(admin.ModelAdmin):
+    list_display = ["playbook", "position", "text"]
+    list_filter = ["playbook"]
 
 
 admin.site.register([Playbook, SampleQuestion, StarPrompt, ThemePoint, QuestionToAsk])

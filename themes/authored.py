@@ -19,10 +19,25 @@ SOURCE_DIR = document.SOURCE_DIR
 SOURCE_PATH = SOURCE_DIR / "general-software-engineering.toml"
 FIXTURE_PATH = SOURCE_DIR.parent / "general-software-engineering.json"
 
-PLAYBOOK_KEYS = {"title", "description", "position", "stories_per_theme", "theme"}
+PLAYBOOK_KEYS = {
+    "title",
+    "description",
+    "position",
+    "stories_per_theme",
+    "theme",
+    "ask",
+    "negotiation",
+}
 THEME_KEYS = {"title", "description", "questions", "star", "strong_answer_shows"}
+ASK_KEYS = {"category", "questions"}
+NEGOTIATION_KEYS = {"notes"}
 QUESTIONS = range(3, 5)
 POINTS = range(3, 6)
+# Questions to ask: a handful of categories of a few questions each, enough to pick
+# from without a wall of text on the prep sheet.
+ASK_CATEGORIES = range(2, 6)
+ASK_QUESTIONS = range(2, 6)
+NEGOTIATION_NOTES = range(3, 9)
 
 
 class SourceError(ValueError):
@@ -49,6 +64,9 @@ class Playbook:
     position: int
     target: tuple[int, int]
     themes: list[Theme]
+    # [(category title, [question])], as the prep document's parser gives them.
+    ask: list[tuple[str, list[str]]]
+    negotiation: list[str]
 
     @property
     def slug(self):
@@ -150,7 +168,44 @@ def read_playbook(data):
             )
         seen[theme.slug] = index
         themes.append(theme)
-    return Playbook(title, description, position, target, themes)
+    ask = read_ask(data["ask"])
+    negotiation = data["negotiation"]
+    if not isinstance(negotiation, dict):
+        raise SourceError("negotiation: must be a [negotiation] table")
+    check_keys(negotiation, NEGOTIATION_KEYS, "negotiation")
+    notes = checked_texts(
+        negotiation["notes"], "negotiation", "notes", NEGOTIATION_NOTES
+    )
+    return Playbook(title, description, position, target, themes, ask, notes)
+
+
+def read_ask(tables):
+    if not (isinstance(tables, list) and len(tables) in ASK_CATEGORIES):
+        raise SourceError(
+            f"ask: expected {ASK_CATEGORIES.start}–{ASK_CATEGORIES.stop - 1} "
+            "[[ask]] tables"
+        )
+    categories = []
+    seen = {}
+    for index, table in enumerate(tables, 1):
+        where = f"ask {index}"
+        if not isinstance(table, dict):
+            raise SourceError(f"{where}: must be an [[ask]] table")
+        check_keys(table, ASK_KEYS, where)
+        category = checked_text(table["category"], where, "category")
+        where = f"ask {index} ({category!r})"
+        slug = slugify(category)
+        if not slug:
+            raise SourceError(f"{where}: 'category' makes an empty slug")
+        if slug in seen:
+            raise SourceError(
+                f"{where}: category duplicates ask {seen[slug]} "
+                f"(both have the slug {slug!r})"
+            )
+        seen[slug] = index
+        questions = checked_texts(table["questions"], where, "questions", ASK_QUESTIONS)
+        categories.append((category, questions))
+    return categories
 
 
 def load(source=SOURCE_PATH):
@@ -206,6 +261,9 @@ def fixture_records(playbook):
             theme.star,
             {"framework": theme.points},
         )
+    records += document.ask_and_negotiation_records(
+        playbook.slug, playbook.ask, playbook.negotiation
+    )
     return records
 
 

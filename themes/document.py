@@ -211,24 +211,42 @@ def fixture_records(doc):
             theme.star,
             theme.points,
         )
-    for position, (title, questions) in enumerate(doc.ask_categories, 1):
+    records += ask_and_negotiation_records(
+        PLAYBOOK["slug"], doc.ask_categories, doc.negotiation
+    )
+    return records
+
+
+def ask_and_negotiation_records(playbook, ask_categories, negotiation):
+    """A playbook's questions to ask ([(category title, [question])]) and its
+    negotiation notes ([text]) as fixture records, by natural key."""
+    records = []
+    for position, (title, questions) in enumerate(ask_categories, 1):
         slug = slugify(title)
         records.append(
             {
                 "model": "themes.questioncategory",
-                "fields": {"position": position, "slug": slug, "title": title},
+                "fields": {
+                    "playbook": [playbook],
+                    "position": position,
+                    "slug": slug,
+                    "title": title,
+                },
             }
         )
         records += [
             {
                 "model": "themes.questiontoask",
-                "fields": {"category": [slug], "position": i, "text": text},
+                "fields": {"category": [playbook, slug], "position": i, "text": text},
             }
             for i, text in enumerate(questions, 1)
         ]
     records += [
-        {"model": "themes.negotiationnote", "fields": {"position": i, "text": text}}
-        for i, text in enumerate(doc.negotiation, 1)
+        {
+            "model": "themes.negotiationnote",
+            "fields": {"playbook": [playbook], "position": i, "text": text},
+        }
+        for i, text in enumerate(negotiation, 1)
     ]
     return records
 

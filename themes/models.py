@@ -90,6 +90,17 @@ class PlaybookQuerySet(models.QuerySet):
             in_set_count=Coalesce(Subquery(in_set), 0),
         )
 
+    def shown_to(self, user):
+        """The playbooks whose questions to ask and negotiation notes the user sees:
+        the ones they adopted (a theme of it in their set, hidden or not, as
+        `Playbook.adopted_by`), or every one when they adopted none (they started
+        empty, or keep only their own themes)."""
+        adopted = UserTheme.objects.filter(owner=user, theme__playbook=OuterRef("pk"))
+        any_adopted = UserTheme.objects.filter(
+            owner=user, theme__playbook__isnull=False
+        )
+        return self.filter(Exists(adopted) | ~Exists(any_adopted))
+
 
 class Playbook(models.Model):
     """A built-in set of themes a user can start from."""
@@ -714,29 +725,71 @@ def has_chosen_start(user):
     )
 
 
-class QuestionCategory(models.Model):
-    """A group of questions to ask the interviewer, such as "Team & Culture"."""
+class ShownByPlaybookQuerySet(models.QuerySet):
+    """Content a playbook brings beside its themes (questions to ask, negotiation
+    notes), reached from the row by `playbook_path`."""
 
-    position = models.PositiveSmallIntegerField(unique=True)
-    slug = models.SlugField(unique=True)
+    playbook_path = "playbook"
+
+    def for_user(self, user):
+        """What the user sees: the rows of the playbooks shown to them
+        (`Playbook.objects.shown_to`), in the same query."""
+        shown = Playbook.objects.shown_to(user).order_by().values("pk")
+        return self.filter(**{f"{self.playbook_path}__in": shown})
+
+
+class QuestionCategoryManager(models.Manager.from_queryset(ShownByPlaybookQuerySet)):
+    def get_by_natural_key(self, playbook_slug, slug):
+        return self.get(playbook__slug=playbook_slug, slug=slug)
+
+
+class QuestionCategory(models.Model):
+    """A group of a playbook's questions to ask the interviewer, such as "Team &
+    Culture"."""
+
+    playbook = models.ForeignKey(
+        Playbook, models.CASCADE, related_name="ask_categories"
+    )
+    position = models.PositiveSmallIntegerField()
+    slug = models.SlugField()
     title = models.CharField(max_length=200)
 
-    objects = BySlugManager()
+    objects = QuestionCategoryManager()
 
     class Meta:
-        ordering = ["position"]
+        ordering = ["playbook__position", "playbook__slug", "position"]
         verbose_name_plural = "question categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["playbook", "position"],
+                name="questioncategory_unique_position",
+            ),
+            # Also the index the fixtures' natural key is looked up by.
+            models.UniqueConstraint(
+                fields=["playbook", "slug"], name="questioncategory_unique_slug"
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def natural_key(self):
-        return (self.slug,)
+        return (*self.playbook.natural_key(), self.slug)
+
+    natural_key.dependencies = ["themes.playbook"]
 
 
-class QuestionToAskManager(models.Manager):
-    def get_by_natural_key(self, category_slug, position):
-        return self.get(category__slug=category_slug, position=position)
+class QuestionToAskQuerySet(ShownByPlaybookQuerySet):
+    playbook_path = "category__playbook"
+
+
+class QuestionToAskManager(models.Manager.from_queryset(QuestionToAskQuerySet)):
+    def get_by_natural_key(self, playbook_slug, category_slug, position):
+        return self.get(
+            category__playbook__slug=playbook_slug,
+            category__slug=category_slug,
+            position=position,
+        )
 
 
 class QuestionToAsk(models.Model):
@@ -749,7 +802,12 @@ class QuestionToAsk(models.Model):
     objects = QuestionToAskManager()
 
     class Meta:
-        ordering = ["category__position", "position"]
+        ordering = [
+            "category__playbook__position",
+            "category__playbook__slug",
+            "category__position",
+            "position",
+        ]
         verbose_name_plural = "questions to ask"
         constraints = [
             models.UniqueConstraint(
@@ -761,10 +819,52 @@ class QuestionToAsk(models.Model):
         return self.text
 
     def natural_key(self):
-        return (self.category.slug, self.position)
+        return (*self.category.natural_key(), self.position)
 
     natural_key.dependencies = ["themes.questioncategory"]
 
 
-class NegotiationNote(PositionedText):
-    """Advice on negotiating the offer."""
+class NegotiationNoteManager(models.Manager.from_queryset(ShownByPlaybookQuerySet)):
+    def get_by_natural_key(self, playbook_slug, position):
+        return self.get(playbook__slug=playbook_slug, position=position)
+
+
+class NegotiationNote(models.Model):
+    """A playbook's advice on negotiating the offer."""
+
+    playbook = models.ForeignKey(
+        Playbook, models.CASCADE, related_name="negotiation_notes"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = NegotiationNoteManager()
+
+    class Meta:
+        ordering = ["playbook__position", "playbook__slug", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["playbook", "position"], name="negotiationnote_unique_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.playbook.natural_key(), self.position)
+
+    natural_key.dependencies = ["themes.playbook"]
+
+
+def by_playbook(rows, playbook=lambda row: row.playbook):
+    """`rows` (in playbook order) as [(playbook, [row, ...])], one pair a playbook:
+    how pages group questions to ask and notes once more than one playbook is
+    shown."""
+    groups = []
+    for row in rows:
+        book = playbook(row)
+        if not groups or groups[-1][0] != book:
+            groups.append((book, []))
+        groups[-1][1].append(row)
+    return groups

@@ -50,6 +50,12 @@ def bank(alice, bob, themes):
     return both
 
 
+def ml_questions_to_ask():
+    """The questions to ask a user who adopted only the ML playbook (as make_user's
+    users have) sees."""
+    return QuestionToAsk.objects.filter(category__playbook__slug="ml-computer-vision")
+
+
 def options(themes, **kwargs):
     return prepsheet.Options(themes=list(themes), **kwargs)
 
@@ -103,7 +109,7 @@ def test_the_markdown_is_commonmark_with_every_chosen_title_and_question(
         owner=alice, text="What would *I* own in month one?"
     )
     OwnQuestion.objects.create(owner=alice, text="An unchosen question of mine")
-    asked = list(QuestionToAsk.objects.all()[:2])
+    asked = list(ml_questions_to_ask()[:2])
     unasked = QuestionToAsk.objects.exclude(pk__in=[q.pk for q in asked])
     sheet = prepsheet.build(
         alice,
@@ -405,7 +411,7 @@ def every_option(themes, **extra):
     return query(
         themes,
         drafts="on",
-        ask=[q.pk for q in QuestionToAsk.objects.all()],
+        ask=[q.pk for q in ml_questions_to_ask()],
         own=[q.pk for q in OwnQuestion.objects.all()],
         negotiation="on",
         **extra,
@@ -429,7 +435,7 @@ def test_the_htmx_preview_stays_under_15_kb_gzipped_with_a_full_bank(
     left = 40 - PREVIEW_STORIES
     assert f"{left} more are in the Markdown, PDF and print view" in html
     # Everything else the sheet holds is still previewed.
-    for question in QuestionToAsk.objects.all():
+    for question in ml_questions_to_ask():
         assert escape(question.text) in html
     assert "How is on-call shared? (2)" in html and "Walk-away number, take 2" in html
 

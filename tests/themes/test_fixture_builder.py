@@ -92,6 +92,30 @@ def test_questions_to_ask_keep_their_categories(doc):
     )
 
 
+def test_the_ml_fixture_keys_its_questions_to_ask_and_notes_by_its_playbook():
+    records = json.loads(document.build_fixture())
+    book = ["ml-computer-vision"]
+    categories = [
+        r["fields"] for r in records if r["model"] == "themes.questioncategory"
+    ]
+    assert [(c["playbook"], c["slug"]) for c in categories] == [
+        (book, "technical-questions"),
+        (book, "team-culture"),
+        (book, "process"),
+    ]
+    questions = [r["fields"] for r in records if r["model"] == "themes.questiontoask"]
+    assert questions[4] == {
+        "category": [*book, "team-culture"],
+        "position": 1,
+        "text": "How does the team handle disagreements on technical direction?",
+    }
+    notes = [r["fields"] for r in records if r["model"] == "themes.negotiationnote"]
+    assert [(n["playbook"], n["position"]) for n in notes] == [
+        (book, i) for i in range(1, 6)
+    ]
+    assert notes[2]["text"].startswith("For ML engineer roles")
+
+
 def test_negotiation_notes_all_present(doc):
     assert len(doc.negotiation) == 5
     assert (
@@ -210,9 +234,14 @@ def test_loading_the_fixture_twice_leaves_one_copy_of_everything():
     assert points.filter(kind="framework").count() == 17
     assert points.filter(kind="talking_point").count() == 10
     assert points.filter(kind="key_point").count() == 3
-    assert QuestionCategory.objects.count() == 3
-    assert QuestionToAsk.objects.count() == 9
-    assert NegotiationNote.objects.count() == 5
+    assert QuestionCategory.objects.filter(**ml).count() == 3
+    assert (
+        QuestionToAsk.objects.filter(
+            **{f"category__{k}": v for k, v in ml.items()}
+        ).count()
+        == 9
+    )
+    assert NegotiationNote.objects.filter(**ml).count() == 5
 
 
 @pytest.mark.django_db

@@ -95,11 +95,18 @@ def test_each_theme_has_3_to_4_questions_4_star_prompts_in_order_and_3_to_5_poin
         assert [p["position"] for p in points] == list(range(1, len(points) + 1))
 
 
+PLAYBOOK_CONTENT = {
+    "themes.playbook",
+    "themes.theme",
+    "themes.questioncategory",
+    "themes.questiontoask",
+    "themes.negotiationnote",
+}
+
+
 def test_every_record_belongs_to_a_theme_of_this_playbook(records):
     slugs = {t["slug"] for t in of_model(records, "theme")}
-    children = [
-        r for r in records if r["model"] not in ("themes.playbook", "themes.theme")
-    ]
+    children = [r for r in records if r["model"] not in PLAYBOOK_CONTENT]
     assert {r["model"] for r in children} == {
         "themes.samplequestion",
         "themes.starprompt",
@@ -118,6 +125,37 @@ def test_theme_slugs_are_unique_and_none_is_a_theme_of_the_built_in_playbook(rec
     assert records[0]["fields"]["slug"] not in {
         r["fields"]["slug"] for r in built_in if r["model"] == "themes.playbook"
     }
+
+
+def test_it_has_its_own_questions_to_ask_and_negotiation_notes_with_no_ml(records):
+    book = ["general-software-engineering"]
+    categories = of_model(records, "questioncategory")
+    assert [c["title"] for c in categories] == [
+        "The team and its work",
+        "How engineering is done",
+        "Growth and the role",
+        "The hiring process",
+    ]
+    for position, category in enumerate(categories, 1):
+        assert list(category) == ["playbook", "position", "slug", "title"]
+        assert (category["playbook"], category["position"]) == (book, position)
+    questions = of_model(records, "questiontoask")
+    assert 10 <= len(questions) <= 14
+    for category in categories:
+        mine = [q for q in questions if q["category"] == [*book, category["slug"]]]
+        assert [q["position"] for q in mine] == list(range(1, len(mine) + 1))
+        assert 2 <= len(mine) <= 5
+    notes = of_model(records, "negotiationnote")
+    assert 5 <= len(notes) <= 7
+    assert [(n["playbook"], n["position"]) for n in notes] == [
+        (book, i) for i in range(1, len(notes) + 1)
+    ]
+    assert notes[0]["text"].startswith("Always negotiate")
+    # Generic to software engineering: nothing the ML document's readers alone need.
+    ml = re.compile(r"\b(ML|CV|model|machine learning|computer vision|compute)\b", re.I)
+    for text in [q["text"] for q in questions] + [n["text"] for n in notes]:
+        assert not ml.search(text), text
+        assert text.endswith("?") or text.endswith("."), text
 
 
 def built_in_theme_slugs(built_in):
@@ -190,9 +228,24 @@ def theme(title="Alpha", star=None, **lines):
     return f"\n[[theme]]\n{body}\n[theme.star]\n{star_body}"
 
 
-def write(tmp_path, *themes, header=HEADER):
+ASK = """
+[[ask]]
+category = "The team"
+questions = ["What is it building?", "Who is on it?"]
+
+[[ask]]
+category = "The work"
+questions = ["How does code ship?", "Who is on call?"]
+"""
+NEGOTIATION = """
+[negotiation]
+notes = ["Negotiate.", "Anchor on data.", "Get it in writing."]
+"""
+
+
+def write(tmp_path, *themes, header=HEADER, ask=ASK, negotiation=NEGOTIATION):
     path = tmp_path / "source.toml"
-    path.write_text(header + "".join(themes), encoding="utf-8")
+    path.write_text(header + "".join(themes) + ask + negotiation, encoding="utf-8")
     return path
 
 
@@ -204,6 +257,59 @@ def test_a_small_valid_source_builds(tmp_path):
         "beta",
     ]
     assert records[0]["fields"]["slug"] == "test-playbook"
+    # Its questions to ask and notes come last, keyed by the playbook.
+    assert of_model(records, "questioncategory")[1] == {
+        "playbook": ["test-playbook"],
+        "position": 2,
+        "slug": "the-work",
+        "title": "The work",
+    }
+    assert of_model(records, "questiontoask")[3] == {
+        "category": ["test-playbook", "the-work"],
+        "position": 2,
+        "text": "Who is on call?",
+    }
+    assert [n["text"] for n in of_model(records, "negotiationnote")] == [
+        "Negotiate.",
+        "Anchor on data.",
+        "Get it in writing.",
+    ]
+    assert records[-1]["model"] == "themes.negotiationnote"
+
+
+@pytest.mark.parametrize(
+    "ask, negotiation, message",
+    [
+        (ASK, "", r"^playbook: missing key 'negotiation'"),
+        ("", NEGOTIATION, r"^playbook: missing key 'ask'"),
+        (
+            ASK.replace('["What is it building?", "Who is on it?"]', '["Only?"]'),
+            NEGOTIATION,
+            r"^ask 1 \('The team'\): 'questions' has 1 items, expected 2–5",
+        ),
+        (
+            ASK.replace('"The work"', '"The  team!"'),
+            NEGOTIATION,
+            r"^ask 2 \('The  team!'\): category duplicates ask 1",
+        ),
+        (
+            ASK.replace('category = "The work"', 'title = "The work"'),
+            NEGOTIATION,
+            r"^ask 2: unknown key 'title'",
+        ),
+        (
+            ASK,
+            NEGOTIATION.replace('"Anchor on data.", ', ""),
+            r"^negotiation: 'notes' has 2 items, expected 3–8",
+        ),
+    ],
+)
+def test_it_rejects_bad_questions_to_ask_or_notes_naming_where(
+    tmp_path, ask, negotiation, message
+):
+    path = write(tmp_path, theme("Alpha"), ask=ask, negotiation=negotiation)
+    with pytest.raises(authored.SourceError, match=message):
+        authored.load(path)
 
 
 def test_star_prompts_come_out_in_story_order_whatever_the_source_order(tmp_path):
@@ -382,7 +488,16 @@ def test_building_writes_both_fixtures(tmp_path, monkeypatch):
 def test_loading_the_general_fixture_twice_leaves_one_copy_of_everything():
     from django.core.management import call_command
 
-    from themes.models import Playbook, SampleQuestion, StarPrompt, Theme, ThemePoint
+    from themes.models import (
+        NegotiationNote,
+        Playbook,
+        QuestionCategory,
+        QuestionToAsk,
+        SampleQuestion,
+        StarPrompt,
+        Theme,
+        ThemePoint,
+    )
 
     call_command("loaddata", "general-software-engineering", verbosity=0)
     call_command("loaddata", "general-software-engineering", verbosity=0)
@@ -394,5 +509,11 @@ def test_loading_the_general_fixture_twice_leaves_one_copy_of_everything():
     assert SampleQuestion.objects.filter(theme__playbook=book).count() == 47
     assert StarPrompt.objects.filter(theme__playbook=book).count() == 48
     assert ThemePoint.objects.filter(theme__playbook=book).count() == 54
+    assert QuestionCategory.objects.filter(playbook=book).count() == 4
+    assert QuestionToAsk.objects.filter(category__playbook=book).count() == 12
+    assert NegotiationNote.objects.filter(playbook=book).count() == 7
     # The prep document's playbook is untouched beside it.
-    assert Theme.objects.filter(playbook__slug="ml-computer-vision").count() == 5
+    ml = {"playbook__slug": "ml-computer-vision"}
+    assert Theme.objects.filter(**ml).count() == 5
+    assert QuestionCategory.objects.filter(**ml).count() == 3
+    assert NegotiationNote.objects.filter(**ml).count() == 5

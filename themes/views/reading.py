@@ -12,10 +12,12 @@ from ..models import (
     NegotiationNote,
     Playbook,
     QuestionCategory,
+    QuestionToAsk,
     SampleQuestion,
     Theme,
     ThemePoint,
     UserTheme,
+    by_playbook,
 )
 from . import get_theme
 
@@ -93,7 +95,9 @@ def detail(request, slug):
 @login_required
 @require_GET
 def playbook(request, playbook_slug):
-    """A built-in playbook's themes, to read before adding them or after."""
+    """A built-in playbook's themes, to read before adding them or after, and its
+    questions to ask and negotiation notes (three more queries): the other pages
+    show only the adopted playbooks' ones."""
     book = get_object_or_404(
         Playbook.objects.with_counts(request.user).prefetch_related(
             Prefetch(
@@ -101,7 +105,14 @@ def playbook(request, playbook_slug):
                 Theme.objects.order_by("number").prefetch_related(
                     Prefetch("questions", SampleQuestion.objects.filter(owner=None))
                 ),
-            )
+            ),
+            Prefetch(
+                "ask_categories",
+                QuestionCategory.objects.order_by("position").prefetch_related(
+                    Prefetch("questions", QuestionToAsk.objects.order_by("position"))
+                ),
+            ),
+            Prefetch("negotiation_notes", NegotiationNote.objects.order_by("position")),
         ),
         slug=playbook_slug,
     )
@@ -119,13 +130,32 @@ def playbook(request, playbook_slug):
 @login_required
 @require_GET
 def questions_to_ask(request):
-    categories = QuestionCategory.objects.prefetch_related(Prefetch("questions"))
-    return render(request, "themes/questions_to_ask.html", {"categories": categories})
+    """The questions to ask of the playbooks shown to the user, under each
+    playbook's title once there are several; two queries."""
+    categories = (
+        QuestionCategory.objects.for_user(request.user)
+        .select_related("playbook")
+        .prefetch_related(
+            Prefetch("questions", QuestionToAsk.objects.order_by("position"))
+        )
+    )
+    playbooks = by_playbook(categories)
+    return render(
+        request,
+        "themes/questions_to_ask.html",
+        {"playbooks": playbooks, "grouped": len(playbooks) > 1},
+    )
 
 
 @login_required
 @require_GET
 def negotiation(request):
+    """The negotiation notes of the playbooks shown to the user, grouped as the
+    questions to ask are; one query."""
+    notes = NegotiationNote.objects.for_user(request.user).select_related("playbook")
+    playbooks = by_playbook(notes)
     return render(
-        request, "themes/negotiation.html", {"notes": NegotiationNote.objects.all()}
+        request,
+        "themes/negotiation.html",
+        {"playbooks": playbooks, "grouped": len(playbooks) > 1},
     )

@@ -36,7 +36,13 @@ def _next_url(request, default):
 @login_required
 @require_GET
 def index(request):
-    jobs = Job.objects.for_user(request.user).annotate(theme_count=Count("themes"))
+    # The order spelled out: Meta.ordering does not apply to a query with an
+    # aggregate, and PostgreSQL then returns the jobs in any order.
+    jobs = (
+        Job.objects.for_user(request.user)
+        .annotate(theme_count=Count("themes"))
+        .order_by("-created", "-id")
+    )
     current = current_job(request)
     return render(
         request,

@@ -107,6 +107,9 @@ def build(job):
     rounds = list(
         Round.objects.of_job(job)
         .annotate(logged=Count("debrief"))
+        # Spelled out: Meta.ordering does not apply to a query with an aggregate,
+        # and PostgreSQL then returns the rounds in any order.
+        .order_by("date", "time", "pk")
         .prefetch_related(Prefetch("themes", Theme.objects.order_by()))
     )
     planned = {

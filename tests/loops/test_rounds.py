@@ -258,3 +258,24 @@ def test_charlie_logged_out_is_sent_to_log_in(client, alices_loop):
     response = client.get(reverse("loops:plan", args=[job.pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_the_plan_lists_rounds_by_date_whatever_the_order_they_were_added(
+    alice_client, alice, job, themes
+):
+    # The plan's query counts debriefs (an aggregate), to which Meta.ordering does
+    # not apply: the rounds' order has to be spelled out.
+    make_round(
+        job,
+        themes=themes[:1],
+        name="Added first, held last",
+        date=datetime.date(2026, 12, 20),
+    )
+    make_round(
+        job,
+        themes=themes[:1],
+        name="Added last, held first",
+        date=datetime.date(2026, 12, 2),
+    )
+    html = alice_client.get(reverse("loops:plan", args=[job.pk])).content.decode()
+    assert html.index("Added last, held first") < html.index("Added first, held last")

@@ -1,8 +1,7 @@
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
-from tests.factories import make_user
+from tests.factories import load_playbook, make_user
 
 DATABASE_FIXTURES = {"db", "transactional_db"}
 
@@ -46,18 +45,6 @@ def plain_static_storage(tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
         yield
-
-
-BUILT_IN = ("playbook", "general-software-engineering")
-
-
-def load_playbook():
-    """Load the built-in playbooks unless they are there (loading them again would
-    change nothing)."""
-    from themes.models import Playbook
-
-    if Playbook.objects.count() < len(BUILT_IN):
-        call_command("loaddata", *BUILT_IN, verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ def page(browser, live_server, playbook):
 
 @pytest.fixture
 def playbook(transactional_db):
-    from tests.conftest import load_playbook
+    from tests.factories import load_playbook
 
     # The test before this one may have flushed it away with every other row.
     load_playbook()

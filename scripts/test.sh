@@ -66,9 +66,6 @@ DEBUG=false HTTPS=true ALLOWED_HOSTS=prep.example.org \
 # database. Exit code 5 means no test ran: a failure in CI, loudly skipped outside
 # it (extra arguments such as -k may select nothing on one database).
 workers=${PYTEST_WORKERS:-auto}
-# worksteal: a worker that runs out takes tests queued for the other, so a long test
-# (the audits, the fuzzer) dealt late does not leave one core idle at the end.
-dist="--dist worksteal"
 pytest_result() {
   local name=$1 code=$2
   case $code in
@@ -86,7 +83,7 @@ pytest_result() {
 pg_log="$DATA_DIR/pytest-postgresql.log"
 if scripts/with-postgres.sh --check; then
   # In its own process group (setsid), which cleanup can stop as a whole.
-  setsid scripts/with-postgres.sh $bin/python -m pytest -n "$workers" $dist \
+  setsid scripts/with-postgres.sh $bin/python -m pytest -n "$workers" \
     -m "not browser or postgres_too" "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 elif $ci; then
@@ -96,7 +93,7 @@ else
 fi
 
 step "pytest on SQLite (PostgreSQL runs meanwhile)"
-env -u DATABASE_URL $bin/python -m pytest -n "$workers" $dist "$@"
+env -u DATABASE_URL $bin/python -m pytest -n "$workers" "$@"
 pytest_result SQLite $?
 
 if [ -n "$pg_pid" ]; then

@@ -101,6 +101,16 @@ def test_ticking_a_theme_saves_it_and_updates_the_guidance_without_a_page_load(
 
 
 @pytest.mark.postgres_too
+def saved_both(page, story, expected):
+    """Wait (up to SLOW) until the story's result and task are `expected`."""
+    for _ in range(SLOW // 100):
+        story.refresh_from_db()
+        if (story.result, story.task) == expected:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never saved: {(story.result, story.task)} != {expected}")
+
+
 def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
     logged_in_page, alice
 ):
@@ -115,6 +125,9 @@ def test_two_tabs_editing_one_story_get_the_conflict_view_on_the_stale_save(
     )
     tab_one.get_by_role("textbox", name="Task", exact=True).fill("Own the pager.")
     expect(tab_one.locator("#save-status")).to_have_text(SAVED, timeout=SLOW)
+    # "Saved" can show between the two fields' saves on a busy machine: wait for
+    # both to be in the database before the other tab makes its stale save.
+    saved_both(tab_one, story, ("Recall back to 0.93.", "Own the pager."))
 
     tab_two.get_by_role("textbox", name="Result", exact=True).fill(
         "Recall recovered in an hour."

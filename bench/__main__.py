@@ -334,6 +334,25 @@ def make_bank(username, n, themes=0, jobs=0):
     return user, stories[0]
 
 
+def measured_row(label, n, client, url, args, baseline_url):
+    """The result row of one page (not htmx) at a bank of n stories, printed."""
+    row = {"page": label, "stories": n, "url": url}
+    try:
+        row.update(measure(client, url, False, baseline_url, args.budget))
+    except Exception as e:  # one broken page must not hide the rest
+        row["error"] = f"{type(e).__name__}: {e}"[:200]
+    print(
+        f"{label:28} {n:5}  "
+        + (
+            row.get("error")
+            or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
+            f"{row['queries']:3} queries"
+        ),
+        flush=True,
+    )
+    return row
+
+
 def measure_jobs_bank(args, baseline_url):
     """The JOBS_PAGES for a user with many themes and jobs, the first job current,
     and the loop planner's suggestion for that job."""
@@ -350,22 +369,11 @@ def measure_jobs_bank(args, baseline_url):
     session[SESSION_KEY] = user.jobs.order_by("pk").first().pk
     session.save()
     pages = [(label, reverse(name)) for label, name in JOBS_PAGES]
-    rows = []
-    for label, url in pages:
-        if args.pages and label not in args.pages:
-            continue
-        row = {"page": label, "stories": n, "url": url}
-        try:
-            row.update(measure(client, row["url"], False, baseline_url, args.budget))
-        except Exception as e:  # one broken page must not hide the rest
-            row["error"] = f"{type(e).__name__}: {e}"[:200]
-        rows.append(row)
-        print(
-            f"{label:28} {n:5}  "
-            + (row.get("error") or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×"),
-            flush=True,
-        )
-    return rows
+    return [
+        measured_row(label, n, client, url, args, baseline_url)
+        for label, url in pages
+        if not args.pages or label in args.pages
+    ]
 
 
 def measure_loop(args, baseline_url):
@@ -388,21 +396,7 @@ def measure_loop(args, baseline_url):
         )
         round_.themes.set(job.themes.all()[i % 4 : i % 4 + 3])
     url = reverse("loops:suggest", args=[job.pk])
-    row = {"page": LOOP_PAGE, "stories": n, "url": url}
-    try:
-        row.update(measure(client, url, False, baseline_url, args.budget))
-    except Exception as e:  # one broken page must not hide the rest
-        row["error"] = f"{type(e).__name__}: {e}"[:200]
-    print(
-        f"{LOOP_PAGE:28} {n:5}  "
-        + (
-            row.get("error")
-            or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
-            f"{row['queries']:3} queries"
-        ),
-        flush=True,
-    )
-    return [row]
+    return [measured_row(LOOP_PAGE, n, client, url, args, baseline_url)]
 
 
 def match_description(words):
@@ -443,21 +437,7 @@ def measure_matcher(args, baseline_url):
             client = Client()
             client.force_login(user)
             url = reverse("matcher:match", args=[job.pk])
-            row = {"page": page, "stories": n, "url": url}
-            try:
-                row.update(measure(client, url, False, baseline_url, args.budget))
-            except Exception as e:  # one broken page must not hide the rest
-                row["error"] = f"{type(e).__name__}: {e}"[:200]
-            rows.append(row)
-            print(
-                f"{page:28} {n:5}  "
-                + (
-                    row.get("error")
-                    or f"{row['median_ms']:8.1f} ms {row['ratio']:6.2f}×  "
-                    f"{row['queries']:3} queries"
-                ),
-                flush=True,
-            )
+            rows.append(measured_row(page, n, client, url, args, baseline_url))
     return rows
 
 

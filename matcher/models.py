@@ -9,9 +9,6 @@ class DismissalQuerySet(models.QuerySet):
     def for_job(self, job):
         return self.filter(job=job)
 
-    def for_user(self, user):
-        return self.filter(job__owner=user)
-
     def offerable(self):
         """Those of stories the matcher would offer again once undone: not in the
         trash, not retired (a trashed story's dismissal is kept for its restore)."""

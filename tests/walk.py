@@ -159,7 +159,7 @@ def _hint(route, name):
 
 def _likely(route, name, bank):
     """The user's ids of the models the route's words name; [] if they name none."""
-    if _kind(name) != "user" or "pks_by_model" not in bank:
+    if _kind(name) != "user":
         return []
     hint = _hint(route, name)
     if not hint:
@@ -249,11 +249,6 @@ class Writes:
 
     def __exit__(self, *exc):
         return self._wrapper.__exit__(*exc)
-
-
-def user_pks(user):
-    """The primary keys of every row the user owns, in any project model."""
-    return sorted({pk for pks in pks_by_model(user).values() for pk in pks})
 
 
 def pks_by_model(user):
@@ -426,11 +421,13 @@ def make_bank(user):
         question=f"{SECRET} what was your part?",
         answer=f"{SECRET} follow-up answer",
     )
+    by_model = pks_by_model(user)
     return {
         "story": story,
         "ready": ready,
         "trashed": trashed,
-        "user_pks": user_pks(user),
-        "pks_by_model": pks_by_model(user),
+        # The primary keys of every row the user owns, in any project model.
+        "user_pks": sorted({pk for pks in by_model.values() for pk in pks}),
+        "pks_by_model": by_model,
         "theme_slugs": [themes[0].slug, own.slug],
     }

@@ -163,4 +163,5 @@ def nav_summary(request):
             "nav_coverage": Summary.for_user(request.user, stored_job_id(request)),
             "nav_current": current,
         },
+        using="jinja2",
     )

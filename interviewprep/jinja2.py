@@ -12,11 +12,12 @@ writes a quote as &#34; or &#39; where Django writes &quot; or &#x27;.
 
 import functools
 
-from django.conf import settings
-from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static as static_url
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django_htmx.jinja import htmx_script
+from django_htmx.jinja import htmx_script as htmx_script_tags
 from jinja2 import Environment
 
 
@@ -27,17 +28,39 @@ def environment(**options):
     return env
 
 
+# The page chrome's dozen links, stylesheets and scripts, on every page: reversing
+# a name or finding a file's hashed name costs 10–20 µs each time, and both are
+# fixed for the process (the URLconf, and the static manifest WhiteNoise loads at
+# start), so each is worked out once. The project sets no per-request URLconf; the
+# script prefix is part of the key, and the tests' setting changes clear them.
+
+
 def url(viewname, args=None, kwargs=None):
-    """reverse(), remembered for URLs without arguments: the nav's dozen links cost
-    some 20 µs each to reverse on every page, and what such a name reverses to is
-    fixed for the process under a given script prefix and URLconf."""
+    """reverse(), remembered for names without arguments."""
     if args or kwargs:
         return reverse(viewname, args=args, kwargs=kwargs)
-    return _plain_url(
-        viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
+    return _plain_url(viewname, get_script_prefix())
 
 
 @functools.lru_cache(maxsize=512)
-def _plain_url(viewname, prefix, urlconf):
-    return reverse(viewname, urlconf=urlconf)
+def _plain_url(viewname, prefix):
+    return reverse(viewname)
+
+
+@functools.lru_cache(maxsize=512)
+def static(path):
+    return static_url(path)
+
+
+@functools.cache
+def htmx_script():
+    return htmx_script_tags()
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "FORCE_SCRIPT_NAME"}:
+        _plain_url.cache_clear()
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG"}:
+        static.cache_clear()
+        htmx_script.cache_clear()

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.templatetags.static import static as static_url
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django_htmx.jinja import htmx_script as htmx_script_tags
 from jinja2 import Environment
 
@@ -25,7 +26,14 @@ def environment(**options):
     env = Environment(**options)
     env.globals.update({"url": url, "static": static, "htmx_script": htmx_script})
     env.filters["localtime"] = timezone.localtime
+    env.filters["date"] = local_date
     return env
+
+
+def local_date(value, format):
+    """Django's |date filter, in the current time zone as Django's engine shows a
+    datetime."""
+    return date_format(timezone.localtime(value), format)
 
 
 # The page chrome's dozen links, stylesheets and scripts, on every page: reversing

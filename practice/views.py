@@ -144,8 +144,8 @@ def practice(request):
         request,
         "practice/practice.html",
         {
+            # The count due today is the nav's (nav_coverage.due), from its query.
             "form": form if form.is_bound else ChooseForm(themes=themes),
-            "due": due_count(request.user),
             "sessions": sessions,
             "told": _told(request),
         },

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
+from html import unescape
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -228,6 +229,13 @@ def test_every_page_links_to_practice_with_todays_due_count(
         assert f'<li id="practice-nav"><a href="{PRACTICE}"' in nav
         assert '<span class="nav-count">3</span>' in nav
         assert "due today" in nav
+    # The practice page says it in words too, from the same count.
+    assert "<strong>3</strong> questions due for review today." in html
+    PracticeCard.objects.filter(owner=alice, due_on__lte=today).exclude(
+        question=questions[0]
+    ).delete()
+    html = alice_client.get(PRACTICE).content.decode()
+    assert "<strong>1</strong> question due for review today." in html
 
 
 def test_the_nav_shows_no_count_when_nothing_is_due(alice_client, playbook):
@@ -331,3 +339,28 @@ def test_another_users_round_is_404_and_a_trashed_story_is_not_shown(
     story.move_to_trash()
     html = alice_client.get(url).content.decode()
     assert "story-told" not in html
+
+
+def test_the_chooser_lists_recent_rounds_in_the_users_time_zone(
+    alice_client, alice, bob, story, question, settings
+):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    told, _ = record_practice(alice, question, story, 4, 95, note="Too <long>")
+    told.started_at = timezone.make_aware(timezone.datetime(2026, 3, 2, 23, 30), UTC)
+    told.save()
+    record_practice(alice, question, None, 2, 40)
+    gone = make_story(alice, title="Trashed story")
+    record_practice(alice, question, gone, 3, 50)
+    gone.deleted_at = timezone.now()
+    gone.save()
+    record_practice(bob, question, None, 5, 10, note="Bob's round")
+    html = alice_client.get(PRACTICE).content.decode()
+    rows = html[html.index('<h2 id="recent-heading">') :]
+    assert rows.count("<tr>") == 3  # the header and alice's two live rounds
+    assert '<td data-label="When">Tue 3 Mar, 08:30</td>' in rows
+    assert f"<q>{question.text}</q>" in unescape(rows)
+    assert '<td data-label="Story">Segmentation at 34 FPS</td>' in rows
+    assert '<td data-label="Story">—</td>' in rows
+    assert '<td data-label="Time">95 s</td>' in rows
+    assert '4/5<br><span class="meta">Too &lt;long&gt;</span>' in rows
+    assert "Trashed story" not in rows and "Bob's round" not in unescape(rows)

@@ -420,10 +420,10 @@ class Coverage:
 
     Unweighed, the themes' counts (and lead stories) are one aggregate query.
     `with_questions()` adds one: the sample questions with their answers. Weighing
-    by readiness (`min_readiness`) loads the stories and their tags instead of the
+    by readiness (`min_readiness`) loads the stories with their tags instead of the
     aggregate and adds seven, whatever the number of stories (see `scores`).
     `with_leads()` adds none; `with_practice()` adds one; `with_matrix()` loads the
-    stories, their tags and the themes instead of the aggregate: three queries.
+    stories with their tags and the themes instead of the aggregate: two queries.
     """
 
     def __init__(self, user, min_readiness=None, themes=None):
@@ -441,14 +441,38 @@ class Coverage:
     def stories(self):
         """The counting stories, ready ones first, then by title: the order of the
         matrix's rows and of the stories under each question."""
-        stories = counting_stories(self.user).values_list("id", "title", "status")
-        return [
-            StoryRef(*values)
-            for values in sorted(
-                stories,
-                key=lambda s: (s[2] != Story.Status.READY, s[1].lower(), s[0]),
+        return self._stories_and_tags[0]
+
+    @cached_property
+    def _stories_and_tags(self):
+        """(stories, {(story pk, theme pk): is_lead}) of the user's counting stories:
+        one query, the stories joined to their tags.
+
+        In SQL: the ORM spent some 1 ms of CPU building the two queries this
+        replaces (the stories, their tags), more than the database took to run them.
+        """
+        story, tag = Story._meta.db_table, StoryTheme._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT s.id, s.title, s.status, st.theme_id, st.is_lead
+                FROM {story} s LEFT JOIN {tag} st ON st.story_id = s.id
+                WHERE s.owner_id = %s AND s.deleted_at IS NULL
+                  AND s.status IN (%s, %s)
+                """,
+                [self.user.pk, *COUNTING],
             )
-        ]
+            rows = cursor.fetchall()
+        stories, tags = {}, {}
+        for pk, title, status, theme_pk, is_lead in rows:
+            stories[pk] = (pk, title, status)
+            if theme_pk is not None:
+                tags[pk, theme_pk] = bool(is_lead)
+        ordered = sorted(
+            stories.values(),
+            key=lambda s: (s[2] != Story.Status.READY, s[1].lower(), s[0]),
+        )
+        return [StoryRef(*values) for values in ordered], tags
 
     @cached_property
     def scores(self):
@@ -494,17 +518,10 @@ class Coverage:
         """The (story_id, theme_id) pairs where the story is the theme's lead."""
         return {pair for pair, is_lead in self._tag_rows.items() if is_lead}
 
-    @cached_property
+    @property
     def _tag_rows(self):
         """{(story_id, theme_id): is_lead} for the user's counting stories."""
-        return {
-            (story_id, theme_id): is_lead
-            for story_id, theme_id, is_lead in StoryTheme.objects.filter(
-                story__owner=self.user,
-                story__deleted_at__isnull=True,
-                story__status__in=COUNTING,
-            ).values_list("story_id", "theme_id", "is_lead")
-        }
+        return self._stories_and_tags[1]
 
     @cached_property
     def themes(self):
@@ -617,8 +634,8 @@ class Coverage:
         """Fill in `matrix`: every counting story, ready ones first, with a cell per
         theme; the column totals and the stretched stories counted from the same.
 
-        Three queries, whatever the number of stories: the stories, their tags and
-        the themes (the aggregate of `themes` is not needed).
+        Two queries, whatever the number of stories: the stories with their tags,
+        and the themes (the aggregate of `themes` is not needed).
         """
         if "themes" not in self.__dict__:
             self.themes = self._themes_from_tags()

@@ -216,25 +216,26 @@ def make_many_stories(user, themes, count):
 
 
 # Queries, whatever the number of stories: the session, the user, then the coverage:
-# the user's themes and their ready and draft counts (one aggregate), every answer as plain
-# values (each question names the first few and counts the rest) and the sample
-# questions; the lead stories; the practice history per theme; the nav's practice
-# count (its themes covered come from the page's numbers); the header's job switcher
-# (the user's open jobs; with no job chosen the current one costs nothing).
-COVERAGE_QUERIES = 10
-# Weighed by readiness, eight more: the stories and their tags instead
-# of the aggregate, every answer instead of the first few (two more), the ready
-# stories' text, theme ids and ticked point ids, and the prep document the coach
-# reads (themes, guidelines, STAR prompts, points).
+# the user's themes, their ready and draft counts with their lead stories (one
+# aggregate), the sample questions with every answer as plain values (each question
+# names the first few and counts the rest); the practice history per theme; the
+# nav's practice count (its themes covered come from the page's numbers); the
+# header's job switcher (the user's open jobs; with no job chosen the current one
+# costs nothing).
+COVERAGE_QUERIES = 8
+# Weighed by readiness, seven more: the stories with their tags (one query, instead
+# of the aggregate; the tags say which stories lead), the ready stories' text,
+# theme ids and ticked point ids, and the prep document the coach reads (themes,
+# guidelines, STAR prompts, points).
 # The first request after a story changes also scores it again and stores the score:
 # its themes and ticked points for the coach (two prefetches) and one UPDATE per
 # batch of a few hundred stale scores.
-WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 8
-# The matrix needs no questions: session, user, the counting stories, their tags and
-# the themes (the column totals and the stretched stories are counted from them), and
-# the nav's practice count (its themes covered come from the page's numbers), and
-# the header's job switcher (the user's open jobs).
-MATRIX_QUERIES = 7
+WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 7
+# The matrix needs no questions: session, user, the counting stories with their tags
+# (one query) and the themes (the column totals and the stretched stories are
+# counted from them), and the nav's practice count (its themes covered come from the
+# page's numbers), and the header's job switcher (the user's open jobs).
+MATRIX_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -956,3 +957,38 @@ def test_coverage_names_the_lead_story_of_a_theme(alice_client, alice, themes):
     card = page[page.index(f'id="t{themes[0].pk}"') :]
     card = card[: card.index("</li>")]
     assert f'Lead story: <a href="{lead.get_absolute_url()}">The lead one</a>' in card
+
+
+@pytest.mark.parametrize("min_readiness", [None, 0])
+def test_a_trashed_lead_story_is_not_named(alice, themes, min_readiness):
+    lead = make_story(alice, themes=themes[:1], title="The lead one", status="ready")
+    lead.make_lead(themes[0])
+    coverage = Coverage(alice, min_readiness).with_leads()
+    assert coverage.themes[0].lead.title == "The lead one"
+    assert coverage.themes[1].lead is None
+    lead.move_to_trash()
+    assert Coverage(alice, min_readiness).with_leads().themes[0].lead is None
+
+
+@pytest.mark.parametrize("min_readiness", [None, 0])
+def test_the_questions_are_the_users_own_after_the_built_in_ones_none_hidden(
+    alice, bob, themes, min_readiness
+):
+    from themes.models import HiddenQuestion
+
+    theme = themes[0]
+    built_in = list(SampleQuestion.objects.filter(theme=theme, owner=None))
+    own = SampleQuestion.objects.create(
+        theme=theme, owner=alice, position=0, text="Mine"
+    )
+    SampleQuestion.objects.create(theme=theme, owner=bob, position=0, text="Bob's")
+    HiddenQuestion.objects.create(owner=alice, question=built_in[0])
+    story = make_story(alice, themes=[theme], questions=[own], status="ready")
+    questions = next(
+        t.questions
+        for t in Coverage(alice, min_readiness).with_questions().themes
+        if t.theme == theme
+    )
+    assert [q.question for q in questions] == [*built_in[1:], own]
+    assert [s.pk for s in questions[-1].stories] == [story.pk]
+    assert questions[-1].answered

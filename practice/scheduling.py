@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from stories.models import Story, StoryTheme
@@ -315,18 +316,27 @@ RECENT_FOR_TREND = 5
 
 
 def practice_history(user, by="story"):
-    """{story pk (or theme pk, with by="theme"): History} in one query."""
+    """{story pk (or theme pk, with by="theme"): History} in one query: the number
+    of rounds, the latest, and the latest RECENT_FOR_TREND ratings (all the trend
+    reads), so a long history costs the page no more than a short one."""
     key = "story" if by == "story" else "question__theme"
+    per = {"partition_by": F(key)}
     rows = (
         PracticeSession.objects.for_user(user)
         .exclude(**{f"{key}__isnull": True})
-        .order_by("started_at", "id")
-        .values_list(key, "started_at", "rating")
+        .annotate(
+            recent=Window(
+                RowNumber(), order_by=[F("started_at").desc(), F("id").desc()], **per
+            ),
+            rounds=Window(Count("id"), **per),
+            latest=Window(Max("started_at"), **per),
+        )
+        .filter(recent__lte=RECENT_FOR_TREND)
+        .values_list(key, "recent", "rounds", "latest", "rating")
     )
     histories = {}
-    for pk, started_at, rating in rows:
-        history = histories.setdefault(pk, History())
-        history.times += 1
-        history.last = started_at
+    # Ranked newest first (1): the highest rank first leaves the ratings oldest first.
+    for pk, _, rounds, latest, rating in sorted(rows, key=lambda row: -row[1]):
+        history = histories.setdefault(pk, History(times=rounds, last=latest))
         history.ratings.append(rating)
     return histories

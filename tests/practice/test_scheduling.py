@@ -238,5 +238,8 @@ def test_history_counts_rounds_and_shows_the_rating_trend(alice, bob, question):
     assert stories[other.pk].trend == "down"
     themes = practice_history(alice, by="theme")
     assert themes[question.theme_id].times == 6
+    # Only the latest five ratings are read (the trend's), oldest first.
+    assert themes[question.theme_id].ratings == [5, 2, 2, 3, 5]
+    assert themes[question.theme_id].last == at(MONDAY + timedelta(days=3))
     assert practice_history(bob) == {}
     assert practice_history(bob, by="theme")[question.theme_id].times == 1

@@ -186,15 +186,27 @@ def _page_links(request, page):
 
 def _themes_of(stories):
     """{story pk: [(slug, title, is_lead)] of its themes, in order}: what the rows
-    show of them, as plain values (prefetching the themes took three times as long)."""
+    show of them, as plain values (prefetching the themes took three times as long).
+
+    Written in SQL: the ORM spent 0.8 ms of CPU building this query, mostly on its
+    50 story ids, more than half a bare page; the database runs it in microseconds."""
     themes = {story.pk: [] for story in stories}
-    tags = (
-        StoryTheme.objects.filter(story__in=list(themes))
-        .order_by("theme__number")
-        .values_list("story_id", "theme__slug", "theme__title", "is_lead")
-    )
-    for story_pk, *theme in tags:
-        themes[story_pk].append(tuple(theme))
+    if not themes:
+        return themes
+    ids = ", ".join(["%s"] * len(themes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT st.story_id, t.slug, t.title, st.is_lead
+            FROM {StoryTheme._meta.db_table} st
+            JOIN {Theme._meta.db_table} t ON t.id = st.theme_id
+            WHERE st.story_id IN ({ids})
+            ORDER BY t.number""",
+            list(themes),
+        )
+        for story_pk, slug, title, is_lead in cursor.fetchall():
+            # SQLite answers 0 or 1.
+            themes[story_pk].append((slug, title, bool(is_lead)))
     return themes
 
 

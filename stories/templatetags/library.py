@@ -3,7 +3,7 @@
 The list shows 50 stories a page, and a row has some thirty template nodes (links,
 dates, the status, the themes): Django's template engine spent 0.2–0.5 ms a row,
 most of the page (bench: the list at 10× the bare page). Jinja2 compiles the same
-template to Python and renders a row in some 40 µs. templates/stories/list.html says
+template to Python and renders a row in some 25 µs. templates/stories/list.html says
 where the rows go.
 
 What is not markup (each row's URLs and dates) is worked out here, in one loop: in

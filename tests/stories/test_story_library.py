@@ -307,7 +307,7 @@ def test_the_list_runs_the_same_queries_for_1_and_100_stories(
     for count in [1, 99]:
         make_stories(alice, themes, count)
         # 1 session, 2 user, 3 the count of matching stories (the paginator), 4 one
-        # page of stories, 5 their themes (one prefetch), 6 the trash count, 7 the
+        # page of stories, 5 their themes (one query), 6 the trash count, 7 the
         # filter's themes, 8 the nav's counts (themes covered, practice due today),
         # 9 the header's job switcher (the user's open jobs).
         with (

@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
 
+from markup.templatetags.markup import markdown
+
 
 def environment(**options):
     env = Environment(**options)
     env.globals.update({"url": reverse, "static": static})
     env.filters["localtime"] = timezone.localtime
+    env.filters["markdown"] = markdown
     return env

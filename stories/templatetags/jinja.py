@@ -1,7 +1,7 @@
 """{% jinja "name" %}: a Jinja2 template (templates/jinja2/) rendered inside a page.
 
-For the editor's loops (the themes with their questions, the guidance), which ran
-at Django's engine's ~5 µs a node; interviewprep/jinja2.py says why there are two
+For the editor's loops (its fields and sections, the themes with their questions,
+the guidance), which ran at Django's engine's ~5 µs a node; interviewprep/jinja2.py says why there are two
 engines. The Jinja2 template sees the page's context, flattened, and any values
 given: {% jinja "name" part="prompts" %}.
 """

@@ -244,8 +244,8 @@ class _Text(NamedTuple):
 def _playbook_text(user, themes, tagged):
     """The questions the user may see of `themes`, and the STAR prompts and
     checklist points of `tagged`, each {theme pk: [_Text]} in its own order: the
-    questions built-in first (then the user's own), the points by kind and position.
-    """
+    questions by owner and position (as SampleQuestion's ordering), the points by
+    kind and position."""
     questions, prompts, points = {}, {}, {}
     if not themes:
         return questions, prompts, points

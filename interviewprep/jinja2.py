@@ -21,12 +21,15 @@ from django.utils.dateformat import format as date_format
 from django_htmx.jinja import htmx_script as htmx_script_tags
 from jinja2 import Environment
 
+from markup.templatetags.markup import markdown
+
 
 def environment(**options):
     env = Environment(**options)
     env.globals.update({"url": url, "static": static, "htmx_script": htmx_script})
     env.filters["localtime"] = timezone.localtime
     env.filters["date"] = local_date
+    env.filters["markdown"] = markdown
     return env
 
 

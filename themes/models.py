@@ -234,6 +234,30 @@ class BuiltInSlugManager(models.Manager):
         return self.get(slug=slug, owner=None)
 
 
+class ThemeManager(BuiltInSlugManager.from_queryset(ThemeQuerySet)):
+    def listed_for(self, user):
+        """visible_to(user).in_user_order(user), as a list: every theme the user may
+        see, those in their set first in their order, each with `place` (None
+        outside the set) and `hidden`. For the story list's theme filter and the
+        editor's themes, on every view of either.
+
+        Written in SQL: the ORM spent 0.7 ms of CPU building that query (its
+        FilteredRelation join), half a bare page; the database runs it in a few µs.
+        Ordered as the ORM orders it, nulls where each database puts them."""
+        theme, choice = self.model._meta.db_table, UserTheme._meta.db_table
+        return list(
+            self.raw(
+                f"""
+                SELECT t.*, c.position AS place, c.hidden AS hidden
+                  FROM {theme} t
+                  LEFT JOIN {choice} c ON c.theme_id = t.id AND c.owner_id = %s
+                 WHERE t.owner_id IS NULL OR t.owner_id = %s
+                 ORDER BY c.position IS NULL, c.position, t.number, t.id""",
+                [user.pk, user.pk],
+            )
+        )
+
+
 class Theme(models.Model):
     """A theme of a built-in playbook (`playbook` set) or a user's own (`owner`)."""
 
@@ -259,7 +283,7 @@ class Theme(models.Model):
     target_min = models.PositiveSmallIntegerField(default=2)
     target_max = models.PositiveSmallIntegerField(default=3)
 
-    objects = BuiltInSlugManager.from_queryset(ThemeQuerySet)()
+    objects = ThemeManager()
 
     class Meta:
         ordering = ["number", "pk"]

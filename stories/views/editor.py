@@ -37,7 +37,6 @@ from themes.models import (
     StarPrompt,
     Theme,
     ThemePoint,
-    UserTheme,
 )
 
 from ..forms import (
@@ -208,23 +207,12 @@ def _editor_context(story, form, tags_form, conflict=None, marks=None):
 def _themes(user, tagged):
     """The user's set, and any theme the story is tagged with (`tagged`, pks) that is
     not in it (a hidden one, one of another playbook): a tag is never silently
-    dropped. In the user's order, as Theme.objects.in_user_order gives it, with
-    `place` and `hidden`; only themes visible to the user."""
-    theme, choice = Theme._meta.db_table, UserTheme._meta.db_table
-    or_tagged = f"OR t.id IN ({', '.join(['%s'] * len(tagged))})" if tagged else ""
-    return list(
-        Theme.objects.raw(
-            f"""
-            SELECT t.*, c.position AS place, c.hidden AS hidden
-              FROM {theme} t
-              LEFT JOIN {choice} c ON c.theme_id = t.id AND c.owner_id = %s
-             WHERE (t.owner_id IS NULL OR t.owner_id = %s)
-               AND (c.hidden = %s {or_tagged})
-             ORDER BY c.position IS NULL, c.position, t.number, t.id
-            """,
-            [user.pk, user.pk, False, *tagged],
-        )
-    )
+    dropped. In the user's order, with `place` and `hidden`."""
+    return [
+        theme
+        for theme in Theme.objects.listed_for(user)
+        if (theme.place is not None and not theme.hidden) or theme.pk in tagged
+    ]
 
 
 class _Text(NamedTuple):

@@ -1,6 +1,5 @@
 """The story library: the list with search and filters, history, and the trash."""
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from interviewprep.params import parse_id, parse_ids
-from themes.models import Section, Theme, UserTheme
+from themes.models import Section, Theme
 
 from ..models import (
     LIST_FIELDS,
@@ -96,19 +95,16 @@ class LibraryFilterForm(forms.Form):
         query. A tag link may name any theme they can see (one they hid, one of
         another playbook), so such a theme is accepted and offered too."""
         super().__init__(data)
-        with connection.cursor() as cursor:
-            cursor.execute(_theme_choices_sql(), [user.pk, user.pk])
-            visible = cursor.fetchall()
+        visible = Theme.objects.listed_for(user)
         # The theme's pk by slug, for filter().
-        self.themes = {slug: pk for pk, slug, *_ in visible}
+        self.themes = {theme.slug: theme.pk for theme in visible}
         asked = self.data.get("theme", "")
         self.fields["theme"].choices = [
             ("", "All themes"),
             *(
-                # As str(theme) writes it.
-                (slug, title if number is None else f"Theme {number}: {title}")
-                for _, slug, title, number, place, hidden in visible
-                if (place is not None and not hidden) or slug == asked
+                (theme.slug, str(theme))
+                for theme in visible
+                if (theme.place is not None and not theme.hidden) or theme.slug == asked
             ),
         ]
 
@@ -135,21 +131,6 @@ class LibraryFilterForm(forms.Form):
     def is_filtered(self):
         data = getattr(self, "cleaned_data", {})
         return bool(data.get("q") or data.get("theme") or data.get("status"))
-
-
-@functools.cache
-def _theme_choices_sql():
-    """Theme.objects.visible_to(user).in_user_order(user), as the filter needs it:
-    (pk, slug, title, number, place, hidden) rows. Written in SQL: the ORM spent
-    0.7 ms of CPU building that query (its FilteredRelation join), half a bare page,
-    on every list page; the database runs it in a few µs. Params: owner, owner."""
-    theme, choice = Theme._meta.db_table, UserTheme._meta.db_table
-    return f"""
-        SELECT t.id, t.slug, t.title, t.number, c.position, c.hidden
-        FROM {theme} t
-        LEFT JOIN {choice} c ON c.theme_id = t.id AND c.owner_id = %s
-        WHERE t.owner_id IS NULL OR t.owner_id = %s
-        ORDER BY c.position ASC NULLS LAST, t.number ASC, t.id ASC"""
 
 
 @dataclass

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -15,6 +17,18 @@ def load_playbook():
     change nothing)."""
     if Playbook.objects.count() < len(BUILT_IN):
         call_command("loaddata", *BUILT_IN, verbosity=0)
+
+
+@contextmanager
+def shared_rows(django_db_blocker):
+    """For a class- or module-scoped fixture: the rows made inside stay until the
+    fixture ends, then roll back. Each test (`db`) runs in a savepoint inside, so it
+    starts from them and leaves them as they were."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def make_user(username="alice", password=PASSWORD, playbook="ml-computer-vision"):

@@ -12,6 +12,7 @@ from django.urls import path
 
 from interviewprep.urls import urlpatterns as project_urlpatterns
 from stories.models import Story
+from tests.factories import make_user, shared_rows
 from tests.walk import (
     METHODS,
     SECRET,
@@ -86,6 +87,25 @@ def bank(playbook, alice):
 
 @pytest.fixture
 def alice_urls(bank, alice):
+    return urls_of(alice, bank)
+
+
+@pytest.fixture(scope="class")
+def walked(django_db_setup, django_db_blocker):
+    """alice, bob, alice's bank and her URLs, made once for a class of walks, each
+    of which rolls back to them: finding the URLs tries every route."""
+    with shared_rows(django_db_blocker):
+        alice, bob = make_user("alice"), make_user("bob")
+        bank = make_bank(alice)
+        yield {
+            "alice": alice,
+            "bob": bob,
+            "bank": bank,
+            "alice_urls": urls_of(alice, bank),
+        }
+
+
+def urls_of(alice, bank):
     """Every URL alice can reach with her own ids, for every route that takes one.
 
     A route for which no filling of its arguments reaches alice's data fails here:
@@ -141,12 +161,50 @@ def walk_as(client, alice_urls):
                     assert SECRET.encode() not in body(response), (method, url)
 
 
-def test_another_users_ids_get_404_or_405_on_every_route_and_method_and_change_nothing(
-    alice, bob, bank, alice_urls
-):
-    before = snapshot(alice)
-    walk_as(logged_in(bob), alice_urls)
-    assert snapshot(alice) == before
+class TestWalks:
+    def test_another_users_ids_get_404_or_405_on_every_route_and_method_and_change_nothing(
+        self, walked, db
+    ):
+        alice, bob, alice_urls = walked["alice"], walked["bob"], walked["alice_urls"]
+        before = snapshot(alice)
+        walk_as(logged_in(bob), alice_urls)
+        assert snapshot(alice) == before
+
+    def test_every_mutating_request_without_a_csrf_token_is_refused(self, walked, db):
+        alice, bank, alice_urls = walked["alice"], walked["bank"], walked["alice_urls"]
+        before = snapshot(alice)
+        client = logged_in(alice, enforce_csrf_checks=True)
+        urls = [u for found in alice_urls.values() for u in found] + other_urls(bank)
+        for url in urls:
+            for method in UNSAFE:
+                for variant in HTMX:
+                    response = request(client, method, url, variant)
+                    # A view that is csrf_exempt outside and protected inside (the
+                    # backup upload) may refuse other methods with 405 first.
+                    allowed = {403} if method == "post" else {403, 405}
+                    assert response.status_code in allowed, (
+                        f"{method.upper()} {url} ({variant}) without a CSRF token "
+                        f"got {response.status_code}"
+                    )
+        assert snapshot(alice) == before
+        # Not even the log-out went through.
+        assert client.get("/themes/").status_code == 200
+
+    def test_every_page_for_a_logged_in_user_is_no_store(self, walked, db):
+        alice, bank, alice_urls = walked["alice"], walked["bank"], walked["alice_urls"]
+        client = logged_in(alice)
+        urls = [u for found in alice_urls.values() for u in found] + other_urls(bank)
+        checked = 0
+        for url in urls:
+            for variant in HTMX:
+                response = request(client, "get", url, variant)
+                if response.status_code in (404, 405):
+                    continue
+                cache_control = response.get("Cache-Control", "")
+                assert "no-store" in cache_control, (url, variant, cache_control)
+                assert "private" in cache_control, (url, variant, cache_control)
+                checked += 1
+        assert checked >= 4
 
 
 def leaky(request, pk):
@@ -175,41 +233,3 @@ def test_pages_without_ids_never_show_another_users_data_or_change_it(alice, bob
                 if "_auth_user_id" not in client.session:
                     client.force_login(bob)  # that was the log-out
     assert snapshot(alice) == before
-
-
-def test_every_mutating_request_without_a_csrf_token_is_refused(
-    alice, bank, alice_urls
-):
-    before = snapshot(alice)
-    client = logged_in(alice, enforce_csrf_checks=True)
-    urls = [u for found in alice_urls.values() for u in found] + other_urls(bank)
-    for url in urls:
-        for method in UNSAFE:
-            for variant in HTMX:
-                response = request(client, method, url, variant)
-                # A view that is csrf_exempt outside and protected inside (the
-                # backup upload) may refuse other methods with 405 first.
-                allowed = {403} if method == "post" else {403, 405}
-                assert response.status_code in allowed, (
-                    f"{method.upper()} {url} ({variant}) without a CSRF token "
-                    f"got {response.status_code}"
-                )
-    assert snapshot(alice) == before
-    # Not even the log-out went through.
-    assert client.get("/themes/").status_code == 200
-
-
-def test_every_page_for_a_logged_in_user_is_no_store(alice, bank, alice_urls):
-    client = logged_in(alice)
-    urls = [u for found in alice_urls.values() for u in found] + other_urls(bank)
-    checked = 0
-    for url in urls:
-        for variant in HTMX:
-            response = request(client, "get", url, variant)
-            if response.status_code in (404, 405):
-                continue
-            cache_control = response.get("Cache-Control", "")
-            assert "no-store" in cache_control, (url, variant, cache_control)
-            assert "private" in cache_control, (url, variant, cache_control)
-            checked += 1
-    assert checked >= 4

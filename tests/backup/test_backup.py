@@ -21,7 +21,7 @@ from practice.scheduling import record_practice
 from prepsheet.models import OwnNote, OwnQuestion
 from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryTheme
-from tests.factories import make_job, make_round, make_story
+from tests.factories import make_job, make_round, make_story, make_user, shared_rows
 from themes.models import SampleQuestion, Theme, ThemePoint
 
 
@@ -34,6 +34,10 @@ def themes(playbook):
 
 @pytest.fixture
 def bank(alice, bob, themes):
+    return make_bank(alice, bob, themes)
+
+
+def make_bank(alice, bob, themes):
     """Alice's stories with every kind of data a backup carries; one of Bob's."""
     one, two = themes[0], themes[1]
     story = make_story(
@@ -667,26 +671,49 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [pytest.param(make, message, id=name) for name, make, message in BAD_FILES],
-)
-def test_a_bad_file_is_refused_with_its_message_and_changes_nothing(
-    alice_client, bank, make, message
-):
-    content = make(good_file(alice_client))
-    # Something that would change if any part were applied.
-    Story.objects.filter(owner__username="alice").update(title="Changed since")
-    before = everything()
-    # Replace: the mode that would change most if any part were applied.
-    response = upload(alice_client, content, mode="replace")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "nothing was changed" in html
-    from django.utils.html import escape
+@pytest.fixture(scope="class")
+def shared(django_db_setup, django_db_blocker):
+    """The bank, its file and its state, made once for a class of tests, each of
+    which rolls back to them: making them for every row of the table below was most
+    of its time."""
+    with shared_rows(django_db_blocker):
+        alice, bob = make_user("alice"), make_user("bob")
+        make_bank(
+            alice,
+            bob,
+            list(
+                Theme.objects.filter(playbook__slug="ml-computer-vision").order_by(
+                    "number"
+                )
+            ),
+        )
+        client = Client()
+        client.force_login(alice)
+        good = good_file(client)
+        # Something that would change if any part were applied.
+        Story.objects.filter(owner__username="alice").update(title="Changed since")
+        yield {"alice": alice, "good": good, "before": everything()}
 
-    assert escape(message) in html
-    assert everything() == before
+
+class TestBadFiles:
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [pytest.param(make, message, id=name) for name, make, message in BAD_FILES],
+    )
+    def test_a_bad_file_is_refused_with_its_message_and_changes_nothing(
+        self, shared, db, client, make, message
+    ):
+        client.force_login(shared["alice"])
+        content = make(copy.deepcopy(shared["good"]))
+        # Replace: the mode that would change most if any part were applied.
+        response = upload(client, content, mode="replace")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "nothing was changed" in html
+        from django.utils.html import escape
+
+        assert escape(message) in html
+        assert everything() == shared["before"]
 
 
 def test_a_file_over_10_mb_is_refused(alice_client, bank):

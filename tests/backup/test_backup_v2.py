@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
@@ -26,7 +27,7 @@ from recordings.models import Recording
 from sharing.models import ShareRules
 from stories.models import Revision, Story, StoryQuestion, StoryTheme
 from tests.backup.test_backup import DELETE, bad, export, upload
-from tests.factories import make_round, make_story, make_user
+from tests.factories import make_round, make_story, make_user, shared_rows
 from themes.models import (
     HiddenQuestion,
     SampleQuestion,
@@ -70,6 +71,10 @@ def built_in(playbook):
 
 @pytest.fixture
 def bank(alice, bob, built_in):
+    return make_bank(alice, bob, built_in)
+
+
+def make_bank(alice, bob, built_in):
     """Alice's own themes, questions, set, hidden questions and jobs, with a story
     and practice that use them; Bob's own of each, which her backup must not hold."""
     failures, leadership = built_in[ML[0]], built_in[ML[1]]
@@ -1173,22 +1178,36 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [pytest.param(make, message, id=name) for name, make, message in BAD_FILES],
-)
-def test_a_bad_v2_file_is_refused_with_its_message_and_changes_nothing(
-    alice_client, bank, make, message
-):
-    content = make(good_file(alice_client))
-    before = everything()
-    response = upload(alice_client, content, mode="replace")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "nothing was changed" in html
-    expected = message if "&" in message else escape(message)
-    assert expected in html
-    assert everything() == before
+@pytest.fixture(scope="class")
+def shared(django_db_setup, django_db_blocker):
+    """The bank, its file and its state, made once for a class of tests, each of
+    which rolls back to them: making them for every row of the table below was most
+    of its time."""
+    with shared_rows(django_db_blocker):
+        alice, bob = make_user("alice"), make_user("bob")
+        make_bank(alice, bob, {t.slug: t for t in Theme.objects.built_in()})
+        client = Client()
+        client.force_login(alice)
+        yield {"alice": alice, "good": good_file(client), "before": everything()}
+
+
+class TestBadFiles:
+    @pytest.mark.parametrize(
+        ("make", "message"),
+        [pytest.param(make, message, id=name) for name, make, message in BAD_FILES],
+    )
+    def test_a_bad_v2_file_is_refused_with_its_message_and_changes_nothing(
+        self, shared, db, client, make, message
+    ):
+        client.force_login(shared["alice"])
+        content = make(copy.deepcopy(shared["good"]))
+        response = upload(client, content, mode="replace")
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "nothing was changed" in html
+        expected = message if "&" in message else escape(message)
+        assert expected in html
+        assert everything() == shared["before"]
 
 
 def test_a_story_id_of_another_account_is_refused_in_a_v2_file_too(

@@ -19,9 +19,10 @@ STATIC_SOURCES := $(shell find static) interviewprep/settings.py $(RUN_STAMP)
 
 .PHONY: run test fixtures lint format install install-dev bench loadtest faults
 
+# The venv's own pip installs everything here; upgrading it first cost every fresh
+# clone a download and a few seconds.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet .

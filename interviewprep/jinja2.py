@@ -20,11 +20,14 @@ from django.utils import timezone
 from django_htmx.jinja import htmx_script as htmx_script_tags
 from jinja2 import Environment
 
+from markup.templatetags.markup import markdown
+
 
 def environment(**options):
     env = Environment(**options)
     env.globals.update({"url": url, "static": static, "htmx_script": htmx_script})
     env.filters["localtime"] = timezone.localtime
+    env.filters["markdown"] = markdown
     return env
 
 

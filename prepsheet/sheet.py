@@ -58,6 +58,9 @@ class Options:
     # The user's own negotiation notes ([OwnNote]) when the caller has read them
     # already; None, and build() reads them if the sheet holds them.
     own_notes: list | None = None
+    # The ids of the playbooks shown to the user (Playbook.objects.shown_to), when
+    # the caller has them; None, and the negotiation notes are found by subquery.
+    playbooks: list | None = None
 
 
 @dataclass
@@ -354,7 +357,9 @@ def build(user, options, limit=None):
         compact=options.compact,
         themes=list(blocks.values()),
         question_groups=groups,
-        negotiation_notes=_negotiation_notes(user) if options.negotiation else [],
+        negotiation_notes=_negotiation_notes(user, options.playbooks)
+        if options.negotiation
+        else [],
         own_notes=own_notes,
         include_drafts=options.include_drafts,
         total_stories=total,
@@ -397,9 +402,14 @@ def _answers(story_pks, chosen, rank):
     }
 
 
-def _negotiation_notes(user):
-    """The notes of the playbooks shown to the user, a group a playbook; one query."""
-    notes = NegotiationNote.objects.for_user(user).select_related("playbook")
+def _negotiation_notes(user, playbooks=None):
+    """The notes of the playbooks shown to the user (their ids, if known), a group a
+    playbook; one query."""
+    if playbooks is None:
+        notes = NegotiationNote.objects.for_user(user)
+    else:
+        notes = NegotiationNote.objects.filter(playbook__in=playbooks)
+    notes = notes.select_related("playbook")
     groups = by_playbook(notes)
     return [
         NoteGroup(

@@ -226,22 +226,21 @@ def build(user, options, limit=None):
     statuses = [Story.Status.READY]
     if options.include_drafts:
         statuses.append(Story.Status.DRAFT)
+    # Each story's place by title, as the database sorts titles.
     tags, by_title = defaultdict(list), {}
-    for pk, title, created, theme_id, angle, is_lead in (
+    for pk, theme_id, angle, is_lead in (
         Story.objects.for_user(user)
         .alive()
         .filter(status__in=statuses)
-        .order_by()
+        .order_by("title", "created", "pk")
         .values_list(
             "pk",
-            "title",
-            "created",
             "story_themes__theme_id",
             "story_themes__angle",
             "story_themes__is_lead",
         )
     ):
-        by_title[pk] = (title, created, pk)
+        by_title.setdefault(pk, len(by_title))
         if theme_id is not None:
             tags[pk].append(Tag(theme_id, angle, is_lead))
     candidates = [
@@ -268,7 +267,7 @@ def build(user, options, limit=None):
         )
         for pk, themes in picked.items()
     }
-    order = sorted(serves, key=lambda pk: (rank[serves[pk][0].theme_id], *by_title[pk]))
+    order = sorted(serves, key=lambda pk: (rank[serves[pk][0].theme_id], by_title[pk]))
     shown, other, total = order, untagged, None
     if limit is not None:
         shown = order[:limit]

@@ -1,13 +1,16 @@
 """The Jinja2 environment of the second template engine (settings.TEMPLATES).
 
-Django's template language renders the pages; Jinja2 renders only the loops that
-run hundreds of times a page, where Django's engine costs about 5 µs a node: the
-story list's rows and filter selects, the matrix's rows, the editor's themes and
-guidance (with {% jinja %}, stories/templatetags/jinja.py). Before, those were HTML
-written in Python f-strings to be fast enough; a template is as fast within noise
-(bench, 100 stories) and keeps the markup in one place, escaped. Its templates are
-in templates/jinja2/. Autoescaping is on, as Django's backend sets it; Jinja2
-writes a quote as &#34; or &#39; where Django writes &quot; or &#x27;.
+Django's template language renders the pages; Jinja2 renders the parts every page
+has (the chrome: interviewprep/chrome.py), form widgets (FORM_RENDERER), and the
+loops that run hundreds of times a page, where Django's engine costs about 5 µs a
+node: the story list's rows and filters, the matrix's table, coverage's live part,
+the editor's fields, themes and guidance, the prep sheet's body, practice's recent
+rounds (with {% jinja %}, stories/templatetags/jinja.py, or a tag of their own).
+Before, some were HTML written in Python f-strings to be fast enough; a template is
+as fast within noise (bench, 100 stories) and keeps the markup in one place,
+escaped. Its templates are in templates/jinja2/. Autoescaping is on, as Django's
+backend sets it; Jinja2 writes a quote as &#34; or &#39; where Django writes
+&quot; or &#x27;.
 """
 
 import functools

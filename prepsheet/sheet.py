@@ -8,18 +8,24 @@ cross-referenced under the others.
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
 
 from coach.analysis import key_numbers
 from coverage.report import readiness_scores
 from markup.render import to_text
-from stories.models import SECTION_LABELS, Story, StoryQuestion, StoryTheme
-from themes.models import NegotiationNote, ThemePoint, by_playbook
+from stories.models import SECTION_LABELS, Story, StoryQuestion
+from themes.models import (
+    NegotiationNote,
+    ThemePoint,
+    by_playbook,
+)
 
 from .models import OwnNote
 
@@ -44,6 +50,12 @@ class Options:
     best_per_theme: bool = False
     # Each story's follow-up ladder: the questions asked next, with the user's answers.
     followups: bool = False
+    # The user's own negotiation notes ([OwnNote]) when the caller has read them
+    # already; None, and build() reads them if the sheet holds them.
+    own_notes: list | None = None
+    # The ids of the playbooks shown to the user (Playbook.objects.shown_to), when
+    # the caller has them; None, and the negotiation notes are found by subquery.
+    playbooks: list | None = None
 
 
 @dataclass
@@ -183,58 +195,85 @@ class Sheet:
         return bool(self.negotiation_notes or self.own_notes)
 
 
+class Tag(NamedTuple):
+    """One of a story's themes, as the sheet reads it: plain values, no model."""
+
+    theme_id: int
+    angle: str
+    is_lead: bool
+
+
 def build(user, options, limit=None):
     """The sheet for these options; with `limit`, only the first `limit` stories in
     the sheet's order (theme by theme, then by title), and `total_stories` says how
-    many the whole sheet holds. Two more queries, so a preview costs the same
-    whatever the size of the bank."""
+    many the whole sheet holds.
+
+    The order and the picks are worked out from the stories' tags, read as plain
+    values, before any story is read whole: then only the stories shown are (and, to
+    pick the strongest, every candidate, whose text the readiness check hashes). The
+    queries are as many whatever the size of the bank: tags, stories, key points,
+    questions answered, negotiation notes, own notes, counts; ticked points and the
+    playbook to pick the strongest; the ladders when asked for.
+    """
     chosen = {theme.pk: theme for theme in options.themes}
     # The themes' order on the sheet: the order the user keeps them in.
     rank = {pk: i for i, pk in enumerate(chosen)}
-    chosen_status = (
+    statuses = [Story.Status.READY]
+    if options.include_drafts:
+        statuses.append(Story.Status.DRAFT)
+    # Each story's place by title, as the database sorts titles.
+    tags, by_title = defaultdict(list), {}
+    for pk, theme_id, angle, is_lead in (
         Story.objects.for_user(user)
         .alive()
-        .filter(
-            status__in=[Story.Status.READY, Story.Status.DRAFT]
-            if options.include_drafts
-            else [Story.Status.READY],
-        )
-    )
-    on_sheet = chosen_status.filter(story_themes__theme__in=list(chosen))
-    stories = (
-        on_sheet.distinct()
-        .prefetch_related(
-            "story_themes",
-            Prefetch(
-                "story_questions",
-                StoryQuestion.objects.select_related("question"),
-            ),
-        )
+        .filter(status__in=statuses)
         .order_by("title", "created", "pk")
-    )
+        .values_list(
+            "pk",
+            "story_themes__theme_id",
+            "story_themes__angle",
+            "story_themes__is_lead",
+        )
+    ):
+        by_title.setdefault(pk, len(by_title))
+        if theme_id is not None:
+            tags[pk].append(Tag(theme_id, angle, is_lead))
+    candidates = [
+        pk
+        for pk, story_tags in tags.items()
+        if any(t.theme_id in chosen for t in story_tags)
+    ]
+    # Stories tagged with no theme at all, told after the themes' (and so, in a
+    # preview, only as many as the limit leaves room for).
+    untagged = sorted((pk for pk in by_title if pk not in tags), key=by_title.get)
+    if options.best_per_theme:
+        # Every candidate is read whole to be weighed; untagged ones only as many
+        # as a preview could show.
+        stories = _stories(user, candidates + untagged[:limit])
+        picked = best_per_theme([stories[pk] for pk in candidates], tags, chosen, user)
+    else:
+        picked = {pk: chosen for pk in candidates}
+    # The chosen (or picked) themes each story serves, in the user's order: it is
+    # told under the first and cross-referenced under the others.
+    serves = {
+        pk: sorted(
+            (t for t in tags[pk] if t.theme_id in themes),
+            key=lambda t: rank[t.theme_id],
+        )
+        for pk, themes in picked.items()
+    }
+    order = sorted(serves, key=lambda pk: (rank[serves[pk][0].theme_id], by_title[pk]))
+    shown, other, total = order, untagged, None
+    if limit is not None:
+        shown = order[:limit]
+        other = untagged[: max(0, limit - len(shown))]
+        total = len(order) + len(untagged)
+    if not options.best_per_theme:
+        stories = _stories(user, shown + other)
     if options.followups:
         # One more query for every story's ladder, whatever their number.
-        stories = stories.prefetch_related("rungs")
-    total = None
-    picked = None  # {story pk: the chosen themes it is picked for}, when picking
-    if options.best_per_theme:
-        picked, order = best_per_theme(on_sheet.distinct(), chosen, user)
-        stories = stories.filter(pk__in=list(picked))
-        if limit is not None:
-            total = len(order)
-            stories = stories.filter(pk__in=order[:limit])
-    elif limit is not None:
-        # Each story is told under the first of its chosen themes in the user's
-        # order: one row per tag, as plain values, sorted here.
-        home = {}
-        for pk, theme_id, title, created in on_sheet.values_list(
-            "pk", "story_themes__theme_id", "title", "created"
-        ):
-            key = (rank[theme_id], title, created, pk)
-            home[pk] = min(home.get(pk, key), key)
-        order = sorted(home, key=home.__getitem__)
-        total = len(order)
-        stories = stories.filter(pk__in=order[:limit])
+        prefetch_related_objects([stories[pk] for pk in shown + other], "rungs")
+    answers = _answers(shown, chosen, rank)
     blocks = {
         pk: ThemeBlock(theme.slug, str(theme), [], [], [])
         for pk, theme in chosen.items()
@@ -244,69 +283,34 @@ def build(user, options, limit=None):
             theme__in=list(chosen), kind=ThemePoint.Kind.KEY_POINT
         ):
             blocks[point.theme_id].key_points.append(point.text)
-    for story in stories:
-        tags = sorted(
-            (
-                st
-                for st in story.story_themes.all()
-                if st.theme_id in chosen
-                and (picked is None or st.theme_id in picked[story.pk])
-            ),
-            key=lambda st: rank[st.theme_id],
-        )
-        home, others = tags[0], tags[1:]
+    # By title, so that each theme's stories and cross-references are too.
+    for pk in sorted(shown, key=by_title.get):
+        story = stories[pk]
+        home, *others = serves[pk]
         anchor = f"story-{story.uuid}"
         blocks[home.theme_id].stories.append(
             _entry(
                 story,
                 options,
                 angle=home.angle,
-                questions=[
-                    Answer(one_line(link.question.text), one_line(link.angle))
-                    for link in sorted(
-                        (
-                            link
-                            for link in story.story_questions.all()
-                            if link.question.theme_id in chosen
-                        ),
-                        key=lambda link: (
-                            rank[link.question.theme_id],
-                            link.question.owner_id is not None,
-                            link.question.position,
-                            link.question_id,
-                        ),
-                    )
-                ],
-                also_serves=[str(chosen[st.theme_id]) for st in others],
+                questions=answers[pk],
+                also_serves=[str(chosen[tag.theme_id]) for tag in others],
                 lead=home.is_lead,
             )
         )
-        for st in others:
-            blocks[st.theme_id].cross_refs.append(
+        for tag in others:
+            blocks[tag.theme_id].cross_refs.append(
                 CrossRef(
                     anchor,
                     one_line(story.title),
                     str(chosen[home.theme_id]),
-                    one_line(st.angle),
-                    lead=st.is_lead,
+                    one_line(tag.angle),
+                    lead=tag.is_lead,
                 )
             )
-    # One more query: the chosen stories tagged with no theme, by title, after the
-    # themes' stories (and so, in a preview, only as many as the limit leaves room for).
-    untagged = chosen_status.filter(story_themes__isnull=True).order_by(
-        "title", "created", "pk"
-    )
-    if options.followups:
-        untagged = untagged.prefetch_related("rungs")
-    untagged = list(untagged)
-    room = len(untagged)
-    if limit is not None:
-        shown = sum(len(block.stories) for block in blocks.values())
-        room = max(0, limit - shown)
-        total += len(untagged)
     other = [
-        _entry(story, options, angle="", questions=[], also_serves=[])
-        for story in untagged[:room]
+        _entry(stories[pk], options, angle="", questions=[], also_serves=[])
+        for pk in other
     ]
     # The user's lead story for a theme comes first under it; the rest keep their
     # order (by title).
@@ -336,15 +340,21 @@ def build(user, options, limit=None):
                 "My own questions", [one_line(q.text) for q in options.own_questions]
             )
         )
+    own_notes = []
+    if options.negotiation:
+        notes = options.own_notes
+        if notes is None:
+            notes = OwnNote.objects.for_user(user)
+        own_notes = [one_line(note.text) for note in notes]
     return Sheet(
         title="Interview prep sheet",
         compact=options.compact,
         themes=list(blocks.values()),
         question_groups=groups,
-        negotiation_notes=_negotiation_notes(user) if options.negotiation else [],
-        own_notes=[one_line(n.text) for n in OwnNote.objects.for_user(user)]
+        negotiation_notes=_negotiation_notes(user, options.playbooks)
         if options.negotiation
         else [],
+        own_notes=own_notes,
         include_drafts=options.include_drafts,
         total_stories=total,
         other=other,
@@ -352,9 +362,48 @@ def build(user, options, limit=None):
     )
 
 
-def _negotiation_notes(user):
-    """The notes of the playbooks shown to the user, a group a playbook; one query."""
-    notes = NegotiationNote.objects.for_user(user).select_related("playbook")
+def _stories(user, pks):
+    """{pk: Story}, read whole."""
+    return {
+        story.pk: story for story in Story.objects.for_user(user).filter(pk__in=pks)
+    }
+
+
+def _answers(story_pks, chosen, rank):
+    """{story pk: [Answer]}: the chosen themes' sample questions each story answers,
+    theme by theme, the playbook's before the user's own, by position."""
+    links = defaultdict(list)
+    for story_id, theme_id, own, position, question_id, text, angle in (
+        StoryQuestion.objects.filter(
+            story__in=story_pks, question__theme__in=list(chosen)
+        )
+        .order_by()
+        .values_list(
+            "story_id",
+            "question__theme_id",
+            "question__owner_id",
+            "question__position",
+            "question_id",
+            "question__text",
+            "angle",
+        )
+    ):
+        key = (rank[theme_id], own is not None, position, question_id)
+        links[story_id].append((key, Answer(one_line(text), one_line(angle))))
+    return {
+        pk: [answer for _, answer in sorted(links[pk], key=lambda link: link[0])]
+        for pk in story_pks
+    }
+
+
+def _negotiation_notes(user, playbooks=None):
+    """The notes of the playbooks shown to the user (their ids, if known), a group a
+    playbook; one query."""
+    if playbooks is None:
+        notes = NegotiationNote.objects.for_user(user)
+    else:
+        notes = NegotiationNote.objects.filter(playbook__in=playbooks)
+    notes = notes.select_related("playbook")
     groups = by_playbook(notes)
     return [
         NoteGroup(
@@ -412,24 +461,27 @@ def _entry(story, options, *, angle, questions, also_serves, lead=False):
     )
 
 
-def best_per_theme(candidates, chosen, owner):
-    """Each chosen theme's strongest stories among `candidates`, as many as the
-    theme's target: the user's lead story for the theme first, then ready before
-    draft, then by the coach's readiness score, then the most recently edited.
+def best_per_theme(candidates, tags, chosen, owner):
+    """Each chosen theme's strongest stories among `candidates` (with their `tags`,
+    {story pk: [Tag]}), as many as the theme's target: the user's lead story for the
+    theme first, then ready before draft, then by the coach's readiness score, then
+    the most recently edited.
 
-    Returns ({story pk: {theme pks it is picked for}}, [story pks in the sheet's
-    order: by the first theme each is picked for, then title]).
+    Returns {story pk: {theme pks it is picked for}}.
     """
-    stories = {story.pk: story for story in candidates}
-    scores = readiness_scores(stories.values(), owner)
+    scores = readiness_scores(
+        candidates,
+        owner,
+        theme_ids={pk: [tag.theme_id for tag in tags[pk]] for pk in tags},
+    )
     by_theme = {pk: [] for pk in chosen}
     leads = set()  # (story pk, theme pk)
-    for story_id, theme_id, is_lead in StoryTheme.objects.filter(
-        story__in=list(stories), theme__in=list(chosen)
-    ).values_list("story_id", "theme_id", "is_lead"):
-        by_theme[theme_id].append(stories[story_id])
-        if is_lead:
-            leads.add((story_id, theme_id))
+    for story in candidates:
+        for tag in tags[story.pk]:
+            if tag.theme_id in chosen:
+                by_theme[tag.theme_id].append(story)
+                if tag.is_lead:
+                    leads.add((story.pk, tag.theme_id))
     picked = {}
     for theme_id, tagged in by_theme.items():
         tagged.sort(
@@ -443,17 +495,7 @@ def best_per_theme(candidates, chosen, owner):
         )
         for story in tagged[: chosen[theme_id].target_max]:
             picked.setdefault(story.pk, set()).add(theme_id)
-
-    rank = {pk: i for i, pk in enumerate(chosen)}
-
-    def home(pk):
-        return min(rank[theme_id] for theme_id in picked[pk])
-
-    order = sorted(
-        picked,
-        key=lambda pk: (home(pk), stories[pk].title, stories[pk].created, pk),
-    )
-    return picked, order
+    return picked
 
 
 # Text helpers ------------------------------------------------------------------

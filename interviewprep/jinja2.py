@@ -61,6 +61,20 @@ def _plain_url(viewname, prefix):
     return reverse(viewname)
 
 
+# An id no row has, within the <id:…> converter's 18 digits, and a slug no theme has.
+_ID_PLACEHOLDER = 987654321987654321
+_SLUG_PLACEHOLDER = "slug-placeholder-987654321"
+
+
+def url_format(viewname, *args, slug=False):
+    """The URL of `viewname` with `args` and, last, "{}" for str.format: one
+    reverse() for the links of every row of a loop, not one per row. `slug`: the
+    last argument is a slug, not an id."""
+    placeholder = _SLUG_PLACEHOLDER if slug else _ID_PLACEHOLDER
+    url = reverse(viewname, args=[*args, placeholder])
+    return url.replace(str(placeholder), "{}")
+
+
 @functools.lru_cache(maxsize=512)
 def static(path):
     return static_url(path)

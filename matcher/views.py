@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from interviewprep.jinja2 import url_format
 from interviewprep.params import parse_id
 from jobs.models import Job
 from stories.models import Story
@@ -21,8 +22,6 @@ from .ranking import match, themes_for
 from .text import REQUIREMENTS_MAX, split
 
 TEMPLATE = "matcher/match.html"
-# An id no story has, within the <id:…> converter's 18 digits.
-PLACEHOLDER = 987654321987654321
 
 
 def _get_job(request, pk):
@@ -73,14 +72,10 @@ def _urls(job):
     """The addresses the requirement blocks link and post to, each reversed once
     rather than once per story shown."""
     return {
-        "story_url": reverse("stories:detail", args=[PLACEHOLDER]).replace(
-            str(PLACEHOLDER), "{}"
-        ),
+        "story_url": url_format("stories:detail"),
         "accept_url": reverse("matcher:accept", args=[job.pk]),
         "dismiss_url": reverse("matcher:dismiss", args=[job.pk]),
-        "undo_url": reverse("matcher:undo", args=[job.pk, PLACEHOLDER]).replace(
-            str(PLACEHOLDER), "{}"
-        ),
+        "undo_url": url_format("matcher:undo", job.pk),
         "new_story_url": reverse("stories:create"),
     }
 

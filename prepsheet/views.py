@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
-from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -86,11 +85,6 @@ class QuestionChoice(FetchedMultipleChoiceField):
         return obj.text
 
 
-# The builder's thirty-odd boxes and radios cost 0.1 ms each through Django's own
-# widget templates; Django's Jinja2 copies of them write the same tags.
-WIDGETS = Jinja2FormRenderer()
-
-
 class PrepSheetForm(forms.Form):
     """The sheet's options, read from the query string.
 
@@ -98,8 +92,6 @@ class PrepSheetForm(forms.Form):
     would look alike; the hidden `built` field tells a submitted form from a first
     visit, which gets the defaults: every theme, ready stories, full, every question.
     """
-
-    default_renderer = WIDGETS
 
     built = forms.BooleanField(required=False, widget=forms.HiddenInput)
     themes = FetchedMultipleChoiceField(

@@ -12,12 +12,9 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from interviewprep.jinja2 import url_format
 
-# An id no story has, within the <id:…> converter's 18 digits, and a slug no theme
-# has: one reverse() for every link, not one per story or theme.
-PLACEHOLDER = 987654321987654321
-SLUG_PLACEHOLDER = "slug-placeholder-987654321"
+register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
@@ -38,10 +35,7 @@ def _urls():
         "practice": reverse("practice:index"),
         "themes": reverse("themes:index"),
         "choose": reverse("themes:choose"),
-        "story": reverse("stories:detail", args=[PLACEHOLDER]).replace(
-            str(PLACEHOLDER), "{}"
-        ),
-        "theme": reverse("themes:detail", args=[SLUG_PLACEHOLDER]).replace(
-            SLUG_PLACEHOLDER, "{}"
-        ),
+        # One reverse() for every story's or theme's link, not one each.
+        "story": url_format("stories:detail"),
+        "theme": url_format("themes:detail", slug=True),
     }

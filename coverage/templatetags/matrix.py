@@ -12,16 +12,14 @@ which says where the table goes.
 
 from django import template
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from interviewprep.jinja2 import url_format
 from stories.models import Story
 
 register = template.Library()
 
 LABELS = dict(Story.Status.choices)
-# An id no story has, within the <id:…> converter's 18 digits.
-PLACEHOLDER = 987654321987654321
 
 
 @register.simple_tag
@@ -35,9 +33,7 @@ def matrix_table(coverage):
         "ready": Story.Status.READY,
         "zip": zip,
         # One reverse() for every row's link, not one per story.
-        "url": reverse("stories:detail", args=[PLACEHOLDER]).replace(
-            str(PLACEHOLDER), "{}"
-        ),
+        "url": url_format("stories:detail"),
     }
     html = get_template("coverage/_matrix_table.html", using="jinja2").render(context)
     return mark_safe(html)

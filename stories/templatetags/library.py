@@ -18,25 +18,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from interviewprep.jinja2 import url_format
+
 from ..models import Story
 
 register = template.Library()
 
 LABELS = dict(Story.Status.choices)
-# An id no story has, within the <id:…> converter's 18 digits.
-PLACEHOLDER = 987654321987654321
-
-
-def _url(name):
-    """A URL with a story's pk as "{}": one reverse() for every row, not one each."""
-    return reverse(name, args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}")
 
 
 def _render(stories, themes, restored=False):
     detail, history, delete = (
-        _url("stories:detail"),
-        _url("stories:history"),
-        _url("stories:delete"),
+        url_format("stories:detail"),
+        url_format("stories:history"),
+        url_format("stories:delete"),
     )
     zone = timezone.get_current_timezone()
     rows = []

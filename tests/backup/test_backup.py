@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from backup import archive as backup
 from followups.models import Rung
@@ -129,6 +130,16 @@ def upload(client, content, mode=None, name="backup.json"):
     if mode:
         data["mode"] = mode
     return client.post(reverse("backup:import"), data)
+
+
+def refused(client, content):
+    """The page answering a replace upload of `content` (the mode that would change
+    most if any part were applied), checked to be a refusal."""
+    response = upload(client, content, mode="replace")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "nothing was changed" in html
+    return html
 
 
 def everything():
@@ -704,14 +715,7 @@ class TestBadFiles:
         self, shared, db, client, make, message
     ):
         client.force_login(shared["alice"])
-        content = make(copy.deepcopy(shared["good"]))
-        # Replace: the mode that would change most if any part were applied.
-        response = upload(client, content, mode="replace")
-        assert response.status_code == 400
-        html = response.content.decode()
-        assert "nothing was changed" in html
-        from django.utils.html import escape
-
+        html = refused(client, make(copy.deepcopy(shared["good"])))
         assert escape(message) in html
         assert everything() == shared["before"]
 

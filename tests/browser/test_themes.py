@@ -13,6 +13,14 @@ def mark_the_page(page):
     page.evaluate("window.notReloaded = true")
 
 
+def settled(page):
+    # htmx wires up swapped-in buttons as it settles (a few ms after the swap): a
+    # key pressed before that posts the form without it, a whole page load.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def titles(page):
     return page.locator(".theme-set h3")
 
@@ -26,6 +34,7 @@ def test_move_and_hide_swap_the_set_in_place(logged_in_page, alice):
 
     page.get_by_role("button", name=f"Move {second} up").click()
     expect(titles(page).first).to_have_text(second)
+    settled(page)
     # The button that was pressed is gone from the top row; its row's "down" is
     # not, and focus stayed in the set rather than falling to the page.
     page.get_by_role("button", name=f"Move {second} down").focus()

@@ -110,3 +110,33 @@ def test_the_bench_bank_with_own_themes_and_jobs_serves_the_job_pages(playbook):
     session.save()
     for _, name in JOBS_PAGES:
         assert client.get(reverse(name)).status_code == 200, name
+
+
+@pytest.mark.urls("bench.urls")
+def test_the_floor_pages_show_the_chrome_and_are_held_to_no_target(playbook):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.__main__ import FLOOR_PAGES
+
+    user, _ = make_bank("benchfloor", 3)
+    client = Client()
+    client.force_login(user)
+    queries = {}
+    for _, name in FLOOR_PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse(name))
+        assert response.status_code == 200
+        # The chrome every page shares, with its nav.
+        assert b'<nav aria-label="Main">' in response.content
+        queries[name] = [q["sql"] for q in captured]
+    # The list's floor reads what the list reads of its stories, and nothing shown.
+    chrome = queries["bench_chrome"]
+    reads = [q for q in queries["bench_list_floor"] if q not in chrome]
+    counts = sorted(
+        sql.startswith("SELECT COUNT(*)") for sql in reads if "stories_story" in sql
+    )
+    assert counts == [False, True]
+    assert b"Story 0" not in client.get(reverse("bench_list_floor")).content
+    results = [row(label, 100, 2.0) for label, _ in FLOOR_PAGES]
+    assert check_targets(results) == []

@@ -60,7 +60,10 @@ MAIN_RATIO = 3
 # split can be seen (issue #11's note).
 FLOOR_PAGES = [
     ("floor: the chrome (an empty page)", "bench_chrome"),
-    ("floor: chrome + the list's 50 stories and count, read not shown", "bench_list_floor"),
+    (
+        "floor: chrome + the list's 50 stories and count, read not shown",
+        "bench_list_floor",
+    ),
 ]
 # Every page at 1,000 stories at most GROWTH× its time at 100, as ratios to the
 # baseline; every HTML page at 100 stories at most GZIP_LIMIT bytes gzipped.

@@ -1,6 +1,8 @@
 """Real Chromium (Debian's) driven by Playwright against pytest-django's live server."""
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,24 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def server_done_before_the_flush(transactional_db):
+    """After the test and its browser fixtures (set up after this one, so torn down
+    before it), wait for the live server's request threads to end, before the
+    database is flushed (torn down after this one). A request the page sent last (a
+    save, the coach) may still be writing when the test has seen what it waited
+    for; on SQLite the flush then failed with "database table is locked". A thread
+    ends once its request is answered and the browser, its context closed, has
+    closed the connection."""
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        thread.name.endswith("(process_request_thread)")
+        for thread in threading.enumerate()
+    ):
+        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ anything of its own."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template import engines
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -43,7 +42,8 @@ def chrome(request):
 def list_floor(request):
     """The chrome, plus what the story list cannot do without, read as the list
     reads it and not shown: its page of stories through the ORM, and their count
-    (the pager's)."""
+    (the pager's). The query mirrors the list's default one
+    (LibraryFilterForm.filter), whose form would add its own theme query."""
     stories = (
         Story.objects.for_user(request.user)
         .alive()
@@ -53,7 +53,8 @@ def list_floor(request):
     )
     page = Paginator(stories, PER_PAGE).get_page(1)
     read = len(list(page.object_list)) + page.paginator.count
-    return render(request, "base.html", {"read": read})
+    # The empty page's template: the two floors differ only by the reads.
+    return HttpResponse(EMPTY.render({"read": read}, request))
 
 
 urlpatterns = [
